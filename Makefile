@@ -1,0 +1,42 @@
+# The two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Migrate, load the demo venue and serve it on http://127.0.0.1:8000 (SQLite by default).
+run: install
+	$(BIN)/totem init --demo
+	$(BIN)/totem serve --host $(HOST) --port $(PORT)
+
+## Install the dev dependencies, check the import layers, run the whole suite (SQLite and PostgreSQL).
+test: install-dev
+	$(BIN)/lint-imports
+	$(BIN)/pytest
+
+## Extract the English messages into a template, to update the catalogs by hand.
+messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k Invalid -k Conflict -k Forbidden -k NotFound \
+		-k Unauthenticated -k TooManyAttempts -k NavItem -k translate:2 -k redirect:3 \
+		-o totem/locale/messages.pot totem cohorts spaces
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""Programs, sector tracks, cohorts, start-ups, mentors and matching."""

@@ -1,0 +1,1 @@
+"""Venues, spaces, booking rules, bookings, check-in, waitlist, credits and occupancy."""

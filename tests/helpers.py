@@ -1,0 +1,31 @@
+"""Helpers for driving the pages like a browser: CSRF tokens and logging in."""
+import re
+
+from fastapi.testclient import TestClient
+from httpx import Response
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(response: Response) -> str:
+    match = _CSRF.search(response.text)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def form_post(client: TestClient, page: str, action: str, data: dict, **kwargs) -> Response:
+    """GET `page` for its CSRF token, then POST `data` to `action` (without following the redirect)."""
+    token = csrf_from(client.get(page))
+    return client.post(action, data={**data, "csrf_token": token}, follow_redirects=False, **kwargs)
+
+
+def login(client: TestClient, email: str, password: str) -> Response:
+    response = form_post(client, "/login", "/login", {"email": email, "password": password})
+    assert response.status_code == 303, response.text[:500]
+    return response
+
+
+def api_token(client: TestClient, email: str, password: str) -> dict[str, str]:
+    response = client.post("/api/v1/auth/token", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}

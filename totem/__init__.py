@@ -1,0 +1,1 @@
+"""Totem: operations manager for start-up accelerators."""

@@ -1,0 +1,27 @@
+"""Bearer-token authentication for the JSON API."""
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from totem import clock
+from totem.auth import service as auth
+from totem.errors import Unauthenticated
+from totem.identity.models import User
+from totem.web.context import get_db
+
+bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+
+
+def api_user(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+    db: Session = Depends(get_db),
+) -> User:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("Missing bearer token.")
+    user = auth.resolve_api_token(db, raw_token=credentials.credentials, now=clock.now())
+    if user is None:
+        raise Unauthenticated("Invalid or revoked token.")
+    db.commit()  # keep last_used_at
+    request.state.api_user = user
+    return user

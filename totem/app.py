@@ -1,0 +1,80 @@
+"""The application factory: the composition root that wires the domains in."""
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
+
+from totem.api import core as core_api
+from totem.auth import views as auth_views
+from totem.calendar import views as calendar_views
+from totem.db import make_engine, make_session_factory
+from totem.domains import import_domain_modules
+from totem.identity import panels as _core_panels  # noqa: F401  (registers the home panels)
+from totem.identity import views as identity_views
+from totem.jobs import api as jobs_api
+from totem.jobs import views as jobs_views
+from totem.jobs.registry import collect_jobs
+from totem.jobs.scheduler import build_scheduler
+from totem.settings import Settings, get_settings
+from totem.web import home
+from totem.web.errors import install_api_handlers, install_page_handlers
+from totem.web.security import SecurityHeaders
+
+log = logging.getLogger("totem")
+
+
+def create_api() -> FastAPI:
+    api = FastAPI(
+        title="Totem API",
+        version="1",
+        description="Bookings, spaces, cohorts, mentors and reports of a Totem venue. "
+        "Authenticate with a bearer token from `POST /api/v1/auth/token`.",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    api.include_router(core_api.router)
+    api.include_router(jobs_api.router)
+    for module in import_domain_modules("api"):
+        api.include_router(module.router)
+    install_api_handlers(api)
+    return api
+
+
+def create_app(settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    if session_factory is None:
+        session_factory = make_session_factory(make_engine(settings.database_url))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        scheduler = None
+        if settings.scheduler_enabled:
+            scheduler = build_scheduler(session_factory, collect_jobs(), settings.tz)
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=True)
+
+    app = FastAPI(title="Totem", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.session_factory = session_factory
+
+    for router in (home.router, auth_views.router, identity_views.router, calendar_views.router, jobs_views.router):
+        app.include_router(router)
+    for module in import_domain_modules("views"):
+        app.include_router(module.router)
+    api = create_api()
+    api.state.settings = settings
+    api.state.session_factory = session_factory
+    app.mount("/api/v1", api)
+    app.mount("/static", StaticFiles(directory=str(files("totem") / "web" / "static")), name="static")
+    install_page_handlers(app)
+    app.add_middleware(SecurityHeaders, https=settings.is_https)
+    return app

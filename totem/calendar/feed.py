@@ -1,0 +1,66 @@
+"""A user's private iCalendar (RFC 5545) feed, built from events each package contributes."""
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from icalendar import Calendar, Event
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from totem.identity.models import User
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    starts_at: datetime
+    ends_at: datetime
+    summary: str
+    location: str | None = None
+    description: str | None = None
+    status: str = "CONFIRMED"
+    sequence: int = 0
+
+
+EventSource = Callable[[Session, User, datetime], Iterable[CalendarEvent]]
+_SOURCES: list[EventSource] = []
+
+
+def register_source(source: EventSource) -> None:
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
+def get_user_by_calendar_token(db: Session, token: str) -> User | None:
+    return db.scalar(select(User).where(User.calendar_token == token, User.is_active))
+
+
+def calendar_url(base_url: str, user: User) -> str:
+    return f"{base_url}/calendar/{user.calendar_token}.ics"
+
+
+def build_feed(db: Session, user: User, now: datetime) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Totem//Totem accelerator operations//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Totem — {user.name}")
+    for source in _SOURCES:
+        for item in source(db, user, now):
+            calendar.add_component(to_vevent(item, now))
+    return calendar.to_ical()
+
+
+def to_vevent(item: CalendarEvent, now: datetime) -> Event:
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", now)
+    event.add("dtstart", item.starts_at)
+    event.add("dtend", item.ends_at)
+    event.add("summary", item.summary)
+    event.add("status", item.status)
+    event.add("sequence", item.sequence)
+    if item.location:
+        event.add("location", item.location)
+    if item.description:
+        event.add("description", item.description)
+    return event

@@ -1,0 +1,139 @@
+"""The `totem` command line."""
+import argparse
+import logging
+import sys
+
+import uvicorn
+
+from totem import clock
+from totem.auth.secrets import hash_password
+from totem.db import make_engine, make_session_factory, transaction
+from totem.demo import DEMO_PASSWORD, load_demo
+from totem.errors import DomainError
+from totem.identity import service as identity
+from totem.jobs import runner
+from totem.jobs.registry import collect_jobs
+from totem.jobs.scheduler import build_scheduler
+from totem.migrations import upgrade
+from totem.settings import get_settings
+
+
+def _session_factory():  # type: ignore[no-untyped-def]
+    return make_session_factory(make_engine(get_settings().database_url))
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    upgrade(get_settings().database_url)
+    print("database is up to date")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    upgrade(get_settings().database_url)
+    if args.demo:
+        with transaction(_session_factory()) as db:
+            accounts = load_demo(db, clock.now())
+        print("Demo accounts (role email password):")
+        for account in accounts:
+            print(f"{account.role} {account.email} {DEMO_PASSWORD}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    uvicorn.run("totem.asgi:app", host=args.host, port=args.port, workers=args.workers,
+                proxy_headers=True, timeout_graceful_shutdown=20)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    scheduler = build_scheduler(_session_factory(), collect_jobs(), settings.tz)
+    scheduler.run_forever()
+    return 0
+
+
+def cmd_jobs_list(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    with _session_factory()() as db:
+        rows = runner.list_job_status(db, collect_jobs(), clock.now(), settings.tz)
+    for row in rows:
+        last = f"{row.last_status} at {row.last_started_at:%Y-%m-%d %H:%M:%S}Z" if row.last_status else "never run"
+        print(f"{row.name}\t{row.trigger}\tnext {row.next_fire_time:%Y-%m-%d %H:%M:%S%z}\t{last}"
+              + (f"\t{row.last_summary}" if row.last_summary else ""))
+    return 0
+
+
+def cmd_jobs_run(args: argparse.Namespace) -> int:
+    jobs = collect_jobs()
+    if args.name not in jobs:
+        print(f"unknown job {args.name!r}; known: {', '.join(sorted(jobs))}", file=sys.stderr)
+        return 2
+    run = runner.run_now(_session_factory(), jobs[args.name], clock.now())
+    if run.status != "succeeded":
+        print(f"{args.name} failed:\n{run.error}", file=sys.stderr)
+        return 1
+    print(f"{args.name}: {run.summary or 'done'}")
+    return 0
+
+
+def cmd_users_create(args: argparse.Namespace) -> int:
+    now = clock.now()
+    try:
+        with transaction(_session_factory()) as db:
+            user = identity.create_user(db, actor=None, email=args.email, name=args.name or args.email.split("@")[0],
+                                        roles=[args.role], now=now, password_hash=hash_password(args.password))
+            if args.startup:
+                organisation = identity.get_or_create_organisation(db, actor=None, name=args.startup, now=now)
+                identity.add_membership(db, actor=None, user=user, organisation=organisation, now=now)
+    except DomainError as error:
+        print(f"error: {error.message.format(**error.params)}", file=sys.stderr)
+        return 1
+    print(f"created {args.role} {user.email}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="totem", description="Totem: accelerator operations.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser("init", help="migrate the database; --demo loads the demo venue")
+    init.add_argument("--demo", action="store_true")
+    init.set_defaults(func=cmd_init)
+
+    serve = sub.add_parser("serve", help="serve the web app (and the scheduler, unless disabled)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run the scheduler alone")
+    worker.set_defaults(func=cmd_worker)
+
+    jobs = sub.add_parser("jobs", help="list or run periodic jobs").add_subparsers(dest="jobs_command", required=True)
+    jobs.add_parser("list").set_defaults(func=cmd_jobs_list)
+    run = jobs.add_parser("run")
+    run.add_argument("name")
+    run.set_defaults(func=cmd_jobs_run)
+
+    users = sub.add_parser("users", help="manage users").add_subparsers(dest="users_command", required=True)
+    create = users.add_parser("create")
+    create.add_argument("email")
+    create.add_argument("--role", required=True, choices=["admin", "manager", "member", "mentor"])
+    create.add_argument("--password", required=True)
+    create.add_argument("--name")
+    create.add_argument("--startup")
+    create.set_defaults(func=cmd_users_create)
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade").set_defaults(func=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

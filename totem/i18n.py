@@ -1,0 +1,66 @@
+"""French and English through gettext catalogs; French is the default.
+
+Messages are written in English in the code and templates. The French
+catalogs (`<package>/locale/fr/LC_MESSAGES/messages.po`) are compiled in
+memory at start-up, so no compiled `.mo` file is kept in the repository.
+"""
+import gettext
+import io
+from functools import lru_cache
+from importlib.resources import files
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from totem.domains import DOMAINS
+
+LOCALES = ("fr", "en")
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+def _catalog_paths(locale: str) -> list:
+    paths = []
+    for package in ("totem", *DOMAINS):
+        path = files(package) / "locale" / locale / "LC_MESSAGES" / "messages.po"
+        if path.is_file():
+            paths.append(path)
+    return paths
+
+
+@lru_cache
+def translations(locale: str) -> gettext.NullTranslations:
+    merged: gettext.NullTranslations = gettext.NullTranslations()
+    for path in _catalog_paths(locale):
+        with path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=locale)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        package_translations = gettext.GNUTranslations(buffer)
+        package_translations.add_fallback(merged)
+        merged = package_translations
+    return merged
+
+
+def translate(locale: str, message: str, **params: object) -> str:
+    text = translations(locale).gettext(message)
+    return text.format(**params) if params else text
+
+
+def ntranslate(locale: str, singular: str, plural: str, n: int, **params: object) -> str:
+    text = translations(locale).ngettext(singular, plural, n)
+    return text.format(n=n, **params)
+
+
+def negotiate(accept_language: str | None, default: str) -> str:
+    """The first supported language in an Accept-Language header."""
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LOCALES:
+            return code
+    return default

@@ -1,0 +1,41 @@
+"""Jobs in the API: managers list them with their last run."""
+from datetime import datetime
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from totem import clock
+from totem.api.deps import api_user
+from totem.identity.models import User
+from totem.jobs import runner
+from totem.jobs.registry import collect_jobs
+from totem.permissions import require
+from totem.settings import Settings
+from totem.web.context import get_db, get_settings_dep
+
+router = APIRouter(tags=["jobs"])
+
+
+class JobOut(BaseModel):
+    name: str
+    description: str
+    trigger: str
+    next_fire_time: datetime | None
+    last_status: str | None
+    last_started_at: datetime | None
+    last_finished_at: datetime | None
+    last_summary: str | None
+
+
+@router.get("/jobs", response_model=list[JobOut])
+def list_jobs(user: User = Depends(api_user), db: Session = Depends(get_db), settings: Settings = Depends(get_settings_dep)):
+    require(user, "jobs.manage")
+    return [
+        JobOut(
+            name=s.name, description=s.description, trigger=s.trigger, next_fire_time=s.next_fire_time,
+            last_status=s.last_status, last_started_at=s.last_started_at, last_finished_at=s.last_finished_at,
+            last_summary=s.last_summary,
+        )
+        for s in runner.list_job_status(db, collect_jobs(), clock.now(), settings.tz)
+    ]

@@ -1,0 +1,49 @@
+"""The managers' Jobs page: every job, its next fire, its runs and errors, and "Run now"."""
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from totem import clock
+from totem.errors import NotFound
+from totem.identity.models import User
+from totem.jobs import runner
+from totem.jobs.registry import collect_jobs
+from totem.notifications.queries import count_pending, list_failed_messages
+from totem.permissions import require
+from totem.settings import Settings
+from totem.web.context import check_csrf, get_db, get_settings_dep, require_user
+from totem.web.nav import NavItem, register
+from totem.web.pages import redirect, render
+
+router = APIRouter(dependencies=[Depends(check_csrf)])
+register(NavItem("Jobs", "totem.jobs", permission="jobs.manage", order=800))
+
+
+def _staff(user: User = Depends(require_user)) -> User:
+    require(user, "jobs.manage")
+    return user
+
+
+@router.get("/jobs", name="totem.jobs")
+def jobs_page(request: Request, job: str | None = None, user: User = Depends(_staff), db: Session = Depends(get_db),
+              settings: Settings = Depends(get_settings_dep)) -> Response:
+    jobs = collect_jobs()
+    return render(request, "totem/jobs.html", {
+        "statuses": runner.list_job_status(db, jobs, clock.now(), settings.tz),
+        "runs": runner.list_runs(db, job_name=job if job in jobs else None, limit=100),
+        "selected_job": job if job in jobs else None,
+        "failed_messages": list_failed_messages(db, limit=50),
+        "pending_messages": count_pending(db),
+        "timezone": settings.timezone,
+    })
+
+
+@router.post("/jobs/{name}/run", name="totem.run_job")
+def run_job(request: Request, name: str, user: User = Depends(_staff)) -> Response:
+    jobs = collect_jobs()
+    if name not in jobs:
+        raise NotFound("No such job.")
+    run = runner.run_now(request.app.state.session_factory, jobs[name], clock.now())
+    if run.status == "succeeded":
+        return redirect(request, "/jobs", "{job}: {summary}", job=name, summary=run.summary or "ok")
+    return redirect(request, f"/jobs?job={name}", "{job} failed; see its error below.", kind="error", job=name)

@@ -1,0 +1,40 @@
+"""One Jinja environment for pages and e-mails, with each package's templates."""
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, PrefixLoader, StrictUndefined, Undefined, pass_context
+from jinja2.runtime import Context
+
+from totem.domains import DOMAINS
+from totem.i18n import ntranslate, translate
+from totem.settings import get_settings
+
+
+@pass_context
+def _gettext(context: Context, message: str, **params: Any) -> str:
+    return translate(context.get("locale", "fr"), message, **params)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int, **params: Any) -> str:
+    return ntranslate(context.get("locale", "fr"), singular, plural, n, **params)
+
+
+@lru_cache
+def environment() -> Environment:
+    strict = get_settings().environment == "test"
+    loaders = {package: PackageLoader(package, "templates") for package in ("totem", *DOMAINS)}
+    env = Environment(
+        loader=PrefixLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined if strict else Undefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # `_("Hello {name}", name=...)`: translated, then formatted; `{% trans %}` is not used.
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
+    return env
+
+
+def render(name: str, **context: Any) -> str:
+    return environment().get_template(name).render(**context)

@@ -1,0 +1,87 @@
+"""Error pages for the browser and JSON errors for the API."""
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from totem.errors import DomainError, TooManyAttempts, Unauthenticated
+from totem.i18n import translate
+from totem.web.context import resolve_viewer
+from totem.web.pages import render
+
+log = logging.getLogger("totem.web")
+
+HTTP_MESSAGES = {
+    400: "The request is not valid.",
+    401: "Log in to continue.",
+    403: "You are not allowed to see this page.",
+    404: "This page does not exist.",
+    405: "This action is not possible here.",
+    409: "This conflicts with the current state.",
+    422: "The request is not valid.",
+    429: "Too many attempts. Try again in a few minutes.",
+    500: "Something went wrong on our side. The team has been told.",
+}
+
+
+def _error_page(request: Request, status: int, message: str | None = None, **params: object) -> Response:
+    if not hasattr(request.state, "viewer"):
+        with request.app.state.session_factory() as db:
+            request.state.viewer = resolve_viewer(request, db, request.app.state.settings)
+    locale = request.state.viewer.locale
+    text = translate(locale, message or HTTP_MESSAGES.get(status, HTTP_MESSAGES[400]), **params)
+    return render(request, "totem/error.html", {"status": status, "message": text}, status_code=status)
+
+
+def _json_error(request: Request, status: int, message: str, headers: dict | None = None, **params: object) -> JSONResponse:
+    locale = "en"
+    user = getattr(request.state, "api_user", None)
+    if user is not None:
+        locale = user.locale
+    return JSONResponse({"detail": translate(locale, message, **params)}, status_code=status, headers=headers)
+
+
+def install_page_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if isinstance(exc, Unauthenticated):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        return _error_page(request, exc.status_code, exc.message, **exc.params)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error_page(request, exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return _error_page(request, 422)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error_page(request, 500)
+
+
+def install_api_handlers(api: FastAPI) -> None:
+    @api.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        headers = None
+        if isinstance(exc, Unauthenticated):
+            headers = {"WWW-Authenticate": "Bearer"}
+        elif isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after_seconds)}
+        return _json_error(request, exc.status_code, exc.message, headers, **exc.params)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else HTTP_MESSAGES.get(exc.status_code, "Error")
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @api.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled API error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "Internal server error."}, status_code=500)
