@@ -1,8 +1,9 @@
 """One Jinja environment for pages and e-mails, with each package's templates."""
 from functools import lru_cache
+from importlib.resources import files
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, PrefixLoader, StrictUndefined, Undefined, pass_context
+from jinja2 import Environment, ChoiceLoader, PackageLoader, StrictUndefined, Undefined, pass_context
 from jinja2.runtime import Context
 
 from totem.domains import DOMAINS
@@ -23,9 +24,15 @@ def _ngettext(context: Context, singular: str, plural: str, n: int, **params: An
 @lru_cache
 def environment() -> Environment:
     strict = get_settings().environment == "test"
-    loaders = {package: PackageLoader(package, "templates") for package in ("totem", *DOMAINS)}
+    # Each package keeps its templates under templates/<package>/ (names are
+    # namespaced, "spaces/booking.html"); a domain without pages has no folder.
+    loaders = [
+        PackageLoader(package, "templates")
+        for package in ("totem", *DOMAINS)
+        if (files(package) / "templates").is_dir()
+    ]
     env = Environment(
-        loader=PrefixLoader(loaders),
+        loader=ChoiceLoader(loaders),
         autoescape=True,
         undefined=StrictUndefined if strict else Undefined,
         trim_blocks=True,
