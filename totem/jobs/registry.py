@@ -58,7 +58,10 @@ def cron_job(
 ) -> Callable[[JobFunc], Job]:
     """Decorate `def job(db, fire_time) -> str` to fire on CronTrigger fields, in the venue's time zone."""
     _check_name(name)
-    CronTrigger(timezone=UTC, **cron_fields)  # reject a misspelt field at import time
+    try:
+        CronTrigger(timezone=UTC, **cron_fields)  # reject a misspelt field at import time
+    except TypeError as exc:
+        raise ValueError(f"job {name!r}: {exc}") from exc
 
     def declare(func: JobFunc) -> Job:
         return Job(name, func, "cron", dict(cron_fields), None, description, misfire_grace_seconds, timeout_minutes)

@@ -62,6 +62,15 @@ def _call_with_run_times(
     return events
 
 
+def _takes_fire_time(func: Callable[..., Any]) -> Callable[..., Any]:
+    """APScheduler checks a job's arguments when it is added; the fire time only comes from FireTimeExecutor."""
+
+    def call(*fire_time_then_args: Any) -> Any:
+        return func(*fire_time_then_args)
+
+    return call
+
+
 class TotemScheduler:
     """One process's scheduler; any number of them may run against one database."""
 
@@ -103,7 +112,7 @@ class TotemScheduler:
         for job in self.jobs.values():
             self._schedule(job, missed.get(job.name))
         self._scheduler.add_job(
-            self._mark_abandoned,
+            _takes_fire_time(self._mark_abandoned),
             IntervalTrigger(seconds=self.housekeeping_seconds, timezone=self.tz),
             id=HOUSEKEEPING_ID,
             name=HOUSEKEEPING_ID,
@@ -133,7 +142,7 @@ class TotemScheduler:
         # A missed fire becomes the first run time, so the catch-up goes
         # through the same path, with the same instance limit, as any fire.
         self._scheduler.add_job(
-            partial(self._fire, job),
+            _takes_fire_time(partial(self._fire, job)),
             make_trigger(job, self.tz),
             id=job.name,
             name=job.name,
