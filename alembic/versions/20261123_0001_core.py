@@ -17,7 +17,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table('job_run',
+    op.create_table('job_runs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('job', sa.String(length=80), nullable=False),
     sa.Column('fire_time', sa.DateTime(timezone=True), nullable=False),
@@ -27,12 +27,12 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('summary', sa.String(length=500), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
-    sa.CheckConstraint("status in ('running', 'succeeded', 'failed', 'skipped')", name=op.f('ck_job_run_status_known')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_run')),
-    sa.UniqueConstraint('job', 'fire_time', name=op.f('uq_job_run_job_fire_time'))
+    sa.CheckConstraint("status in ('running', 'succeeded', 'failed', 'skipped')", name=op.f('ck_job_runs_status_known')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_runs')),
+    sa.UniqueConstraint('job', 'fire_time', name=op.f('uq_job_runs_job_fire_time'))
     )
-    with op.batch_alter_table('job_run', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_job_run_status'), ['status'], unique=False)
+    with op.batch_alter_table('job_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_job_runs_status'), ['status'], unique=False)
 
     op.create_table('login_failure',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -209,7 +209,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_login_failure_email'))
 
     op.drop_table('login_failure')
-    with op.batch_alter_table('job_run', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_job_run_status'))
+    with op.batch_alter_table('job_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_job_runs_status'))
 
-    op.drop_table('job_run')
+    op.drop_table('job_runs')

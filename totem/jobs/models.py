@@ -5,10 +5,16 @@ from sqlalchemy import CheckConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from totem.db import Base
+from totem.i18n import N_
+
+# What the Jobs page calls each run status.
+RUN_STATUS_LABELS = {
+    "running": N_("Running"), "succeeded": N_("Succeeded"), "failed": N_("Failed"), "skipped": N_("Skipped"),
+}
 
 
 class JobRun(Base):
-    __tablename__ = "job_run"
+    __tablename__ = "job_runs"
     __table_args__ = (
         UniqueConstraint("job", "fire_time"),
         CheckConstraint("status in ('running', 'succeeded', 'failed', 'skipped')", name="status_known"),

@@ -1,6 +1,6 @@
-"""Run each fire of a job once across processes, and record every run in `job_run`.
+"""Run each fire of a job once across processes, and record every run in `job_runs`.
 
-A fire is claimed by inserting its `job_run` row: the unique key (job,
+A fire is claimed by inserting its `job_runs` row: the unique key (job,
 fire_time) lets exactly one process win, whatever the number of schedulers.
 The job then runs in its own transaction, committed by the runner.
 """

@@ -7,6 +7,7 @@ from totem import clock
 from totem.errors import NotFound
 from totem.identity.models import User
 from totem.jobs import runner
+from totem.jobs.models import RUN_STATUS_LABELS
 from totem.jobs.registry import collect_jobs
 from totem.notifications.queries import count_pending, list_failed_messages
 from totem.permissions import require
@@ -35,6 +36,7 @@ def jobs_page(request: Request, job: str | None = None, user: User = Depends(_st
         "failed_messages": list_failed_messages(db, limit=50),
         "pending_messages": count_pending(db),
         "timezone": settings.timezone,
+        "status_labels": RUN_STATUS_LABELS,
     })
 
 
