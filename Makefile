@@ -35,7 +35,7 @@ test: install-dev
 ## Extract the English messages into a template, to update the catalogs by hand.
 messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k Invalid -k Conflict -k Forbidden -k NotFound \
-		-k Unauthenticated -k TooManyAttempts -k NavItem -k translate:2 -k redirect:3 \
+		-k Unauthenticated -k TooManyAttempts -k DomainError -k NavItem -k ngettext:1,2 -k translate:2 -k redirect:3 \
 		-o totem/locale/messages.pot totem cohorts spaces
 
 clean:

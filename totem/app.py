@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
         if settings.scheduler_enabled:
             scheduler = build_scheduler(session_factory, collect_jobs(), settings.tz)
             scheduler.start()
+        app.state.scheduler = scheduler
         try:
             yield
         finally:
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     app = FastAPI(title="Totem", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.session_factory = session_factory
+    app.state.scheduler = None
 
     for router in (home.router, auth_views.router, identity_views.router, calendar_views.router, jobs_views.router):
         app.include_router(router)

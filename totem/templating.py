@@ -8,6 +8,7 @@ from jinja2.runtime import Context
 
 from totem.domains import DOMAINS
 from totem.i18n import ntranslate, translate
+from totem.identity.enums import ROLE_LABELS
 from totem.settings import get_settings
 
 
@@ -39,7 +40,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     # `_("Hello {name}", name=...)`: translated, then formatted; `{% trans %}` is not used.
-    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
+    env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, role_labels=ROLE_LABELS)
     return env
 
 

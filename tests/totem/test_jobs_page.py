@@ -1,9 +1,11 @@
 """Managers see every job on the Jobs page and in the API, with runs, errors and a "Run now" button."""
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from tests.helpers import api_token, csrf_from, form_post, login
 from tests.totem.factories import PASSWORD, make_user
 from totem import clock
+from totem.app import create_app
 from totem.jobs.models import JobRun
 from totem.notifications.models import OutboxMessage
 
@@ -76,3 +78,15 @@ def test_jobs_in_the_api_for_managers_only(client, db):
     assert outbox["trigger"] == "every 30 s" and outbox["next_fire_time"] is not None
     refused = client.get("/api/v1/jobs", headers=api_token(client, mentor.email, PASSWORD))
     assert refused.status_code == 403 and "detail" in refused.json()
+
+
+def test_the_app_runs_the_scheduler_during_its_lifespan_unless_turned_off(settings, session_factory):
+    app = create_app(settings.model_copy(update={"scheduler_enabled": True}), session_factory)
+    with TestClient(app):
+        scheduler = app.state.scheduler
+        assert scheduler is not None and scheduler.running
+    assert not scheduler.running
+
+    app = create_app(settings, session_factory)  # TOTEM_SCHEDULER_ENABLED=false, as for a separate worker
+    with TestClient(app):
+        assert app.state.scheduler is None

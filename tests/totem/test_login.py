@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from tests.helpers import csrf_from, form_post, login
 from tests.totem.factories import PASSWORD, make_user
 from totem import clock
+from totem.i18n import translate
 from totem.auth.models import AuthSession, LoginFailure
 from totem.auth.service import deactivate_user
 
@@ -36,7 +37,7 @@ def test_wrong_password_shows_the_form_again(client, db):
     db.commit()
     response = form_post(client, "/login", "/login", {"email": "a@example.com", "password": "nope"})
     assert response.status_code == 401
-    assert "Wrong e-mail or password." in response.text
+    assert "Adresse e-mail ou mot de passe incorrect" in response.text  # French before login, by default
     assert 'value="a@example.com"' in response.text  # the user's input is kept
     assert "totem_session=" not in response.headers.get("set-cookie", "")
 
@@ -104,7 +105,7 @@ def test_deactivated_user_is_refused_and_loses_their_session(client, db):
     assert client.get("/profile", follow_redirects=False).status_code == 303
     response = form_post(client, "/login", "/login", {"email": "a@example.com", "password": PASSWORD})
     assert response.status_code == 403
-    assert "deactivated" in response.text
+    assert translate("fr", "This account has been deactivated.") in response.text
 
 
 def test_idle_session_expires(client, db, monkeypatch):

@@ -8,22 +8,22 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from totem.errors import DomainError, TooManyAttempts, Unauthenticated
-from totem.i18n import translate
+from totem.i18n import N_, translate
 from totem.web.context import resolve_viewer
 from totem.web.pages import render
 
 log = logging.getLogger("totem.web")
 
 HTTP_MESSAGES = {
-    400: "The request is not valid.",
-    401: "Log in to continue.",
-    403: "You are not allowed to see this page.",
-    404: "This page does not exist.",
-    405: "This action is not possible here.",
-    409: "This conflicts with the current state.",
-    422: "The request is not valid.",
-    429: "Too many attempts. Try again in a few minutes.",
-    500: "Something went wrong on our side. The team has been told.",
+    400: N_("The request is not valid."),
+    401: N_("Log in to continue."),
+    403: N_("You are not allowed to see this page."),
+    404: N_("This page does not exist."),
+    405: N_("This action is not possible here."),
+    409: N_("This conflicts with the current state."),
+    422: N_("The request is not valid."),
+    429: N_("Too many attempts. Try again in a few minutes."),
+    500: N_("Something went wrong on our side. The team has been told."),
 }
 
 
