@@ -1,4 +1,5 @@
 """Pages: log in and out, invitations, password reset, profile and API tokens, language."""
+from collections.abc import Callable
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -113,15 +114,24 @@ def invitation_form(request: Request, token: str, viewer: Viewer = Depends(get_v
 def accept_invitation(request: Request, token: str, password: str = Form(""), password_again: str = Form(""),
                       viewer: Viewer = Depends(get_viewer), db: Session = Depends(get_db),
                       settings: Settings = Depends(get_settings_dep)) -> Response:
+    user_or_form = _set_password_by_link(request, token, password, password_again, auth.accept_invitation,
+                                         "totem/invitation.html", db)
+    if isinstance(user_or_form, Response):
+        return user_or_form
+    response = _login_response(request, db, user_or_form, settings, "/")
+    add_flash(request, response, _welcome(viewer, user_or_form))
+    return response
+
+
+def _set_password_by_link(request: Request, token: str, password: str, password_again: str,
+                          set_password: Callable[..., User], template: str, db: Session) -> User | Response:
+    """The user whose link set their password, or the form again with the error."""
     try:
         if password != password_again:
             raise Invalid("The two passwords differ.", field="password_again")
-        user = auth.accept_invitation(db, raw_token=token, password=password, now=clock.now())
+        return set_password(db, raw_token=token, password=password, now=clock.now())
     except DomainError as error:
-        return form_error(request, "totem/invitation.html", error, {"token": token, "invalid_link": error.field is None})
-    response = _login_response(request, db, user, settings, "/")
-    add_flash(request, response, _welcome(viewer, user))
-    return response
+        return form_error(request, template, error, {"token": token, "invalid_link": error.field is None})
 
 
 def _welcome(viewer: Viewer, user: User) -> str:
@@ -151,13 +161,11 @@ def password_reset_form(request: Request, token: str, viewer: Viewer = Depends(g
 def reset_password(request: Request, token: str, password: str = Form(""), password_again: str = Form(""),
                    viewer: Viewer = Depends(get_viewer), db: Session = Depends(get_db),
                    settings: Settings = Depends(get_settings_dep)) -> Response:
-    try:
-        if password != password_again:
-            raise Invalid("The two passwords differ.", field="password_again")
-        user = auth.reset_password(db, raw_token=token, password=password, now=clock.now())
-    except DomainError as error:
-        return form_error(request, "totem/password_reset.html", error, {"token": token, "invalid_link": error.field is None})
-    return _login_response(request, db, user, settings, "/")
+    user_or_form = _set_password_by_link(request, token, password, password_again, auth.reset_password,
+                                         "totem/password_reset.html", db)
+    if isinstance(user_or_form, Response):
+        return user_or_form
+    return _login_response(request, db, user_or_form, settings, "/")
 
 
 # --- profile -----------------------------------------------------------------------
