@@ -28,8 +28,12 @@ def extract_messages(package_dir: Path) -> set[str]:
 
 
 def load_catalog(package_dir: Path, locale: str = "fr") -> Catalog:
-    with (package_dir / "locale" / locale / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
-        return read_po(po_file, locale=locale)
+    """The package's catalog; an empty one if it has none yet."""
+    path = package_dir / "locale" / locale / "LC_MESSAGES" / "messages.po"
+    if not path.is_file():
+        return Catalog(locale=locale)
+    with path.open("rb") as po_file:
+        return read_po(po_file, locale=locale, abort_invalid=True)
 
 
 def untranslated(package_dir: Path, locale: str = "fr") -> list[str]:
