@@ -32,7 +32,7 @@ ACCOUNTS = (
 
 
 def load_demo(db: Session, now: datetime) -> list[DemoAccount]:
-    """Create the demo accounts and every domain's demo data, once; return the accounts."""
+    """Create the demo accounts and every domain's demo data, each once; return the accounts."""
     if identity.get_user_by_email(db, ACCOUNTS[0].email) is None:
         password_hash = hash_password(DEMO_PASSWORD)
         for account in ACCOUNTS:
@@ -42,6 +42,7 @@ def load_demo(db: Session, now: datetime) -> list[DemoAccount]:
             if account.startup:
                 organisation = identity.get_or_create_organisation(db, actor=None, name=account.startup, now=now)
                 identity.add_membership(db, actor=None, user=user, organisation=organisation, now=now)
-        for module in import_domain_modules("demo"):
-            module.load_demo(db, now)
+    # Each domain loads its own demo once, so that a demo database gains a newly added domain's data.
+    for module in import_domain_modules("demo"):
+        module.load_demo(db, now)
     return list(ACCOUNTS)

@@ -76,6 +76,12 @@ def install_api_handlers(api: FastAPI) -> None:
             headers = {"Retry-After": str(exc.retry_after_seconds)}
         return _json_error(request, exc.status_code, exc.message, headers, **exc.params)
 
+    @api.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        # One readable sentence per bad field, e.g. "starts_at: Input should have timezone info".
+        detail = "; ".join(f"{_field_name(error['loc'])}: {error['msg']}" for error in exc.errors())
+        return JSONResponse({"detail": detail or "The request is not valid."}, status_code=422)
+
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail if isinstance(exc.detail, str) else HTTP_MESSAGES.get(exc.status_code, "Error")
@@ -85,3 +91,8 @@ def install_api_handlers(api: FastAPI) -> None:
     async def unexpected_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled API error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "Internal server error."}, status_code=500)
+
+
+def _field_name(location: tuple | list) -> str:
+    # ("body", "starts_at") or ("query", "kind"): the field is what the client wrote.
+    return ".".join(str(part) for part in location[1:]) or str(location[0])

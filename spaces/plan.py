@@ -1,0 +1,187 @@
+"""What the floor plan and the room timeline show: who holds which space, when.
+
+Read-only views over bookings, shaped for drawing; they show names only to
+those allowed to see them (staff, the booker and their start-up).
+"""
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from spaces import queries
+from spaces.enums import ACTIVE_STATUSES, BookingStatus, SpaceKind
+from spaces.models import Booking, Floor, Space, Venue
+from spaces.rules import local_moment, local_time
+from totem.errors import NotFound
+from totem.identity.models import User
+from totem.permissions import is_staff, member_organisation_ids
+
+TIMELINE_KINDS = (SpaceKind.MEETING_ROOM, SpaceKind.EVENT_SPACE)
+# Shown when the venue has no opening hours that day, so that the grid still reads.
+DEFAULT_DAY = (time(8, 0), time(20, 0))
+
+
+@dataclass(frozen=True)
+class PlacedSpace:
+    space: Space
+    state: str  # free, taken, mine, checked_in
+    holder: str | None  # who holds it, for those who may know
+
+    @property
+    def labelled(self) -> bool:
+        """Rooms are big enough on the plan to carry their name; desks and booths only a tooltip."""
+        return self.space.kind in TIMELINE_KINDS
+
+
+@dataclass(frozen=True)
+class FloorPlan:
+    floor: Floor
+    at: datetime
+    spaces: list[PlacedSpace]
+
+    def count(self, state: str) -> int:
+        return sum(1 for placed in self.spaces if placed.state == state)
+
+
+@dataclass(frozen=True)
+class TimelineBlock:
+    booking: Booking
+    offset_minutes: int  # from the start of the grid
+    length_minutes: int
+    label: str
+    mine: bool
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    space: Space
+    blocks: list[TimelineBlock]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    venue: Venue
+    day: date
+    starts_at: datetime
+    minutes: int
+    hours: list[tuple[int, str]]  # offset in minutes, "09:00"
+    rows: list[TimelineRow]
+
+
+def list_floors(db: Session) -> list[Floor]:
+    return list(db.scalars(select(Floor).options(joinedload(Floor.venue)).order_by(Floor.venue_id, Floor.level)))
+
+
+def get_floor(db: Session, floor_id: int) -> Floor:
+    floor = db.scalar(select(Floor).where(Floor.id == floor_id).options(joinedload(Floor.venue)))
+    if floor is None:
+        raise NotFound("No such floor.")
+    return floor
+
+
+def floor_plan(db: Session, *, floor: Floor, at: datetime, viewer: User) -> FloorPlan:
+    """Every active space of the floor and whether it is held at `at`."""
+    spaces = list(db.scalars(
+        select(Space).where(Space.floor_id == floor.id, Space.is_active).order_by(Space.name)
+    ))
+    holding = {
+        booking.space_id: booking
+        for booking in db.scalars(
+            select(Booking)
+            .join(Space, Space.id == Booking.space_id)
+            .where(Space.floor_id == floor.id, Booking.status.in_(ACTIVE_STATUSES),
+                   Booking.starts_at <= at, Booking.ends_at > at)
+        )
+    }
+    names = _names(db, holding.values())
+    own_startups = member_organisation_ids(viewer)
+    placed = []
+    for space in spaces:
+        booking = holding.get(space.id)
+        if booking is None:
+            placed.append(PlacedSpace(space, "free", None))
+            continue
+        holder = names[booking.user_id] if _may_see_holder(booking, viewer, own_startups) else None
+        placed.append(PlacedSpace(space, _state(booking, viewer), holder))
+    return FloorPlan(floor, at, placed)
+
+
+def _names(db: Session, bookings: Iterable[Booking]) -> dict[int, str]:
+    user_ids = {booking.user_id for booking in bookings}
+    if not user_ids:
+        return {}
+    rows = db.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
+    return {user_id: name for user_id, name in rows}
+
+
+def _state(booking: Booking, viewer: User) -> str:
+    if booking.user_id == viewer.id:
+        return "mine"
+    return "checked_in" if booking.status == BookingStatus.CHECKED_IN else "taken"
+
+
+def _may_see_holder(booking: Booking, viewer: User, own_startups: set[int]) -> bool:
+    return is_staff(viewer) or booking.user_id == viewer.id or booking.organisation_id in own_startups
+
+
+def room_timeline(db: Session, *, venue: Venue, day: date, viewer: User) -> Timeline:
+    """The venue's rooms and their bookings on a local day, laid out in minutes from opening."""
+    hours = queries.get_opening_hours(db, venue.id, day.weekday())
+    opens, closes = (hours.opens_at, hours.closes_at) if hours else DEFAULT_DAY
+    starts_at, ends_at = local_moment(day, opens, venue), local_moment(day, closes, venue)
+    minutes = int((ends_at - starts_at).total_seconds() // 60)
+    rooms = list(db.scalars(
+        select(Space).join(Floor, Floor.id == Space.floor_id)
+        .where(Floor.venue_id == venue.id, Space.kind.in_(TIMELINE_KINDS), Space.is_active)
+        .options(joinedload(Space.floor)).order_by(Floor.level, Space.name)
+    ))
+    bookings = list(db.scalars(
+        select(Booking).where(Booking.space_id.in_([room.id for room in rooms]),
+                              Booking.status.in_(ACTIVE_STATUSES),
+                              Booking.starts_at < ends_at, Booking.ends_at > starts_at)
+        .order_by(Booking.starts_at)
+    ))
+    by_room: dict[int, list[Booking]] = {room.id: [] for room in rooms}
+    for booking in bookings:
+        by_room[booking.space_id].append(booking)
+    grid = _Grid(venue, starts_at, ends_at, viewer, member_organisation_ids(viewer), _names(db, bookings))
+    rows = [TimelineRow(room, [grid.block(booking) for booking in by_room[room.id]]) for room in rooms]
+    return Timeline(venue, day, starts_at, minutes, _hour_marks(starts_at, minutes, venue), rows)
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Lays one day's bookings out in minutes from the grid's start."""
+
+    venue: Venue
+    starts_at: datetime
+    ends_at: datetime
+    viewer: User
+    own_startups: set[int]
+    names: dict[int, str]
+
+    def block(self, booking: Booking) -> TimelineBlock:
+        start, end = max(booking.starts_at, self.starts_at), min(booking.ends_at, self.ends_at)
+        local_start, local_end = local_time(booking.starts_at, self.venue), local_time(booking.ends_at, self.venue)
+        label = f"{local_start:%H:%M}–{local_end:%H:%M}"
+        if _may_see_holder(booking, self.viewer, self.own_startups):
+            label = f"{label} {booking.title or self.names[booking.user_id]}"
+        return TimelineBlock(
+            booking=booking,
+            offset_minutes=int((start - self.starts_at).total_seconds() // 60),
+            length_minutes=max(int((end - start).total_seconds() // 60), 1),
+            label=label,
+            mine=booking.user_id == self.viewer.id,
+        )
+
+
+def _hour_marks(starts_at: datetime, minutes: int, venue: Venue) -> list[tuple[int, str]]:
+    first = local_time(starts_at, venue)
+    marks = []
+    offset = (60 - first.minute) % 60
+    while offset <= minutes:
+        marks.append((offset, f"{first + timedelta(minutes=offset):%H:%M}"))
+        offset += 60
+    return marks

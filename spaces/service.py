@@ -1,0 +1,341 @@
+"""Finding and booking spaces: the entry points the API, the pages, the CLI and the jobs share.
+
+Services flush, never commit: the caller owns the transaction. Times come in
+and are stored in UTC; every rule is judged on the venue's wall clock.
+"""
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from spaces import permissions as _permissions  # noqa: F401  (registers the booking rules)
+from spaces import queries
+from spaces.enums import BookingStatus, SpaceKind
+from spaces.models import Booking, Space, Venue
+from spaces.rules import (
+    Policy,
+    check_advance,
+    check_duration,
+    check_open,
+    check_times,
+    free_intervals,
+    is_open_for,
+    local_moment,
+    local_time,
+    policy_from,
+    public_holiday,
+)
+from totem import audit
+from totem.errors import Conflict, Forbidden, Invalid, NotFound
+from totem.i18n import N_
+from totem.identity.models import User
+from totem.identity.service import load_memberships
+from totem.permissions import can, is_staff, member_organisation_ids, require
+
+# Check-in opens this long before the start; it closes after the venue's grace period.
+CHECK_IN_OPENS_BEFORE = timedelta(minutes=15)
+TITLE_MAX_LENGTH = 200  # the column's size
+# PostgreSQL's SQLSTATE for an exclusion constraint violation.
+EXCLUSION_VIOLATION = "23P01"
+
+OVERLAP_MESSAGES = {
+    SpaceKind.HOT_DESK: N_("Desk {space} is already booked {start}–{end} on {day}."),
+    SpaceKind.DEDICATED_DESK: N_("Desk {space} is already booked {start}–{end} on {day}."),
+    SpaceKind.MEETING_ROOM: N_("Room {space} is already booked {start}–{end} on {day}."),
+    SpaceKind.PHONE_BOOTH: N_("Phone booth {space} is already booked {start}–{end} on {day}."),
+    SpaceKind.EVENT_SPACE: N_("Event space {space} is already booked {start}–{end} on {day}."),
+}
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime
+    ends_at: datetime
+
+
+# -- venues and spaces ----------------------------------------------------------------------------
+
+
+def list_venues(db: Session) -> list[Venue]:
+    """Venues by name, with their opening hours."""
+    return queries.list_venues(db)
+
+
+def list_spaces(
+    db: Session, *, kind: str | None = None, floor_id: int | None = None, zone_id: int | None = None,
+    min_capacity: int | None = None,
+) -> list[Space]:
+    """Active spaces matching the filters, by floor and name."""
+    _check_kind(kind)
+    return queries.list_spaces(db, kind=kind, floor_id=floor_id, zone_id=zone_id, min_capacity=min_capacity)
+
+
+def get_space(db: Session, space_id: int) -> Space:
+    space = queries.get_space(db, space_id)
+    if space is None:
+        raise NotFound("No such space.")
+    return space
+
+
+def find_available_spaces(
+    db: Session, *, starts_at: datetime, ends_at: datetime, kind: str | None = None,
+    min_capacity: int | None = None, amenities: Iterable[str] = (), floor_id: int | None = None,
+    zone_id: int | None = None,
+) -> list[Space]:
+    """Active spaces with every wanted amenity, in a venue open for the whole window, and free all along it.
+
+    Buffers between bookings are not counted here: booking may still refuse a
+    space booked right before or after the window.
+    """
+    if ends_at <= starts_at:
+        raise Invalid("The end must be after the start.", field="ends_at")
+    _check_kind(kind)
+    venue_ids = _venues_open_for(db, starts_at, ends_at)
+    if not venue_ids:
+        return []
+    spaces = queries.list_free_spaces(db, starts_at=starts_at, ends_at=ends_at, venue_ids=venue_ids, kind=kind,
+                                      floor_id=floor_id, zone_id=zone_id, min_capacity=min_capacity)
+    # JSON lists have no portable SQL containment; the rows are already few here.
+    wanted = set(amenities)
+    return [space for space in spaces if wanted <= set(space.amenities)]
+
+
+def list_free_slots(db: Session, *, space_id: int, day: date, now: datetime | None = None) -> list[Slot]:
+    """The free stretches of a space within its venue's opening hours on a local day, buffers kept free."""
+    space = get_space(db, space_id)
+    venue = space.floor.venue
+    hours = queries.get_opening_hours(db, venue.id, day.weekday())
+    closed = queries.get_closure(db, venue.id, day) or (venue.observes_public_holidays and public_holiday(day))
+    if hours is None or closed or not space.is_active:
+        return []
+    opens, closes = local_moment(day, hours.opens_at, venue), local_moment(day, hours.closes_at, venue)
+    if now is not None:
+        opens = max(opens, now)
+    policy = policy_from(queries.get_rule_for(db, space))
+    buffer = timedelta(minutes=policy.buffer_minutes)
+    busy = [(start - buffer, end + buffer)
+            for start, end in queries.list_busy(db, space.id, opens - buffer, closes + buffer)]
+    shortest = timedelta(minutes=policy.min_minutes or 1)
+    return [Slot(start.astimezone(UTC), end.astimezone(UTC))
+            for start, end in free_intervals(opens, closes, busy) if end - start >= shortest]
+
+
+def _venues_open_for(db: Session, starts_at: datetime, ends_at: datetime) -> list[int]:
+    venues = queries.list_venues(db)
+    days = {local_time(starts_at, venue).date() for venue in venues}
+    closures = {(c.venue_id, c.day): c for c in queries.list_closures(db, [v.id for v in venues], days)}
+    open_ids = []
+    for venue in venues:
+        day = local_time(starts_at, venue).date()
+        hours = next((h for h in venue.opening_hours if h.weekday == day.weekday()), None)
+        if is_open_for(venue, starts_at, ends_at, hours, closures.get((venue.id, day))):
+            open_ids.append(venue.id)
+    return open_ids
+
+
+def _check_kind(kind: str | None) -> None:
+    if kind is not None and kind not in {k.value for k in SpaceKind}:
+        raise Invalid("Unknown kind of space.", field="kind")
+
+
+# -- booking --------------------------------------------------------------------------------------
+
+
+def create_booking(
+    db: Session, *, actor: User, space_id: int, starts_at: datetime, ends_at: datetime, now: datetime,
+    title: str = "", startup_id: int | None = None,
+) -> Booking:
+    """Book a space for `[starts_at, ends_at)` if every rule allows it; pending where the rule wants approval."""
+    starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
+    check_times(starts_at, ends_at, now)
+    title = title.strip()
+    if len(title) > TITLE_MAX_LENGTH:
+        raise Invalid("Keep the title under {length} characters.", field="title", length=TITLE_MAX_LENGTH + 1)
+    actor = load_memberships(db, actor)
+    space = _bookable_space(db, space_id)
+    venue = space.floor.venue
+    policy = policy_from(queries.get_rule_for(db, space))
+    if not can(actor, "space.book", policy):
+        raise Forbidden("Your role does not allow you to book this space.")
+    organisation_id = _startup_for(db, actor, startup_id)
+    day = local_time(starts_at, venue).date()
+    check_open(venue, starts_at, ends_at, queries.get_opening_hours(db, venue.id, day.weekday()),
+               queries.get_closure(db, venue.id, day))
+    check_duration(policy, starts_at, ends_at)
+    if not is_staff(actor):  # staff plan events and allocations further ahead
+        check_advance(policy, venue, starts_at, now)
+    _check_free(db, space, policy, starts_at, ends_at)
+    pending = policy.requires_approval and not is_staff(actor)
+    booking = Booking(
+        space_id=space.id, user_id=actor.id, organisation_id=organisation_id, starts_at=starts_at, ends_at=ends_at,
+        status=BookingStatus.PENDING if pending else BookingStatus.CONFIRMED, title=title,
+        created_at=now, created_by=actor.id,
+    )
+    _insert(db, booking, space)
+    audit.record(db, actor=actor, action="booking.create", obj=booking, now=now,
+                 summary=f"{_describe(booking, space)} ({booking.status})")
+    return booking
+
+
+def _bookable_space(db: Session, space_id: int) -> Space:
+    # The lock makes concurrent bookings of one space wait for each other on
+    # PostgreSQL, so that the buffer check below is reliable too; SQLite's
+    # transaction already holds the database's write lock.
+    space = queries.get_space(db, space_id, lock=True)
+    if space is None:
+        raise Invalid("No such space.", field="space_id")
+    if not space.is_active:
+        raise Invalid("This space cannot be booked at the moment.", field="space_id")
+    return space
+
+
+def _startup_for(db: Session, actor: User, startup_id: int | None) -> int | None:
+    """The start-up the booking is for: one of the actor's (staff: any); by default their only one."""
+    own = member_organisation_ids(actor)
+    if startup_id is None:
+        return next(iter(own)) if len(own) == 1 else None
+    if startup_id in own:
+        return startup_id
+    if not is_staff(actor):
+        raise Invalid("You are not a member of this start-up.", field="startup_id")
+    if queries.get_organisation(db, startup_id) is None:
+        raise Invalid("No such start-up.", field="startup_id")
+    return startup_id
+
+
+def _check_free(db: Session, space: Space, policy: Policy, starts_at: datetime, ends_at: datetime) -> None:
+    clash = queries.first_booking_in(db, space.id, starts_at, ends_at)
+    if clash is not None:
+        raise _overlap(space, clash)
+    buffer = timedelta(minutes=policy.buffer_minutes)
+    if not buffer:
+        return
+    neighbour = queries.first_booking_in(db, space.id, starts_at - buffer, ends_at + buffer)
+    if neighbour is not None:
+        raise Conflict("Leave {minutes} minutes between bookings of {space}: it is booked {start}–{end} on {day}.",
+                       minutes=policy.buffer_minutes, space=space.name, **_slot_params(neighbour, space.floor.venue))
+
+
+def _insert(db: Session, booking: Booking, space: Space) -> None:
+    """Add the booking; a concurrent one may still win the slot, which PostgreSQL's constraint reports."""
+    try:
+        with db.begin_nested():
+            db.add(booking)
+            db.flush()
+    except IntegrityError as exc:
+        if getattr(exc.orig, "sqlstate", None) != EXCLUSION_VIOLATION:
+            raise
+        clash = queries.first_booking_in(db, space.id, booking.starts_at, booking.ends_at)
+        if clash is None:
+            raise Conflict("This space was just booked by someone else.", field="starts_at") from None
+        raise _overlap(space, clash) from None
+
+
+def _overlap(space: Space, clash: Booking) -> Conflict:
+    return Conflict(OVERLAP_MESSAGES[SpaceKind(space.kind)], field="starts_at", space=space.name,
+                    **_slot_params(clash, space.floor.venue))
+
+
+def _slot_params(booking: Booking, venue: Venue) -> dict[str, str]:
+    start, end = local_time(booking.starts_at, venue), local_time(booking.ends_at, venue)
+    return {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "day": start.date().isoformat()}
+
+
+def _describe(booking: Booking, space: Space) -> str:
+    params = _slot_params(booking, space.floor.venue)
+    return f"{space.name} {params['day']} {params['start']}–{params['end']}"
+
+
+# -- reading bookings -----------------------------------------------------------------------------
+
+
+def get_booking(db: Session, *, actor: User, booking_id: int) -> Booking:
+    """The booking, with its space, floor and venue; NotFound for those who may not see it."""
+    booking = queries.get_booking(db, booking_id)
+    if booking is None or not can(load_memberships(db, actor), "booking.read", booking):
+        raise NotFound("No such booking.")
+    return booking
+
+
+def list_bookings(
+    db: Session, *, actor: User, mine: bool = False, starts_after: datetime | None = None,
+    starts_before: datetime | None = None, limit: int = 200,
+) -> list[Booking]:
+    """By start: the actor's own with `mine`; else all for staff, own and own start-ups' for others."""
+    filters = {"starts_after": starts_after, "starts_before": starts_before, "limit": limit}
+    if mine:
+        return queries.list_bookings(db, user_id=actor.id, **filters)
+    if is_staff(actor):
+        return queries.list_bookings(db, **filters)
+    actor = load_memberships(db, actor)
+    return queries.list_bookings(db, visible_to=(actor.id, member_organisation_ids(actor)), **filters)
+
+
+# -- changing bookings ----------------------------------------------------------------------------
+
+
+def cancel_booking(db: Session, *, actor: User, booking_id: int, now: datetime) -> Booking:
+    """Give the slot back; cancelling twice changes nothing."""
+    booking = get_booking(db, actor=actor, booking_id=booking_id)
+    require(actor, "booking.change", booking)
+    if booking.status == BookingStatus.CANCELLED:
+        return booking
+    if booking.status not in (BookingStatus.PENDING, BookingStatus.CONFIRMED):
+        raise Conflict("This booking can no longer be cancelled.")
+    if booking.ends_at <= now:
+        raise Conflict("This booking is over.")
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = now
+    db.flush()
+    audit.record(db, actor=actor, action="booking.cancel", obj=booking, now=now,
+                 summary=_describe(booking, booking.space))
+    return booking
+
+
+def check_in(db: Session, *, actor: User, booking_id: int, now: datetime) -> Booking:
+    """Mark the booking used; allowed from 15 minutes before its start to the venue's grace period after."""
+    booking = get_booking(db, actor=actor, booking_id=booking_id)
+    require(actor, "booking.change", booking)
+    if booking.status == BookingStatus.CHECKED_IN:
+        return booking
+    if booking.status == BookingStatus.PENDING:
+        raise Conflict("This booking is waiting for approval.")
+    if booking.status != BookingStatus.CONFIRMED:
+        raise Conflict("This booking is no longer active.")
+    venue = booking.space.floor.venue
+    opens = booking.starts_at - CHECK_IN_OPENS_BEFORE
+    closes = min(booking.starts_at + timedelta(minutes=venue.check_in_grace_minutes), booking.ends_at)
+    if now < opens:
+        raise Conflict("Check-in opens at {time}.", time=f"{local_time(opens, venue):%H:%M}")
+    if now > closes:
+        raise Conflict("Check-in closed at {time}.", time=f"{local_time(closes, venue):%H:%M}")
+    booking.status = BookingStatus.CHECKED_IN
+    booking.checked_in_at = now
+    db.flush()
+    audit.record(db, actor=actor, action="booking.check_in", obj=booking, now=now,
+                 summary=_describe(booking, booking.space))
+    return booking
+
+
+def approve_booking(db: Session, *, actor: User, booking_id: int, now: datetime) -> Booking:
+    """Confirm a booking that waits for approval."""
+    return _decide(db, actor=actor, booking_id=booking_id, now=now, status=BookingStatus.CONFIRMED)
+
+
+def reject_booking(db: Session, *, actor: User, booking_id: int, now: datetime) -> Booking:
+    """Refuse a booking that waits for approval, which frees its slot."""
+    return _decide(db, actor=actor, booking_id=booking_id, now=now, status=BookingStatus.REJECTED)
+
+
+def _decide(db: Session, *, actor: User, booking_id: int, now: datetime, status: BookingStatus) -> Booking:
+    booking = get_booking(db, actor=actor, booking_id=booking_id)
+    require(actor, "booking.decide", booking)
+    if booking.status != BookingStatus.PENDING:
+        raise Conflict("This booking is not waiting for approval.")
+    booking.status = status
+    db.flush()
+    action = "booking.approve" if status == BookingStatus.CONFIRMED else "booking.reject"
+    audit.record(db, actor=actor, action=action, obj=booking, now=now, summary=_describe(booking, booking.space))
+    return booking

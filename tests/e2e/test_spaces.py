@@ -1,0 +1,55 @@
+"""A resident books a room through the Book page in chromium; the plan and the timeline render."""
+import os
+from datetime import date, timedelta
+
+import holidays
+import pytest
+
+from totem.demo import ACCOUNTS, DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+def _log_in(page, role: str = "member") -> None:
+    account = next(a for a in ACCOUNTS if a.role == role)
+    page.goto("/login")
+    page.fill("input[name=email]", account.email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/")
+
+
+def _next_working_day() -> date:
+    day = date.today() + timedelta(days=1)
+    while day.weekday() >= 5 or day in holidays.France(years=day.year):
+        day += timedelta(days=1)
+    return day
+
+
+def _screenshot(page, name: str) -> None:
+    if os.environ.get("TOTEM_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["TOTEM_SCREENSHOTS"], f"{name}.png"), full_page=True)
+
+
+def test_a_member_books_a_room_from_the_book_page(page):
+    _log_in(page)
+    day = _next_working_day().isoformat()
+    page.goto(f"/book?day={day}&start=16:00&end=17:00&kind=meeting_room")
+    _screenshot(page, "book")
+    first = page.locator("table.table tbody tr").first
+    room = first.locator("td strong").inner_text()
+    first.locator("input[name=title]").fill("Point investisseurs")
+    first.locator("button[type=submit]").click()
+    page.wait_for_url("**/my-bookings")
+    assert room in page.locator(".flash").inner_text()
+    assert "Point investisseurs" in page.locator("table").first.inner_text()
+
+
+def test_the_floor_plan_and_the_room_timeline_render(page):
+    _log_in(page)
+    page.goto("/floors")
+    assert page.locator("svg.floor-plan rect.space").count() > 10
+    _screenshot(page, "floor-plan")
+    page.goto(f"/rooms?day={_next_working_day().isoformat()}")
+    assert page.locator("svg.timeline text.room-label").count() >= 20
+    _screenshot(page, "room-timeline")
