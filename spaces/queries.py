@@ -1,11 +1,11 @@
 """Reading venues, spaces and bookings; one overlap helper backs every conflict and availability query."""
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from spaces.enums import ACTIVE_STATUSES
+from spaces.enums import ACTIVE_STATUSES, BookingStatus
 from spaces.models import Booking, BookingRule, ClosureDay, Floor, OpeningHours, Space, Venue
 from totem.identity.models import Organisation
 
@@ -145,3 +145,19 @@ def list_bookings(
 def get_organisation(db: Session, organisation_id: int) -> Organisation | None:
     return db.get(Organisation, organisation_id)
 
+
+
+def list_no_shows(db: Session, venue: Venue, *, now: datetime, since: datetime) -> list[Booking]:
+    """Confirmed bookings of the venue that started in [since, now − grace] and were never checked in."""
+    cutoff = now - timedelta(minutes=venue.check_in_grace_minutes)
+    query = (
+        select(Booking)
+        .join(Space, Space.id == Booking.space_id)
+        .join(Floor, Floor.id == Space.floor_id)
+        .where(Floor.venue_id == venue.id, Booking.status == BookingStatus.CONFIRMED,
+               Booking.starts_at > since, Booking.starts_at <= cutoff)
+        .options(joinedload(Booking.space).joinedload(Space.floor).joinedload(Floor.venue))
+        .order_by(Booking.starts_at)
+        .with_for_update(of=Booking, skip_locked=True)
+    )
+    return list(db.scalars(query))

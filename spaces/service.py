@@ -37,6 +37,8 @@ from totem.permissions import can, is_staff, member_organisation_ids, require
 # Check-in opens this long before the start; it closes after the venue's grace period.
 CHECK_IN_OPENS_BEFORE = timedelta(minutes=15)
 TITLE_MAX_LENGTH = 200  # the column's size
+# The no-show job looks this far back, so that a catch-up after a long stop still finds them.
+NO_SHOW_LOOKBACK = timedelta(days=2)
 # PostgreSQL's SQLSTATE for an exclusion constraint violation.
 EXCLUSION_VIOLATION = "23P01"
 
@@ -339,3 +341,23 @@ def _decide(db: Session, *, actor: User, booking_id: int, now: datetime, status:
     action = "booking.approve" if status == BookingStatus.CONFIRMED else "booking.reject"
     audit.record(db, actor=actor, action=action, obj=booking, now=now, summary=_describe(booking, booking.space))
     return booking
+
+
+# -- jobs -----------------------------------------------------------------------------------------
+
+
+def release_no_shows(db: Session, *, now: datetime) -> list[Booking]:
+    """Free the confirmed bookings whose holder did not check in within the venue's grace period.
+
+    Running it again at the same time finds nothing more: released bookings
+    are no longer `confirmed`.
+    """
+    released = []
+    for venue in queries.list_venues(db):
+        for booking in queries.list_no_shows(db, venue, now=now, since=now - NO_SHOW_LOOKBACK):
+            booking.status = BookingStatus.RELEASED
+            released.append(booking)
+            audit.record(db, actor=None, action="booking.release", obj=booking, now=now,
+                         summary=f"{_describe(booking, booking.space)} not checked in")
+    db.flush()
+    return released
