@@ -300,6 +300,8 @@ def check_in(db: Session, *, actor: User, booking_id: int, now: datetime) -> Boo
     """Mark the booking used; allowed from 15 minutes before its start to the venue's grace period after."""
     booking = get_booking(db, actor=actor, booking_id=booking_id)
     require(actor, "booking.change", booking)
+    # Re-read under a row lock, so that the no-show release and a check-in never both win.
+    db.refresh(booking, attribute_names=["status"], with_for_update=True)
     if booking.status == BookingStatus.CHECKED_IN:
         return booking
     if booking.status == BookingStatus.PENDING:
