@@ -6,8 +6,11 @@ from tests.helpers import api_token, csrf_from, form_post, login
 from tests.totem.factories import PASSWORD, make_user
 from totem import clock
 from totem.app import create_app
+from totem.db import make_engine, make_session_factory
 from totem.jobs.models import JobRun
+from totem.migrations import upgrade
 from totem.notifications.models import OutboxMessage
+from totem.settings import Settings
 
 
 def _as(client, db, role):
@@ -80,13 +83,17 @@ def test_jobs_in_the_api_for_managers_only(client, db):
     assert refused.status_code == 403 and "detail" in refused.json()
 
 
-def test_the_app_runs_the_scheduler_during_its_lifespan_unless_turned_off(settings, session_factory):
-    app = create_app(settings.model_copy(update={"scheduler_enabled": True}), session_factory)
+def test_the_app_runs_the_scheduler_during_its_lifespan_unless_turned_off(tmp_path):
+    # Its own database: the scheduler's threads must not share the tests' rolled-back connection.
+    url = f"sqlite:///{tmp_path / 'lifespan.db'}"
+    upgrade(url)
+    session_factory = make_session_factory(make_engine(url))
+    app = create_app(Settings(database_url=url, scheduler_enabled=True), session_factory)
     with TestClient(app):
         scheduler = app.state.scheduler
         assert scheduler is not None and scheduler.running
     assert not scheduler.running
 
-    app = create_app(settings, session_factory)  # TOTEM_SCHEDULER_ENABLED=false, as for a separate worker
+    app = create_app(Settings(database_url=url, scheduler_enabled=False), session_factory)  # beside a worker
     with TestClient(app):
         assert app.state.scheduler is None
