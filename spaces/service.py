@@ -309,8 +309,7 @@ def check_in(db: Session, *, actor: User, booking_id: int, now: datetime) -> Boo
     if booking.status != BookingStatus.CONFIRMED:
         raise Conflict("This booking is no longer active.")
     venue = booking.space.floor.venue
-    opens = booking.starts_at - CHECK_IN_OPENS_BEFORE
-    closes = min(booking.starts_at + timedelta(minutes=venue.check_in_grace_minutes), booking.ends_at)
+    opens, closes = check_in_window(booking)
     if now < opens:
         raise Conflict("Check-in opens at {time}.", time=f"{local_time(opens, venue):%H:%M}")
     if now > closes:
@@ -321,6 +320,17 @@ def check_in(db: Session, *, actor: User, booking_id: int, now: datetime) -> Boo
     audit.record(db, actor=actor, action="booking.check_in", obj=booking, now=now,
                  summary=_describe(booking, booking.space))
     return booking
+
+
+def check_in_window(booking: Booking) -> tuple[datetime, datetime]:
+    """When its holder may check in: from 15 minutes before the start to the venue's grace period after."""
+    grace = timedelta(minutes=booking.space.floor.venue.check_in_grace_minutes)
+    return booking.starts_at - CHECK_IN_OPENS_BEFORE, min(booking.starts_at + grace, booking.ends_at)
+
+
+def may_check_in(booking: Booking, now: datetime) -> bool:
+    opens, closes = check_in_window(booking)
+    return booking.status == BookingStatus.CONFIRMED and opens <= now <= closes
 
 
 def approve_booking(db: Session, *, actor: User, booking_id: int, now: datetime) -> Booking:

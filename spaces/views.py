@@ -180,9 +180,7 @@ def _row(booking: Booking, now: datetime) -> BookingRow:
         booking=booking, day=start.date(), start=f"{start:%H:%M}", end=f"{end:%H:%M}",
         upcoming=booking.ends_at > now,
         may_cancel=active and booking.ends_at > now,
-        # The service has the last word on the check-in window; the button shows on the day itself.
-        may_check_in=booking.status == BookingStatus.CONFIRMED and start.date() == local_time(now, venue).date()
-        and booking.ends_at > now,
+        may_check_in=service.may_check_in(booking, now),
     )
 
 
