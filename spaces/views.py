@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from spaces import plan, service
+from spaces import admin_views, frontdesk_views, plan, service
+from spaces.labels import KIND_LABELS, STATUS_LABELS
 from spaces.enums import BookingStatus, SpaceKind
 from spaces.models import Booking, Space, Venue
 from spaces.rules import local_moment, local_time
@@ -20,6 +21,9 @@ from totem.web.nav import NavItem, register
 from totem.web.pages import form_error, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
+# The managers' pages and the front desk's (lobby screen, check-in codes) live in their own modules.
+router.include_router(admin_views.router)
+router.include_router(frontdesk_views.router)
 register(
     NavItem("Book", "spaces.book", order=200),
     NavItem("My bookings", "spaces.my_bookings", order=210),
@@ -27,21 +31,6 @@ register(
     NavItem("Rooms", "spaces.room_timeline", order=230),
 )
 
-KIND_LABELS = {
-    SpaceKind.HOT_DESK: N_("Hot desk"),
-    SpaceKind.DEDICATED_DESK: N_("Dedicated desk"),
-    SpaceKind.MEETING_ROOM: N_("Meeting room"),
-    SpaceKind.PHONE_BOOTH: N_("Phone booth"),
-    SpaceKind.EVENT_SPACE: N_("Event space"),
-}
-STATUS_LABELS = {
-    BookingStatus.PENDING: N_("Awaiting approval"),
-    BookingStatus.CONFIRMED: N_("Confirmed"),
-    BookingStatus.CHECKED_IN: N_("Checked in"),
-    BookingStatus.CANCELLED: N_("Cancelled"),
-    BookingStatus.RELEASED: N_("Released"),
-    BookingStatus.REJECTED: N_("Rejected"),
-}
 PAST_DAYS_SHOWN = 30
 
 

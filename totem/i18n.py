@@ -1,8 +1,9 @@
 """French and English through gettext catalogs; French is the default.
 
 Messages are written in English in the code and templates. The French
-catalogs (`<package>/locale/fr/LC_MESSAGES/messages.po`) are compiled in
-memory at start-up, so no compiled `.mo` file is kept in the repository.
+catalogs (`<package>/locale/fr/LC_MESSAGES/*.po`: `messages.po`, and one per
+large feature where a package has several) are compiled in memory at start-up,
+so no compiled `.mo` file is kept in the repository.
 """
 import gettext
 import io
@@ -26,9 +27,9 @@ def N_(message: str) -> str:
 def _catalog_paths(locale: str) -> list:
     paths = []
     for package in ("totem", *DOMAINS):
-        path = files(package) / "locale" / locale / "LC_MESSAGES" / "messages.po"
-        if path.is_file():
-            paths.append(path)
+        folder = files(package) / "locale" / locale / "LC_MESSAGES"
+        if folder.is_dir():
+            paths.extend(sorted((p for p in folder.iterdir() if p.name.endswith(".po")), key=lambda p: p.name))
     return paths
 
 

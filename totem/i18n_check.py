@@ -28,12 +28,14 @@ def extract_messages(package_dir: Path) -> set[str]:
 
 
 def load_catalog(package_dir: Path, locale: str = "fr") -> Catalog:
-    """The package's catalog; an empty one if it has none yet."""
-    path = package_dir / "locale" / locale / "LC_MESSAGES" / "messages.po"
-    if not path.is_file():
-        return Catalog(locale=locale)
-    with path.open("rb") as po_file:
-        return read_po(po_file, locale=locale, abort_invalid=True)
+    """The package's catalogs merged into one; an empty one if it has none yet."""
+    merged = Catalog(locale=locale)
+    for path in sorted((package_dir / "locale" / locale / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as po_file:
+            for message in read_po(po_file, locale=locale, abort_invalid=True):
+                if message.id:
+                    merged[message.id] = message
+    return merged
 
 
 def untranslated(package_dir: Path, locale: str = "fr") -> list[str]:
