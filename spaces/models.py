@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from spaces.enums import ACTIVE_STATUSES, BookingStatus, SpaceKind, sql_list
+from spaces.enums import ACTIVE_STATUSES, BookingStatus, CreditReason, SeriesSkip, SpaceKind, WaitlistStatus, sql_list
 from totem.db import Base
 
 KIND_CHECK = f"in ({sql_list(SpaceKind)})"
@@ -148,6 +148,7 @@ class BookingRule(Base):
         CheckConstraint("max_minutes is null or max_minutes >= coalesce(min_minutes, 1)", name="max_minutes_above_min"),
         CheckConstraint("max_days_ahead is null or max_days_ahead >= 0", name="max_days_ahead_positive"),
         CheckConstraint("buffer_minutes >= 0 and credits_per_hour >= 0", name="amounts_positive"),
+        CheckConstraint("refund_notice_hours >= 0", name="refund_notice_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,6 +164,10 @@ class BookingRule(Base):
     buffer_minutes: Mapped[int] = mapped_column(default=0)
     requires_approval: Mapped[bool] = mapped_column(default=False)
     credits_per_hour: Mapped[int] = mapped_column(default=0)
+    # A cancellation at least this long before the start gets its credits back.
+    refund_notice_hours: Mapped[int] = mapped_column(default=24)
+    # Besides those roles, members of a start-up holding an access grant for this kind of space.
+    open_to_grant_holders: Mapped[bool] = mapped_column(default=False)
 
 
 class Booking(Base):
@@ -174,6 +179,9 @@ class Booking(Base):
         CheckConstraint(f"status in ({sql_list(BookingStatus)})", name="status_known"),
         Index("ix_booking_space_id_starts_at", "space_id", "starts_at"),
         Index("ix_booking_user_id_starts_at", "user_id", "starts_at"),
+        Index("ix_booking_status_starts_at", "status", "starts_at"),
+        # One booking per occurrence of a series, so materialising twice adds nothing.
+        UniqueConstraint("series_id", "series_day"),
         # The database, not only the service, refuses two active bookings of
         # one space that overlap. SQLite has no such constraint: there the
         # service's check runs in a transaction that holds the write lock.
@@ -199,6 +207,10 @@ class Booking(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     checked_in_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
+    # An occurrence of a series: the series and the local day it stands for, even once moved.
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("booking_series.id"), index=True)
+    series_day: Mapped[date | None] = mapped_column(Date())
 
     space: Mapped[Space] = relationship(lazy="raise")
 
@@ -207,11 +219,217 @@ class Booking(Base):
         return self.status in ACTIVE_STATUSES
 
 
+class BookingSeries(Base):
+    """A weekly recurring booking: the rule, stored beside one `Booking` row per occurrence.
+
+    The occurrences are `rrule` from `first_day` at `start_time` on the venue's
+    wall clock, through `until_day` (inclusive) or, for an open series, over a
+    rolling horizon that a job extends (`materialised_until`).
+    """
+
+    __tablename__ = "booking_series"
+    __table_args__ = (
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        CheckConstraint("until_day is null or until_day >= first_day", name="until_after_first_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("space.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    # An RFC 5545 RRULE with FREQ=WEEKLY, without COUNT or UNTIL (those become `until_day`).
+    rrule: Mapped[str] = mapped_column(String(200))
+    first_day: Mapped[date] = mapped_column(Date())
+    start_time: Mapped[time] = mapped_column(Time())
+    duration_minutes: Mapped[int]
+    until_day: Mapped[date | None] = mapped_column(Date())
+    materialised_until: Mapped[date] = mapped_column(Date())
+    # On a conflict: skip the date (True) or refuse the whole series (False, at creation).
+    skip_conflicts: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    cancelled_at: Mapped[datetime | None]
+
+    space: Mapped[Space] = relationship(lazy="raise")
+    skipped: Mapped[list["SeriesException"]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", order_by="SeriesException.day"
+    )
+
+
+class SeriesException(Base):
+    """An occurrence of a series that has no booking, and why."""
+
+    __tablename__ = "series_exception"
+    __table_args__ = (
+        UniqueConstraint("series_id", "day"),
+        CheckConstraint(f"reason in ({sql_list(SeriesSkip)})", name="reason_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("booking_series.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date())
+    reason: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(300), default="")
+
+
+class WaitlistEntry(Base):
+    """Someone waiting for a space to free up for `[starts_at, ends_at)`; the first in line gets the offer."""
+
+    __tablename__ = "waitlist_entry"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint(f"status in ({sql_list(WaitlistStatus)})", name="status_known"),
+        Index("ix_waitlist_entry_space_id_status_starts_at", "space_id", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("space.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    title: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default=WaitlistStatus.WAITING)
+    created_at: Mapped[datetime]
+    offered_at: Mapped[datetime | None]
+    offer_expires_at: Mapped[datetime | None]
+    # The booking that holds the offered slot (status `offered`), confirmed when they accept.
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("booking.id", ondelete="SET NULL"))
+
+    space: Mapped[Space] = relationship(lazy="raise")
+    booking: Mapped[Booking | None] = relationship(lazy="raise")
+
+
+class AccessGrant(Base):
+    """A start-up's right to book a venue's spaces for a period, with a monthly credit allowance.
+
+    Programs give them on enrolment (through `spaces.access`), keyed by
+    `source_key` so that ending the enrolment ends the grant.
+    """
+
+    __tablename__ = "access_grant"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "source_key"),
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        CheckConstraint("monthly_credits >= 0", name="monthly_credits_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
+    # The kinds of space it opens; empty: every kind.
+    space_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    starts_on: Mapped[date] = mapped_column(Date())
+    ends_on: Mapped[date] = mapped_column(Date())  # the last day, included
+    monthly_credits: Mapped[int] = mapped_column(default=0)
+    source_key: Mapped[str | None] = mapped_column(String(100))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+
+
+class DeskAllocation(Base):
+    """A dedicated desk given to one start-up from `starts_on` through `ends_on`."""
+
+    __tablename__ = "desk_allocation"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        Index("ix_desk_allocation_space_id_starts_on", "space_id", "starts_on"),
+        # One start-up per desk at a time, in the database too (SQLite: the service's check under the write lock).
+        ExcludeConstraint(
+            ("space_id", "="),
+            (func.daterange(literal_column("starts_on"), literal_column("ends_on"), text("'[]'")), "&&"),
+            name="ex_desk_allocation_no_overlap",
+            using="gist",
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("space.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date())
+    ends_on: Mapped[date] = mapped_column(Date())  # the last day, included
+    source_key: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    space: Mapped[Space] = relationship(lazy="raise")
+
+
+class CreditAccount(Base):
+    """A start-up's room credits; `balance` is the sum of its ledger, kept beside it to lock and check."""
+
+    __tablename__ = "credit_account"
+    __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), unique=True)
+    balance: Mapped[int] = mapped_column(default=0)
+    # The allowance given at the last monthly reset, and the month it was for (its first day).
+    allowance: Mapped[int] = mapped_column(default=0)
+    period_start: Mapped[date | None] = mapped_column(Date())
+
+
+class CreditEntry(Base):
+    """One movement of a credit account: never changed, never deleted."""
+
+    __tablename__ = "credit_entry"
+    __table_args__ = (
+        CheckConstraint(f"reason in ({sql_list(CreditReason)})", name="reason_known"),
+        Index("ix_credit_entry_account_id_at", "account_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("credit_account.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    amount: Mapped[int]  # positive: credited; negative: debited
+    reason: Mapped[str] = mapped_column(String(20))
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("booking.id", ondelete="SET NULL"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class OccupancyHour(Base):
+    """What one space saw in one local hour of one day: written by the nightly roll-up, read by the reports.
+
+    Only hours with a booking have a row; the reports take the capacity from
+    the spaces and the opening hours.
+    """
+
+    __tablename__ = "occupancy_hour"
+    __table_args__ = (
+        UniqueConstraint("space_id", "starts_at"),
+        Index("ix_occupancy_hour_venue_id_day", "venue_id", "day"),
+        CheckConstraint("hour between 0 and 23 and weekday between 0 and 6", name="hour_and_weekday_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
+    floor_id: Mapped[int] = mapped_column(ForeignKey("floor.id", ondelete="CASCADE"))
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zone.id", ondelete="SET NULL"))
+    space_id: Mapped[int] = mapped_column(ForeignKey("space.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    starts_at: Mapped[datetime]  # the hour's start, UTC
+    day: Mapped[date] = mapped_column(Date())  # local
+    hour: Mapped[int]  # local, 0-23
+    weekday: Mapped[int]  # local, 0 is Monday
+    booked_minutes: Mapped[int] = mapped_column(default=0)
+    used_minutes: Mapped[int] = mapped_column(default=0)  # of bookings checked in
+    bookings: Mapped[int] = mapped_column(default=0)  # bookings starting in this hour
+    check_ins: Mapped[int] = mapped_column(default=0)
+    no_shows: Mapped[int] = mapped_column(default=0)
+
+
 # The exclusion constraint compares integers with GiST: PostgreSQL needs
 # btree_gist for that. Alembic's revision creates it too; this covers
 # `metadata.create_all`, which some tests use.
 event.listen(
     Booking.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
+)
+event.listen(
+    DeskAllocation.__table__,
     "before_create",
     DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
 )

@@ -26,6 +26,8 @@ class Policy:
     buffer_minutes: int = 0
     requires_approval: bool = False
     credits_per_hour: int = 0
+    refund_notice_hours: int = 24
+    open_to_grant_holders: bool = False
 
 
 # A space that no rule covers may be booked by residents and mentors, without limits.
@@ -43,6 +45,8 @@ def policy_from(rule: BookingRule | None) -> Policy:
         buffer_minutes=rule.buffer_minutes,
         requires_approval=rule.requires_approval,
         credits_per_hour=rule.credits_per_hour,
+        refund_notice_hours=rule.refund_notice_hours,
+        open_to_grant_holders=rule.open_to_grant_holders,
     )
 
 
