@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spaces import service
+from spaces import access, credits, service
 from spaces.enums import SpaceKind
 from spaces.models import BookingRule, ClosureDay, Floor, OpeningHours, Space, Venue, Zone
 from spaces.rules import is_open_for, local_moment, local_time
@@ -34,6 +34,11 @@ FLOORS = (
      (("Borély", 4), ("Endoume", 4), ("Vallon des Auffes", 2), ("Major", 2))),
 )
 PHONE_BOOTHS = 8
+MANAGER_EMAIL = "lea.martin@cite-innovation.fr"
+# Each demo start-up and the dedicated desks allocated to it (the first floor has hot desks only).
+DEDICATED_DESKS = (("OceanWatt", ("2-039", "2-040")), ("Kelp Studio", ("2-001", "2-002")),
+                   ("UrbaFlux", ("3-001", "3-002")))
+MONTHLY_CREDITS = 80
 
 # The venue's rules: kind -> (roles, min, max, days ahead, buffer, approval, credits per hour).
 KIND_RULES = {
@@ -85,7 +90,25 @@ def load_demo(db: Session, now: datetime) -> None:
     spaces = _create_floors(db, venue)
     _create_rules(db, venue)
     db.flush()
+    _grant_the_startups(db, venue, spaces, now)
     _book_the_week(db, venue, spaces, now)
+
+
+def _grant_the_startups(db: Session, venue: Venue, spaces: dict[str, Space], now: datetime) -> None:
+    """A year's access with monthly room credits for each demo start-up, and two dedicated desks each."""
+    manager = identity.get_user_by_email(db, MANAGER_EMAIL)
+    if manager is None:  # the core's demo accounts were not loaded
+        return
+    today = local_time(now, venue).date()
+    for name, desks in DEDICATED_DESKS:
+        organisation = identity.get_or_create_organisation(db, actor=None, name=name, now=now)
+        access.grant_access(db, actor=manager, organisation_id=organisation.id, venue_id=venue.id,
+                            starts_on=today.replace(day=1), ends_on=today + timedelta(days=365), now=now,
+                            monthly_credits=MONTHLY_CREDITS, source_key="demo", label="Accélérateur Cité 2026")
+        for desk in desks:
+            access.allocate_desk(db, actor=manager, space_id=spaces[desk].id, organisation_id=organisation.id,
+                                 starts_on=today, ends_on=today + timedelta(days=180), now=now, source_key="demo")
+    credits.reset_month(db, month_start=today.replace(day=1), now=now)
 
 
 def _create_venue(db: Session, now: datetime) -> Venue:

@@ -31,3 +31,15 @@ def _decide_booking(user: User, _booking: Any) -> bool:
 def _book_space(user: User, policy: Policy) -> bool:
     """The space's rule names the roles that may book it; staff always may."""
     return is_staff(user) or bool(user.role_names & policy.allowed_roles)
+
+
+@rule("access.grant")
+def _grant_access(user: User, _obj: Any) -> bool:
+    """Give start-ups access grants and dedicated desks."""
+    return is_staff(user)
+
+
+@rule("credits.adjust")
+def _adjust_credits(user: User, _obj: Any) -> bool:
+    """Add or remove credits by hand, and see every start-up's account."""
+    return is_staff(user)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from spaces.enums import ACTIVE_STATUSES, BookingStatus
 from spaces.models import Booking, BookingRule, ClosureDay, Floor, OpeningHours, Space, Venue
-from totem.identity.models import Organisation
+from totem.identity.models import Organisation, User
 
 
 def overlapping(starts_at: datetime, ends_at: datetime) -> ColumnElement[bool]:
@@ -145,6 +145,9 @@ def list_bookings(
 def get_organisation(db: Session, organisation_id: int) -> Organisation | None:
     return db.get(Organisation, organisation_id)
 
+
+def get_user(db: Session, user_id: int) -> User | None:
+    return db.get(User, user_id)
 
 
 def list_no_shows(db: Session, venue: Venue, *, now: datetime, since: datetime) -> list[Booking]:

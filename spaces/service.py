@@ -7,48 +7,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from spaces import checks, credits, queries
 from spaces import permissions as _permissions  # noqa: F401  (registers the booking rules)
-from spaces import queries
 from spaces.enums import BookingStatus, SpaceKind
 from spaces.models import Booking, Space, Venue
-from spaces.rules import (
-    Policy,
-    check_advance,
-    check_duration,
-    check_open,
-    check_times,
-    free_intervals,
-    is_open_for,
-    local_moment,
-    local_time,
-    policy_from,
-    public_holiday,
-)
+from spaces.rules import Policy, free_intervals, is_open_for, local_moment, local_time, policy_from, public_holiday
 from totem import audit
-from totem.errors import Conflict, Forbidden, Invalid, NotFound
-from totem.i18n import N_
+from totem.errors import Conflict, Invalid, NotFound
 from totem.identity.models import User
 from totem.identity.service import load_memberships
 from totem.permissions import can, is_staff, member_organisation_ids, require
 
 # Check-in opens this long before the start; it closes after the venue's grace period.
 CHECK_IN_OPENS_BEFORE = timedelta(minutes=15)
-TITLE_MAX_LENGTH = 200  # the column's size
 # The no-show job looks this far back, so that a catch-up after a long stop still finds them.
 NO_SHOW_LOOKBACK = timedelta(days=2)
-# PostgreSQL's SQLSTATE for an exclusion constraint violation.
-EXCLUSION_VIOLATION = "23P01"
-
-OVERLAP_MESSAGES = {
-    SpaceKind.HOT_DESK: N_("Desk {space} is already booked {start}–{end} on {day}."),
-    SpaceKind.DEDICATED_DESK: N_("Desk {space} is already booked {start}–{end} on {day}."),
-    SpaceKind.MEETING_ROOM: N_("Room {space} is already booked {start}–{end} on {day}."),
-    SpaceKind.PHONE_BOOTH: N_("Phone booth {space} is already booked {start}–{end} on {day}."),
-    SpaceKind.EVENT_SPACE: N_("Event space {space} is already booked {start}–{end} on {day}."),
-}
 
 
 @dataclass(frozen=True)
@@ -147,107 +122,68 @@ def _check_kind(kind: str | None) -> None:
 
 def create_booking(
     db: Session, *, actor: User, space_id: int, starts_at: datetime, ends_at: datetime, now: datetime,
-    title: str = "", startup_id: int | None = None,
+    title: str = "", startup_id: int | None = None, for_user_id: int | None = None,
 ) -> Booking:
-    """Book a space for `[starts_at, ends_at)` if every rule allows it; pending where the rule wants approval."""
+    """Book a space for `[starts_at, ends_at)` if every rule allows it; pending where the rule wants approval.
+
+    `for_user_id` books for a colleague of one of the actor's start-ups (staff: for anyone).
+    """
     starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
-    check_times(starts_at, ends_at, now)
-    title = title.strip()
-    if len(title) > TITLE_MAX_LENGTH:
-        raise Invalid("Keep the title under {length} characters.", field="title", length=TITLE_MAX_LENGTH + 1)
+    title = checks.clean_title(title)
     actor = load_memberships(db, actor)
-    space = _bookable_space(db, space_id)
-    venue = space.floor.venue
-    policy = policy_from(queries.get_rule_for(db, space))
-    if not can(actor, "space.book", policy):
-        raise Forbidden("Your role does not allow you to book this space.")
-    organisation_id = _startup_for(db, actor, startup_id)
-    day = local_time(starts_at, venue).date()
-    check_open(venue, starts_at, ends_at, queries.get_opening_hours(db, venue.id, day.weekday()),
-               queries.get_closure(db, venue.id, day))
-    check_duration(policy, starts_at, ends_at)
-    if not is_staff(actor):  # staff plan events and allocations further ahead
-        check_advance(policy, venue, starts_at, now)
-    _check_free(db, space, policy, starts_at, ends_at)
+    holder = checks.holder_for(db, actor, for_user_id)
+    space = checks.bookable_space(db, space_id)
+    organisation_id = checks.startup_for(db, actor=actor, holder=holder, startup_id=startup_id)
+    policy = checks.check_booking(db, actor=actor, holder=holder, space=space, organisation_id=organisation_id,
+                                  starts_at=starts_at, ends_at=ends_at, now=now)
     pending = policy.requires_approval and not is_staff(actor)
     booking = Booking(
-        space_id=space.id, user_id=actor.id, organisation_id=organisation_id, starts_at=starts_at, ends_at=ends_at,
+        space_id=space.id, user_id=holder.id, organisation_id=organisation_id, starts_at=starts_at, ends_at=ends_at,
         status=BookingStatus.PENDING if pending else BookingStatus.CONFIRMED, title=title,
         created_at=now, created_by=actor.id,
     )
-    _insert(db, booking, space)
+    checks.save_booking(db, booking, space)
+    credits.charge_booking(db, booking=booking, cost=_cost(actor, policy, booking), now=now)
     audit.record(db, actor=actor, action="booking.create", obj=booking, now=now,
-                 summary=f"{_describe(booking, space)} ({booking.status})")
+                 summary=f"{checks.describe(booking, space)} ({booking.status})")
     return booking
 
 
-def _bookable_space(db: Session, space_id: int) -> Space:
-    # The lock makes concurrent bookings of one space wait for each other on
-    # PostgreSQL, so that the buffer check below is reliable too; SQLite's
-    # transaction already holds the database's write lock.
-    space = queries.get_space(db, space_id, lock=True)
-    if space is None:
-        raise Invalid("No such space.", field="space_id")
-    if not space.is_active:
-        raise Invalid("This space cannot be booked at the moment.", field="space_id")
-    return space
+def move_booking(
+    db: Session, *, actor: User, booking_id: int, starts_at: datetime, ends_at: datetime, now: datetime,
+    space_id: int | None = None,
+) -> Booking:
+    """Move a booking that has not started to another time (and space), every rule checked again.
+
+    Its credits follow: the difference in cost is debited or refunded.
+    """
+    booking = get_booking(db, actor=actor, booking_id=booking_id)
+    require(actor, "booking.change", booking)
+    if booking.status not in (BookingStatus.PENDING, BookingStatus.CONFIRMED):
+        raise Conflict("This booking can no longer be moved.")
+    if booking.starts_at <= now:
+        raise Conflict("This booking has started: it can no longer be moved.")
+    starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
+    actor = load_memberships(db, actor)
+    holder = load_memberships(db, queries.get_user(db, booking.user_id))
+    space = checks.bookable_space(db, space_id or booking.space_id)
+    policy = checks.check_booking(db, actor=actor, holder=holder, space=space,
+                                  organisation_id=booking.organisation_id, starts_at=starts_at, ends_at=ends_at,
+                                  now=now, moving=booking)
+    before = checks.describe(booking, booking.space)
+    booking.space, booking.starts_at, booking.ends_at = space, starts_at, ends_at
+    checks.save_booking(db, booking, space)
+    credits.charge_booking(db, booking=booking, cost=_cost(actor, policy, booking), now=now)
+    audit.record(db, actor=actor, action="booking.move", obj=booking, now=now,
+                 summary=f"{before} -> {checks.describe(booking, space)}")
+    return booking
 
 
-def _startup_for(db: Session, actor: User, startup_id: int | None) -> int | None:
-    """The start-up the booking is for: one of the actor's (staff: any); by default their only one."""
-    own = member_organisation_ids(actor)
-    if startup_id is None:
-        return next(iter(own)) if len(own) == 1 else None
-    if startup_id in own:
-        return startup_id
-    if not is_staff(actor):
-        raise Invalid("You are not a member of this start-up.", field="startup_id")
-    if queries.get_organisation(db, startup_id) is None:
-        raise Invalid("No such start-up.", field="startup_id")
-    return startup_id
-
-
-def _check_free(db: Session, space: Space, policy: Policy, starts_at: datetime, ends_at: datetime) -> None:
-    clash = queries.first_booking_in(db, space.id, starts_at, ends_at)
-    if clash is not None:
-        raise _overlap(space, clash)
-    buffer = timedelta(minutes=policy.buffer_minutes)
-    if not buffer:
-        return
-    neighbour = queries.first_booking_in(db, space.id, starts_at - buffer, ends_at + buffer)
-    if neighbour is not None:
-        raise Conflict("Leave {minutes} minutes between bookings of {space}: it is booked {start}–{end} on {day}.",
-                       minutes=policy.buffer_minutes, space=space.name, **_slot_params(neighbour, space.floor.venue))
-
-
-def _insert(db: Session, booking: Booking, space: Space) -> None:
-    """Add the booking; a concurrent one may still win the slot, which PostgreSQL's constraint reports."""
-    try:
-        with db.begin_nested():
-            db.add(booking)
-            db.flush()
-    except IntegrityError as exc:
-        if getattr(exc.orig, "sqlstate", None) != EXCLUSION_VIOLATION:
-            raise
-        clash = queries.first_booking_in(db, space.id, booking.starts_at, booking.ends_at)
-        if clash is None:
-            raise Conflict("This space was just booked by someone else.", field="starts_at") from None
-        raise _overlap(space, clash) from None
-
-
-def _overlap(space: Space, clash: Booking) -> Conflict:
-    return Conflict(OVERLAP_MESSAGES[SpaceKind(space.kind)], field="starts_at", space=space.name,
-                    **_slot_params(clash, space.floor.venue))
-
-
-def _slot_params(booking: Booking, venue: Venue) -> dict[str, str]:
-    start, end = local_time(booking.starts_at, venue), local_time(booking.ends_at, venue)
-    return {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "day": start.date().isoformat()}
-
-
-def _describe(booking: Booking, space: Space) -> str:
-    params = _slot_params(booking, space.floor.venue)
-    return f"{space.name} {params['day']} {params['start']}–{params['end']}"
+def _cost(actor: User, policy: Policy, booking: Booking) -> int:
+    """The booking's credits; the house's own bookings (staff, for no start-up) are free."""
+    if booking.organisation_id is None and is_staff(actor):
+        return 0
+    return credits.booking_cost(policy, booking.starts_at, booking.ends_at)
 
 
 # -- reading bookings -----------------------------------------------------------------------------
@@ -279,7 +215,7 @@ def list_bookings(
 
 
 def cancel_booking(db: Session, *, actor: User, booking_id: int, now: datetime) -> Booking:
-    """Give the slot back; cancelling twice changes nothing."""
+    """Give the slot back, with its credits when it comes in time; cancelling twice changes nothing."""
     booking = get_booking(db, actor=actor, booking_id=booking_id)
     require(actor, "booking.change", booking)
     if booking.status == BookingStatus.CANCELLED:
@@ -291,8 +227,10 @@ def cancel_booking(db: Session, *, actor: User, booking_id: int, now: datetime) 
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = now
     db.flush()
+    if credits.refund_is_due(policy_from(queries.get_rule_for(db, booking.space)), booking, now):
+        credits.refund_booking(db, booking=booking, now=now)
     audit.record(db, actor=actor, action="booking.cancel", obj=booking, now=now,
-                 summary=_describe(booking, booking.space))
+                 summary=checks.describe(booking, booking.space))
     return booking
 
 
@@ -318,7 +256,7 @@ def check_in(db: Session, *, actor: User, booking_id: int, now: datetime) -> Boo
     booking.checked_in_at = now
     db.flush()
     audit.record(db, actor=actor, action="booking.check_in", obj=booking, now=now,
-                 summary=_describe(booking, booking.space))
+                 summary=checks.describe(booking, booking.space))
     return booking
 
 
@@ -350,8 +288,10 @@ def _decide(db: Session, *, actor: User, booking_id: int, now: datetime, status:
         raise Conflict("This booking is not waiting for approval.")
     booking.status = status
     db.flush()
+    if status == BookingStatus.REJECTED:
+        credits.refund_booking(db, booking=booking, now=now)
     action = "booking.approve" if status == BookingStatus.CONFIRMED else "booking.reject"
-    audit.record(db, actor=actor, action=action, obj=booking, now=now, summary=_describe(booking, booking.space))
+    audit.record(db, actor=actor, action=action, obj=booking, now=now, summary=checks.describe(booking, booking.space))
     return booking
 
 
@@ -370,6 +310,6 @@ def release_no_shows(db: Session, *, now: datetime) -> list[Booking]:
             booking.status = BookingStatus.RELEASED
             released.append(booking)
             audit.record(db, actor=None, action="booking.release", obj=booking, now=now,
-                         summary=f"{_describe(booking, booking.space)} not checked in")
+                         summary=f"{checks.describe(booking, booking.space)} not checked in")
     db.flush()
     return released

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from spaces import service
+from spaces import checks, service
 from spaces.models import Booking
 from tests.spaces.conftest import NOW, Scene, paris
 from tests.spaces.factories import PARIS, make_booking, make_rule, make_space, make_zone
@@ -248,7 +248,7 @@ def test_the_constraint_violation_becomes_the_same_conflict(db, scene, database,
     make_booking(db, space=scene.room, user=scene.hugo, starts_at=paris("2026-12-01", 9))
     before = count_bookings(db)
     # As if a concurrent transaction had committed between the check and the insert.
-    monkeypatch.setattr(service, "_check_free", lambda *args: None)
+    monkeypatch.setattr(checks, "check_free", lambda *args, **kwargs: None)
 
     with pytest.raises(Conflict) as refused:
         book(db, scene, paris("2026-12-01", 9, 30), paris("2026-12-01", 10, 30))
