@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 
-from spaces import service
+from spaces import series_api, service, waitlist_api
 from spaces.enums import SpaceKind
 from spaces.schemas import BookingIn, BookingOut, FreeSlotsOut, SlotOut, SpaceOut, VenueOut
 from totem import clock
@@ -14,6 +14,8 @@ from totem.identity.models import User
 from totem.web.context import get_db
 
 router = APIRouter()
+router.include_router(series_api.router)
+router.include_router(waitlist_api.router)
 
 NOT_FOUND = {404: {"description": "No such booking, or not one you may see"}}
 CHANGE_ERRORS = {**NOT_FOUND, 403: {"description": "Not your booking"}, 409: {"description": "Not possible now"}}

@@ -81,11 +81,12 @@ def startup_for(db: Session, *, actor: User, holder: User, startup_id: int | Non
 
 def check_booking(
     db: Session, *, actor: User, holder: User, space: Space, organisation_id: int | None, starts_at: datetime,
-    ends_at: datetime, now: datetime, moving: Booking | None = None,
+    ends_at: datetime, now: datetime, moving: Booking | None = None, require_free: bool = True,
 ) -> Policy:
     """Raise the first rule the booking breaks; return the space's policy when it breaks none.
 
-    `moving` is the booking being moved, which does not conflict with itself.
+    `moving` is the booking being moved, which does not conflict with itself;
+    without `require_free` the slot may be taken (to join its waitlist).
     """
     check_times(starts_at, ends_at, now)
     venue = space.floor.venue
@@ -97,7 +98,8 @@ def check_booking(
     check_duration(policy, starts_at, ends_at)
     if not is_staff(actor):  # staff plan events and allocations further ahead
         check_advance(policy, venue, starts_at, now)
-    check_free(db, space, policy, starts_at, ends_at, ignore_id=moving.id if moving else None)
+    if require_free:
+        check_free(db, space, policy, starts_at, ends_at, ignore_id=moving.id if moving else None)
     return policy
 
 

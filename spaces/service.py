@@ -143,7 +143,7 @@ def create_booking(
         created_at=now, created_by=actor.id,
     )
     checks.save_booking(db, booking, space)
-    credits.charge_booking(db, booking=booking, cost=_cost(actor, policy, booking), now=now)
+    credits.charge_booking(db, booking=booking, cost=cost_of(actor, policy, booking), now=now)
     audit.record(db, actor=actor, action="booking.create", obj=booking, now=now,
                  summary=f"{checks.describe(booking, space)} ({booking.status})")
     return booking
@@ -173,13 +173,13 @@ def move_booking(
     before = checks.describe(booking, booking.space)
     booking.space, booking.starts_at, booking.ends_at = space, starts_at, ends_at
     checks.save_booking(db, booking, space)
-    credits.charge_booking(db, booking=booking, cost=_cost(actor, policy, booking), now=now)
+    credits.charge_booking(db, booking=booking, cost=cost_of(actor, policy, booking), now=now)
     audit.record(db, actor=actor, action="booking.move", obj=booking, now=now,
                  summary=f"{before} -> {checks.describe(booking, space)}")
     return booking
 
 
-def _cost(actor: User, policy: Policy, booking: Booking) -> int:
+def cost_of(actor: User, policy: Policy, booking: Booking) -> int:
     """The booking's credits; the house's own bookings (staff, for no start-up) are free."""
     if booking.organisation_id is None and is_staff(actor):
         return 0

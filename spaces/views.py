@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from spaces import admin_views, frontdesk_views, plan, service
+from spaces import admin_views, frontdesk_views, plan, series_views, service, waitlist_views
 from spaces.labels import KIND_LABELS, STATUS_LABELS
 from spaces.enums import BookingStatus, SpaceKind
 from spaces.models import Booking, Space, Venue
@@ -21,9 +21,12 @@ from totem.web.nav import NavItem, register
 from totem.web.pages import form_error, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
-# The managers' pages and the front desk's (lobby screen, check-in codes) live in their own modules.
+# The managers' pages, the front desk's (lobby screen, check-in codes), recurring series and the
+# waitlist live in their own modules.
 router.include_router(admin_views.router)
 router.include_router(frontdesk_views.router)
+router.include_router(series_views.router)
+router.include_router(waitlist_views.router)
 register(
     NavItem("Book", "spaces.book", order=200),
     NavItem("My bookings", "spaces.my_bookings", order=210),
