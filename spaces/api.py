@@ -5,12 +5,26 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 
-from spaces import series_api, service, waitlist_api
-from spaces.enums import SpaceKind
-from spaces.schemas import BookingIn, BookingOut, FreeSlotsOut, SlotOut, SpaceOut, VenueOut
+from spaces import access, credits, series_api, service, waitlist_api
+from spaces.enums import BookingStatus, SpaceKind
+from spaces.schemas import (
+    BookingIn,
+    BookingMoveIn,
+    BookingOut,
+    CreditEntryOut,
+    CreditsOut,
+    DeskAllocationIn,
+    DeskAllocationOut,
+    FreeSlotsOut,
+    SlotOut,
+    SpaceOut,
+    VenueOut,
+)
 from totem import clock
 from totem.api.deps import api_user
 from totem.identity.models import User
+from totem.identity.service import load_memberships
+from totem.permissions import require
 from totem.web.context import get_db
 
 router = APIRouter()
@@ -77,7 +91,7 @@ def list_free_slots(space_id: int, day: date, user: User = Depends(api_user), db
 def create_booking(body: BookingIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
     booking = service.create_booking(db, actor=user, space_id=body.space_id, starts_at=body.starts_at,
                                      ends_at=body.ends_at, now=clock.now(), title=body.title,
-                                     startup_id=body.startup_id)
+                                     startup_id=body.startup_id, for_user_id=body.user_id)
     db.commit()
     return BookingOut.of(booking)
 
@@ -87,19 +101,32 @@ def list_bookings(
     mine: bool = False,
     starts_after: AwareDatetime | None = None,
     starts_before: AwareDatetime | None = None,
+    space_id: int | None = None,
+    status: BookingStatus | None = None,
     limit: int = Query(200, ge=1, le=1000),
     user: User = Depends(api_user),
     db: Session = Depends(get_db),
 ):
     """By start. `mine=true`: yours; otherwise also your start-ups' (staff: everyone's)."""
     bookings = service.list_bookings(db, actor=user, mine=mine, starts_after=starts_after,
-                                     starts_before=starts_before, limit=limit)
+                                     starts_before=starts_before, space_id=space_id, status=status, limit=limit)
     return [BookingOut.of(booking) for booking in bookings]
 
 
 @router.get("/bookings/{booking_id}", response_model=BookingOut, tags=["bookings"], responses=NOT_FOUND)
 def get_booking(booking_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     return BookingOut.of(service.get_booking(db, actor=user, booking_id=booking_id))
+
+
+@router.patch("/bookings/{booking_id}", response_model=BookingOut, tags=["bookings"],
+              responses={**CHANGE_ERRORS, 422: {"description": "A booking rule is broken"}})
+def move_booking(booking_id: int, body: BookingMoveIn, user: User = Depends(api_user),
+                 db: Session = Depends(get_db)):
+    """Move a booking that has not started to another time, or another space; every rule is checked again."""
+    booking = service.move_booking(db, actor=user, booking_id=booking_id, starts_at=body.starts_at,
+                                   ends_at=body.ends_at, space_id=body.space_id, now=clock.now())
+    db.commit()
+    return BookingOut.of(booking)
 
 
 @router.post("/bookings/{booking_id}/cancel", response_model=BookingOut, tags=["bookings"], responses=CHANGE_ERRORS)
@@ -133,3 +160,30 @@ def reject_booking(booking_id: int, user: User = Depends(api_user), db: Session 
     booking = service.reject_booking(db, actor=user, booking_id=booking_id, now=clock.now())
     db.commit()
     return BookingOut.of(booking)
+
+
+@router.get("/startups/{startup_id}/credits", response_model=CreditsOut, tags=["credits"],
+            responses={403: {"description": "Not your start-up"}})
+def get_credits(startup_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
+    """The start-up's credit balance and its ledger, newest first: its members and staff."""
+    account, entries = credits.statement(db, actor=load_memberships(db, user), organisation_id=startup_id)
+    return CreditsOut(startup_id=startup_id, balance=account.balance, allowance=account.allowance,
+                      entries=[CreditEntryOut.model_validate(entry) for entry in entries])
+
+
+@router.get("/desk-allocations", response_model=list[DeskAllocationOut], tags=["spaces"])
+def list_desk_allocations(venue_id: int | None = None, on: date | None = None, user: User = Depends(api_user),
+                          db: Session = Depends(get_db)):
+    """Managers: dedicated desks given to start-ups; with `on`, those that have not ended by that day."""
+    require(user, "access.grant")
+    return [DeskAllocationOut.of(a) for a in access.list_allocations(db, venue_id=venue_id, on=on)]
+
+
+@router.post("/desk-allocations", status_code=201, response_model=DeskAllocationOut, tags=["spaces"],
+             responses={403: {"description": "Managers only"}, 409: {"description": "The desk is taken"}})
+def allocate_desk(body: DeskAllocationIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
+    """Managers: give a dedicated desk to a start-up for a period."""
+    allocation = access.allocate_desk(db, actor=user, space_id=body.space_id, organisation_id=body.startup_id,
+                                      starts_on=body.starts_on, ends_on=body.ends_on, now=clock.now())
+    db.commit()
+    return DeskAllocationOut.of(allocation)

@@ -140,7 +140,7 @@ def list_accounts(db: Session, *, actor: User, since: datetime) -> list[AccountO
         select(CreditEntry.account_id, -func.sum(CreditEntry.amount))
         .where(CreditEntry.at >= since, CreditEntry.reason.in_((CreditReason.BOOKING, CreditReason.REFUND)))
         .group_by(CreditEntry.account_id)
-    ).tuples())
+    ).tuples().all())
     rows = db.execute(select(CreditAccount, Organisation.name)
                       .join(Organisation, Organisation.id == CreditAccount.organisation_id)
                       .order_by(Organisation.name))
@@ -148,9 +148,17 @@ def list_accounts(db: Session, *, actor: User, since: datetime) -> list[AccountO
                             int(used.get(account.id, 0))) for account, name in rows]
 
 
+def statement(db: Session, *, actor: User, organisation_id: int) -> tuple[CreditAccount, list[CreditEntry]]:
+    """The start-up's account and its movements, newest first (memberships of `actor` loaded)."""
+    entries = ledger(db, actor=actor, organisation_id=organisation_id)
+    return account_for(db, organisation_id), entries
+
+
 def ledger(db: Session, *, actor: User, organisation_id: int, since: datetime | None = None) -> list[CreditEntry]:
-    """The start-up's movements, newest first: its members and staff may read it."""
+    """The start-up's movements, newest first: its members and staff may read it (memberships loaded)."""
     organisation = db.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("No such start-up.")
     require(actor, "organisation.read", organisation)
     query = (select(CreditEntry).join(CreditAccount, CreditAccount.id == CreditEntry.account_id)
              .where(CreditAccount.organisation_id == organisation_id))

@@ -126,7 +126,8 @@ def get_booking(db: Session, booking_id: int) -> Booking | None:
 
 def list_bookings(
     db: Session, *, user_id: int | None = None, visible_to: tuple[int, set[int]] | None = None,
-    starts_after: datetime | None = None, starts_before: datetime | None = None, limit: int = 200,
+    starts_after: datetime | None = None, starts_before: datetime | None = None, space_id: int | None = None,
+    status: str | None = None, limit: int = 200,
 ) -> list[Booking]:
     """Bookings by start; `user_id` keeps one user's, `visible_to=(user_id, startup_ids)` theirs and their start-ups'."""
     query = select(Booking).options(joinedload(Booking.space).joinedload(Space.floor).joinedload(Floor.venue))
@@ -139,6 +140,10 @@ def list_bookings(
         query = query.where(Booking.starts_at >= starts_after)
     if starts_before is not None:
         query = query.where(Booking.starts_at < starts_before)
+    if space_id is not None:
+        query = query.where(Booking.space_id == space_id)
+    if status is not None:
+        query = query.where(Booking.status == status)
     return list(db.scalars(query.order_by(Booking.starts_at, Booking.id).limit(limit)))
 
 

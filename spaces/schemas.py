@@ -3,8 +3,8 @@ from datetime import date, time
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from spaces.enums import BookingStatus, SpaceKind
-from spaces.models import Booking
+from spaces.enums import BookingStatus, CreditReason, SpaceKind
+from spaces.models import Booking, DeskAllocation
 
 
 class OpeningHoursOut(BaseModel):
@@ -58,6 +58,13 @@ class BookingIn(BaseModel):
     ends_at: AwareDatetime
     title: str = Field(default="", max_length=200)
     startup_id: int | None = None
+    user_id: int | None = Field(default=None, description="Book for a colleague of your start-up (staff: anyone)")
+
+
+class BookingMoveIn(BaseModel):
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    space_id: int | None = Field(default=None, description="Another space; by default the same")
 
 
 class BookingOut(BaseModel):
@@ -72,6 +79,7 @@ class BookingOut(BaseModel):
     created_at: AwareDatetime
     checked_in_at: AwareDatetime | None
     cancelled_at: AwareDatetime | None
+    series_id: int | None
 
     @classmethod
     def of(cls, booking: Booking) -> "BookingOut":
@@ -79,5 +87,42 @@ class BookingOut(BaseModel):
             id=booking.id, space_id=booking.space_id, user_id=booking.user_id, startup_id=booking.organisation_id,
             starts_at=booking.starts_at, ends_at=booking.ends_at, status=BookingStatus(booking.status),
             title=booking.title, created_at=booking.created_at, checked_in_at=booking.checked_in_at,
-            cancelled_at=booking.cancelled_at,
+            cancelled_at=booking.cancelled_at, series_id=booking.series_id,
         )
+
+
+class CreditEntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: AwareDatetime
+    amount: int = Field(description="Positive: credited; negative: debited")
+    reason: CreditReason
+    booking_id: int | None
+    note: str
+
+
+class CreditsOut(BaseModel):
+    startup_id: int
+    balance: int
+    allowance: int = Field(description="Credits given at the last monthly reset")
+    entries: list[CreditEntryOut]
+
+
+class DeskAllocationIn(BaseModel):
+    space_id: int
+    startup_id: int
+    starts_on: date
+    ends_on: date = Field(description="The last day, included")
+
+
+class DeskAllocationOut(BaseModel):
+    id: int
+    space_id: int
+    startup_id: int
+    starts_on: date
+    ends_on: date
+
+    @classmethod
+    def of(cls, allocation: DeskAllocation) -> "DeskAllocationOut":
+        return cls(id=allocation.id, space_id=allocation.space_id, startup_id=allocation.organisation_id,
+                   starts_on=allocation.starts_on, ends_on=allocation.ends_on)

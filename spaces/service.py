@@ -199,10 +199,11 @@ def get_booking(db: Session, *, actor: User, booking_id: int) -> Booking:
 
 def list_bookings(
     db: Session, *, actor: User, mine: bool = False, starts_after: datetime | None = None,
-    starts_before: datetime | None = None, limit: int = 200,
+    starts_before: datetime | None = None, space_id: int | None = None, status: str | None = None, limit: int = 200,
 ) -> list[Booking]:
     """By start: the actor's own with `mine`; else all for staff, own and own start-ups' for others."""
-    filters = {"starts_after": starts_after, "starts_before": starts_before, "limit": limit}
+    filters = {"starts_after": starts_after, "starts_before": starts_before, "space_id": space_id, "status": status,
+               "limit": limit}
     if mine:
         return queries.list_bookings(db, user_id=actor.id, **filters)
     if is_staff(actor):

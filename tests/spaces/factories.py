@@ -67,12 +67,14 @@ def make_rule(
     db: Session, *, venue: Venue, space_kind: str | None = None, zone: Zone | None = None,
     allowed_roles: Iterable[str] = ("member", "mentor"), min_minutes: int | None = None,
     max_minutes: int | None = None, max_days_ahead: int | None = None, buffer_minutes: int = 0,
-    requires_approval: bool = False, credits_per_hour: int = 0,
+    requires_approval: bool = False, credits_per_hour: int = 0, refund_notice_hours: int = 24,
+    open_to_grant_holders: bool = False,
 ) -> BookingRule:
     rule = BookingRule(venue_id=venue.id, space_kind=space_kind, zone_id=zone.id if zone else None,
                        allowed_roles=list(allowed_roles), min_minutes=min_minutes, max_minutes=max_minutes,
                        max_days_ahead=max_days_ahead, buffer_minutes=buffer_minutes,
-                       requires_approval=requires_approval, credits_per_hour=credits_per_hour)
+                       requires_approval=requires_approval, credits_per_hour=credits_per_hour,
+                       refund_notice_hours=refund_notice_hours, open_to_grant_holders=open_to_grant_holders)
     db.add(rule)
     db.flush()
     return rule

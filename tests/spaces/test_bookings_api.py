@@ -40,7 +40,7 @@ def test_a_member_books_a_room_and_reads_it_back(client, db, scene: Scene):
         "id": body["id"], "space_id": scene.room.id, "user_id": scene.nadia.id, "startup_id": scene.oceanwatt_id,
         "starts_at": "2026-12-01T08:00:00Z", "ends_at": "2026-12-01T09:00:00Z", "status": "confirmed",
         "title": "Point d'équipe", "created_at": "2026-11-30T08:00:00Z", "checked_in_at": None,
-        "cancelled_at": None,
+        "cancelled_at": None, "series_id": None,
     }
     assert client.get(f"/api/v1/bookings/{body['id']}", headers=headers).json() == body
     assert client.get("/api/v1/bookings", params={"mine": "true"}, headers=headers).json() == [body]
