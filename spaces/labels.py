@@ -16,4 +16,6 @@ STATUS_LABELS = {
     BookingStatus.CANCELLED: N_("Cancelled"),
     BookingStatus.RELEASED: N_("Released"),
     BookingStatus.REJECTED: N_("Rejected"),
+    BookingStatus.OFFERED: N_("Offered from the waitlist"),
+    BookingStatus.EXPIRED: N_("Offer expired"),
 }

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from spaces.enums import ACTIVE_STATUSES, BookingStatus
 from spaces.models import Booking, BookingRule, ClosureDay, Floor, OpeningHours, Space, Venue
-from totem.identity.models import Organisation, User
+from totem.identity.models import Membership, Organisation, User
 
 
 def overlapping(starts_at: datetime, ends_at: datetime) -> ColumnElement[bool]:
@@ -153,6 +153,18 @@ def get_organisation(db: Session, organisation_id: int) -> Organisation | None:
 
 def get_user(db: Session, user_id: int) -> User | None:
     return db.get(User, user_id)
+
+
+def list_members(db: Session, organisation_ids: Iterable[int], *, excluding: int) -> list[User]:
+    """Active members of the organisations, by name."""
+    query = (select(User).join(Membership, Membership.user_id == User.id)
+             .where(Membership.organisation_id.in_(list(organisation_ids)), User.id != excluding, User.is_active)
+             .distinct().order_by(User.name))
+    return list(db.scalars(query))
+
+
+def floor_venue_ids(db: Session) -> dict[int, int]:
+    return dict(db.execute(select(Floor.id, Floor.venue_id)).tuples().all())
 
 
 def list_no_shows(db: Session, venue: Venue, *, now: datetime, since: datetime) -> list[Booking]:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from spaces import checks, credits, queries
+from spaces import checks, credits, queries, waitlist
 from spaces import permissions as _permissions  # noqa: F401  (registers the booking rules)
 from spaces.enums import BookingStatus, SpaceKind
 from spaces.models import Booking, Space, Venue
@@ -24,6 +24,10 @@ from totem.permissions import can, is_staff, member_organisation_ids, require
 CHECK_IN_OPENS_BEFORE = timedelta(minutes=15)
 # The no-show job looks this far back, so that a catch-up after a long stop still finds them.
 NO_SHOW_LOOKBACK = timedelta(days=2)
+
+
+# Desks are many and alike: one waits for a room, not for a desk.
+WAITLIST_KINDS = (SpaceKind.MEETING_ROOM, SpaceKind.PHONE_BOOTH, SpaceKind.EVENT_SPACE)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,17 @@ def find_available_spaces(
     return [space for space in spaces if wanted <= set(space.amenities)]
 
 
+def find_taken_spaces(
+    db: Session, *, starts_at: datetime, ends_at: datetime, kind: str | None = None, min_capacity: int | None = None,
+) -> list[Space]:
+    """Rooms, booths and event spaces that would fit but are taken at some point of the window: those one may wait for."""
+    free = {space.id for space in find_available_spaces(db, starts_at=starts_at, ends_at=ends_at, kind=kind,
+                                                        min_capacity=min_capacity)}
+    open_venues, venue_of = set(_venues_open_for(db, starts_at, ends_at)), queries.floor_venue_ids(db)
+    return [space for space in list_spaces(db, kind=kind, min_capacity=min_capacity)
+            if space.kind in WAITLIST_KINDS and space.id not in free and venue_of[space.floor_id] in open_venues]
+
+
 def list_free_slots(db: Session, *, space_id: int, day: date, now: datetime | None = None) -> list[Slot]:
     """The free stretches of a space within its venue's opening hours on a local day, buffers kept free."""
     space = get_space(db, space_id)
@@ -110,6 +125,12 @@ def _venues_open_for(db: Session, starts_at: datetime, ends_at: datetime) -> lis
         if is_open_for(venue, starts_at, ends_at, hours, closures.get((venue.id, day))):
             open_ids.append(venue.id)
     return open_ids
+
+
+def list_colleagues(db: Session, *, actor: User) -> list[User]:
+    """The other members of the actor's start-ups, whom they may book for."""
+    actor = load_memberships(db, actor)
+    return queries.list_members(db, member_organisation_ids(actor), excluding=actor.id)
 
 
 def _check_kind(kind: str | None) -> None:
@@ -232,6 +253,7 @@ def cancel_booking(db: Session, *, actor: User, booking_id: int, now: datetime) 
         credits.refund_booking(db, booking=booking, now=now)
     audit.record(db, actor=actor, action="booking.cancel", obj=booking, now=now,
                  summary=checks.describe(booking, booking.space))
+    waitlist.offer_freed_slot(db, space=booking.space, starts_at=booking.starts_at, ends_at=booking.ends_at, now=now)
     return booking
 
 
@@ -293,6 +315,9 @@ def _decide(db: Session, *, actor: User, booking_id: int, now: datetime, status:
         credits.refund_booking(db, booking=booking, now=now)
     action = "booking.approve" if status == BookingStatus.CONFIRMED else "booking.reject"
     audit.record(db, actor=actor, action=action, obj=booking, now=now, summary=checks.describe(booking, booking.space))
+    if status == BookingStatus.REJECTED:
+        waitlist.offer_freed_slot(db, space=booking.space, starts_at=booking.starts_at, ends_at=booking.ends_at,
+                                  now=now)
     return booking
 
 
@@ -312,5 +337,7 @@ def release_no_shows(db: Session, *, now: datetime) -> list[Booking]:
             released.append(booking)
             audit.record(db, actor=None, action="booking.release", obj=booking, now=now,
                          summary=f"{checks.describe(booking, booking.space)} not checked in")
+            waitlist.offer_freed_slot(db, space=booking.space, starts_at=booking.starts_at,
+                                      ends_at=booking.ends_at, now=now)
     db.flush()
     return released

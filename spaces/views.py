@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from spaces import admin_views, frontdesk_views, plan, series_views, service, waitlist_views
+from spaces import admin_views, credits, frontdesk_views, plan, series_views, service, waitlist_views
 from spaces.labels import KIND_LABELS, STATUS_LABELS
 from spaces.enums import BookingStatus, SpaceKind
 from spaces.models import Booking, Space, Venue
@@ -15,7 +15,9 @@ from totem import clock
 from totem.errors import DomainError, Invalid
 from totem.i18n import N_
 from totem.identity.models import User
+from totem.identity import service as identity
 from totem.identity.service import load_memberships
+from totem.permissions import is_staff
 from totem.web.context import check_csrf, get_db, require_user
 from totem.web.nav import NavItem, register
 from totem.web.pages import form_error, redirect, render
@@ -35,6 +37,8 @@ register(
 )
 
 PAST_DAYS_SHOWN = 30
+# The Book form's fields that show their own error; the others' errors go at the top of the page.
+SEARCH_FIELDS = {"day", "starts_at", "ends_at", "min_capacity", "kind"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class BookingRow:
     end: str
     upcoming: bool
     may_cancel: bool
+    may_move: bool
     may_check_in: bool
 
 
@@ -96,11 +101,15 @@ def _first_venue(db: Session) -> Venue | None:
 
 def _book_context(db: Session, user: User, venue: Venue | None, search: Search | None,
                   results: list[Space] | None) -> dict:
+    user = load_memberships(db, user)
+    startups = [membership.organisation for membership in user.memberships]
     return {
-        "venue": venue, "search": search, "results": results, "kinds": KIND_LABELS,
+        "venue": venue, "search": search, "results": results, "taken": [], "kinds": KIND_LABELS,
         "floor_names": {floor.id: floor.name for floor in plan.list_floors(db)},
-        "startups": [membership.organisation for membership in load_memberships(db, user).memberships],
-        "values": {"title": ""},
+        "startups": startups,
+        "balances": [(startup.name, credits.balance_of(db, startup.id)) for startup in startups],
+        "colleagues": service.list_colleagues(db, actor=user), "book_for_anyone": is_staff(user),
+        "values": {"title": "", "for_user": "", "for_email": ""},
     }
 
 
@@ -121,6 +130,9 @@ def book_page(request: Request, day: str = "", start: str = "", end: str = "", k
         )
         # From the floor plan or the timeline: the one space clicked, if it is free.
         context["results"] = [space for space in results if space_id is None or space.id == space_id]
+        context["taken"] = [space for space in service.find_taken_spaces(
+            db, starts_at=starts_at, ends_at=ends_at, kind=search.kind or None, min_capacity=search.capacity(),
+        ) if space_id is None or space.id == space_id]
     except DomainError as error:
         return form_error(request, "spaces/book.html", error, context)
     return render(request, "spaces/book.html", context)
@@ -129,7 +141,8 @@ def book_page(request: Request, day: str = "", start: str = "", end: str = "", k
 @router.post("/book", name="spaces.book_submit")
 def book(request: Request, space_id: int = Form(...), day: str = Form(""), start: str = Form(""),
          end: str = Form(""), kind: str = Form(""), min_capacity: str = Form(""), title: str = Form(""),
-         startup_id: str = Form(""), user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+         startup_id: str = Form(""), for_user: str = Form(""), for_email: str = Form(""),
+         user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
     venue = _first_venue(db)
     search = Search(day, start, end, kind, min_capacity)
     try:
@@ -139,17 +152,30 @@ def book(request: Request, space_id: int = Form(...), day: str = Form(""), start
         booking = service.create_booking(
             db, actor=user, space_id=space_id, starts_at=starts_at, ends_at=ends_at, now=clock.now(),
             title=title, startup_id=int(startup_id) if startup_id.isdigit() else None,
+            for_user_id=_booked_for(db, for_user, for_email),
         )
     except DomainError as error:
         db.rollback()
         context = _book_context(db, user, venue, search, None)
-        context["values"] = {"title": title}
+        context["values"] = {"title": title, "for_user": for_user, "for_email": for_email}
+        if error.field not in SEARCH_FIELDS:
+            error.field = None  # the refused row's own fields are not shown again: say it at the top
         return form_error(request, "spaces/book.html", error, context)
     space_name = service.get_space(db, booking.space_id).name
     db.commit()
     message = (N_("Request sent for {space}; a manager will confirm it.") if booking.status == BookingStatus.PENDING
                else N_("{space} is booked for you."))
     return redirect(request, "/my-bookings", message, space=space_name)
+
+
+def _booked_for(db: Session, for_user: str, for_email: str) -> int | None:
+    """The colleague chosen in the list, or the person whose e-mail a manager typed."""
+    if for_email.strip():
+        person = identity.get_user_by_email(db, for_email)
+        if person is None:
+            raise Invalid("No account uses this e-mail address.", field="for_email")
+        return person.id
+    return int(for_user) if for_user.isdigit() else None
 
 
 @router.get("/my-bookings", name="spaces.my_bookings")
@@ -172,6 +198,7 @@ def _row(booking: Booking, now: datetime) -> BookingRow:
         booking=booking, day=start.date(), start=f"{start:%H:%M}", end=f"{end:%H:%M}",
         upcoming=booking.ends_at > now,
         may_cancel=active and booking.ends_at > now,
+        may_move=active and booking.starts_at > now,
         may_check_in=service.may_check_in(booking, now),
     )
 
@@ -181,6 +208,18 @@ def cancel(request: Request, booking_id: int, user: User = Depends(require_user)
            db: Session = Depends(get_db)) -> Response:
     return _change(request, db, lambda: service.cancel_booking(db, actor=user, booking_id=booking_id, now=clock.now()),
                    N_("Booking cancelled."))
+
+
+@router.post("/my-bookings/{booking_id}/move", name="spaces.move_booking")
+def move(request: Request, booking_id: int, day: str = Form(""), start: str = Form(""), end: str = Form(""),
+         user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+    def change() -> Booking:
+        venue = service.get_booking(db, actor=user, booking_id=booking_id).space.floor.venue
+        starts_at, ends_at = Search(day, start, end, "", "").window(venue)
+        return service.move_booking(db, actor=user, booking_id=booking_id, starts_at=starts_at, ends_at=ends_at,
+                                    now=clock.now())
+
+    return _change(request, db, change, N_("Booking moved."))
 
 
 @router.post("/my-bookings/{booking_id}/check-in", name="spaces.check_in")

@@ -129,3 +129,57 @@ def test_pages_need_a_login(client):
     for path in ("/book", "/my-bookings", "/floors", "/rooms"):
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+def test_a_member_books_for_a_colleague_from_the_book_page(client, db, scene):
+    login(client, scene.nadia.email, PASSWORD)
+    page = client.get("/book", params=SEARCH)
+    assert "For Karim" in page.text or scene.karim.name in page.text
+    assert scene.hugo.name not in page.text  # another start-up's member is not offered
+
+    response = form_post(client, "/book", "/book", {**SEARCH, "space_id": scene.room.id, "for_user": scene.karim.id})
+
+    assert response.status_code == 303
+    booking = db.scalars(select(Booking)).one()
+    assert (booking.user_id, booking.created_by) == (scene.karim.id, scene.nadia.id)
+
+
+def test_a_manager_books_for_someone_by_e_mail_an_unknown_address_is_refused(client, db, scene):
+    login(client, scene.manager.email, PASSWORD)
+    unknown = form_post(client, "/book", "/book", {**SEARCH, "space_id": scene.room.id, "for_email": "x@nowhere.fr"})
+    assert unknown.status_code == 422 and "No account uses this e-mail address." in unknown.text
+    assert _bookings(db) == 0
+
+    done = form_post(client, "/book", "/book", {**SEARCH, "space_id": scene.room.id, "for_email": scene.hugo.email})
+    assert done.status_code == 303
+    assert db.scalars(select(Booking)).one().user_id == scene.hugo.id
+
+
+def test_a_taken_room_is_offered_with_its_waitlist(client, db, scene):
+    make_booking(db, space=scene.room, user=scene.hugo, starts_at=paris("2026-12-01", 10))
+    db.commit()
+    login(client, scene.nadia.email, PASSWORD)
+    page = client.get("/book", params=SEARCH)
+    assert "0 free spaces" in page.text
+    assert "Taken then" in page.text and "Join the waitlist" in page.text and "Calanques" in page.text
+
+
+def test_moving_a_booking_from_my_bookings_keeps_the_rules(client, db, scene):
+    booking = make_booking(db, space=scene.room, user=scene.nadia, starts_at=paris("2026-12-01", 10),
+                           organisation_id=scene.oceanwatt_id)
+    db.commit()
+    login(client, scene.nadia.email, PASSWORD)
+    moved = form_post(client, "/my-bookings", f"/my-bookings/{booking.id}/move",
+                      {"day": "2026-12-02", "start": "14:00", "end": "15:30"})
+    assert moved.status_code == 303
+    db.expire_all()
+    assert (booking.starts_at, booking.ends_at) == (paris("2026-12-02", 14), paris("2026-12-02", 15, 30))
+    refused = form_post(client, "/my-bookings", f"/my-bookings/{booking.id}/move",
+                        {"day": "2026-12-05", "start": "10:00", "end": "11:00"})  # a Saturday
+    assert refused.status_code == 303
+    assert "closed on 2026-12-05" in client.get("/my-bookings").text
+    db.expire_all()
+    assert booking.starts_at == paris("2026-12-02", 14)
+    login(client, scene.hugo.email, PASSWORD)
+    assert form_post(client, "/my-bookings", f"/my-bookings/{booking.id}/move",
+                     {"day": "2026-12-03", "start": "10:00", "end": "11:00"}).status_code == 404
