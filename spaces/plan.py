@@ -10,12 +10,12 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from spaces import queries
+from spaces import access, queries
 from spaces.enums import ACTIVE_STATUSES, BookingStatus, SpaceKind
 from spaces.models import Booking, Floor, Space, Venue
 from spaces.rules import local_moment, local_time
 from totem.errors import NotFound
-from totem.identity.models import User
+from totem.identity.models import Organisation, User
 from totem.permissions import is_staff, member_organisation_ids
 
 TIMELINE_KINDS = (SpaceKind.MEETING_ROOM, SpaceKind.EVENT_SPACE)
@@ -26,7 +26,7 @@ DEFAULT_DAY = (time(8, 0), time(20, 0))
 @dataclass(frozen=True)
 class PlacedSpace:
     space: Space
-    state: str  # free, taken, mine, checked_in
+    state: str  # free, taken, mine, checked_in, allocated (a dedicated desk given to a start-up)
     holder: str | None  # who holds it, for those who may know
 
     @property
@@ -97,9 +97,18 @@ def floor_plan(db: Session, *, floor: Floor, at: datetime, viewer: User) -> Floo
     }
     names = _names(db, holding.values())
     own_startups = member_organisation_ids(viewer)
+    allocated = access.allocated_desk_ids(
+        db, [space.id for space in spaces if space.kind == SpaceKind.DEDICATED_DESK], local_time(at, floor.venue).date()
+    )
+    startups = _startup_names(db, allocated.values())
     placed = []
     for space in spaces:
         booking = holding.get(space.id)
+        if booking is None and space.id in allocated:
+            startup_id = allocated[space.id]
+            holder = startups[startup_id] if is_staff(viewer) or startup_id in own_startups else None
+            placed.append(PlacedSpace(space, "allocated", holder))
+            continue
         if booking is None:
             placed.append(PlacedSpace(space, "free", None))
             continue
@@ -114,6 +123,13 @@ def _names(db: Session, bookings: Iterable[Booking]) -> dict[int, str]:
         return {}
     rows = db.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
     return {user_id: name for user_id, name in rows}
+
+
+def _startup_names(db: Session, organisation_ids: Iterable[int]) -> dict[int, str]:
+    ids = set(organisation_ids)
+    if not ids:
+        return {}
+    return dict(db.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).tuples().all())
 
 
 def _state(booking: Booking, viewer: User) -> str:

@@ -1,9 +1,13 @@
 """Residents book, see, cancel and check in through the pages; the plan and the timeline show who holds what."""
+from datetime import date
+
 from sqlalchemy import func, select
+
+from spaces import access
 
 from spaces.models import Booking
 from tests.helpers import csrf_from, form_post, login
-from tests.spaces.conftest import paris
+from tests.spaces.conftest import NOW, paris
 from tests.spaces.factories import make_booking, make_space
 from tests.totem.factories import PASSWORD
 
@@ -183,3 +187,16 @@ def test_moving_a_booking_from_my_bookings_keeps_the_rules(client, db, scene):
     login(client, scene.hugo.email, PASSWORD)
     assert form_post(client, "/my-bookings", f"/my-bookings/{booking.id}/move",
                      {"day": "2026-12-03", "start": "10:00", "end": "11:00"}).status_code == 404
+
+
+def test_the_floor_plan_shows_dedicated_desks_allocated_and_to_whom_for_their_start_up(client, db, scene):
+    desk = make_space(db, floor=scene.floor, name="D-07", kind="dedicated_desk", capacity=1)
+    access.allocate_desk(db, actor=scene.manager, space_id=desk.id, organisation_id=scene.oceanwatt_id,
+                         starts_on=date(2026, 11, 30), ends_on=date(2026, 12, 31), now=NOW)
+    db.commit()
+    login(client, scene.nadia.email, PASSWORD)
+    mine = client.get(f"/floors/{scene.floor.id}", params={"day": "2026-12-01", "at": "10:00"}).text
+    assert "Allocated to a start-up (1)" in mine and "D-07 · Dedicated desk · OceanWatt" in mine
+    login(client, scene.hugo.email, PASSWORD)
+    theirs = client.get(f"/floors/{scene.floor.id}", params={"day": "2026-12-01", "at": "10:00"}).text
+    assert "Allocated to a start-up (1)" in theirs and "OceanWatt" not in theirs
