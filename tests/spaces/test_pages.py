@@ -4,7 +4,6 @@ from datetime import date
 from sqlalchemy import func, select
 
 from spaces import access
-
 from spaces.models import Booking
 from tests.helpers import csrf_from, form_post, login
 from tests.spaces.conftest import NOW, paris
