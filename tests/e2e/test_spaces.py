@@ -48,7 +48,11 @@ def test_a_member_books_a_room_from_the_book_page(page):
 def test_the_floor_plan_and_the_room_timeline_render(page):
     _log_in(page)
     page.goto("/floors")
-    assert page.locator("svg.floor-plan rect.space").count() > 10
+    page.click("nav.tabs >> text=2e étage")
+    page.goto(page.url.split("?")[0] + f"?day={_next_working_day().isoformat()}&at=10:00")
+    assert page.locator("svg.floor-plan rect.space").count() > 100
+    assert page.locator("svg.floor-plan rect.space-allocated").count() == 4  # the demo start-ups' dedicated desks
+    assert page.locator("svg.floor-plan rect.space-taken").count() >= 1  # Hugo at his desk
     _screenshot(page, "floor-plan")
     page.goto(f"/rooms?day={_next_working_day().isoformat()}")
     assert page.locator("svg.timeline text.room-label").count() >= 20
