@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from spaces.models import BookingRule, ClosureDay, OpeningHours, Venue
+from spaces.enums import BookingStatus
+from spaces.models import Booking, BookingRule, ClosureDay, OpeningHours, Venue
 from totem.errors import Invalid
 from totem.identity.enums import Role
 
@@ -111,6 +112,21 @@ def check_open(
         raise Invalid("On {day}, {venue} is open from {opens} to {closes}.",
                       field="starts_at" if start < opens else "ends_at", venue=venue.name,
                       day=day.isoformat(), opens=f"{hours.opens_at:%H:%M}", closes=f"{hours.closes_at:%H:%M}")
+
+
+# Check-in opens this long before the start; it closes after the venue's grace period.
+CHECK_IN_OPENS_BEFORE = timedelta(minutes=15)
+
+
+def check_in_window(booking: Booking) -> tuple[datetime, datetime]:
+    """When its holder may check in: from 15 minutes before the start to the venue's grace period after."""
+    grace = timedelta(minutes=booking.space.floor.venue.check_in_grace_minutes)
+    return booking.starts_at - CHECK_IN_OPENS_BEFORE, min(booking.starts_at + grace, booking.ends_at)
+
+
+def may_check_in(booking: Booking, now: datetime) -> bool:
+    opens, closes = check_in_window(booking)
+    return booking.status == BookingStatus.CONFIRMED and opens <= now <= closes
 
 
 def check_duration(policy: Policy, starts_at: datetime, ends_at: datetime) -> None:

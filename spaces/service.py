@@ -9,19 +9,27 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from spaces import checks, credits, queries, waitlist
+from spaces import checks, credits, mail, queries, waitlist
 from spaces import permissions as _permissions  # noqa: F401  (registers the booking rules)
 from spaces.enums import BookingStatus, SpaceKind
 from spaces.models import Booking, Space, Venue
-from spaces.rules import Policy, free_intervals, is_open_for, local_moment, local_time, policy_from, public_holiday
+from spaces.rules import (
+    Policy,
+    check_in_window,
+    free_intervals,
+    is_open_for,
+    local_moment,
+    local_time,
+    may_check_in,
+    policy_from,
+    public_holiday,
+)
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
 from totem.identity.models import User
 from totem.identity.service import load_memberships
 from totem.permissions import can, is_staff, member_organisation_ids, require
 
-# Check-in opens this long before the start; it closes after the venue's grace period.
-CHECK_IN_OPENS_BEFORE = timedelta(minutes=15)
 # The no-show job looks this far back, so that a catch-up after a long stop still finds them.
 NO_SHOW_LOOKBACK = timedelta(days=2)
 
@@ -167,6 +175,7 @@ def create_booking(
     credits.charge_booking(db, booking=booking, cost=cost_of(actor, policy, booking), now=now)
     audit.record(db, actor=actor, action="booking.create", obj=booking, now=now,
                  summary=f"{checks.describe(booking, space)} ({booking.status})")
+    mail.queue_booking_confirmation(db, booking, now)
     return booking
 
 
@@ -197,6 +206,7 @@ def move_booking(
     credits.charge_booking(db, booking=booking, cost=cost_of(actor, policy, booking), now=now)
     audit.record(db, actor=actor, action="booking.move", obj=booking, now=now,
                  summary=f"{before} -> {checks.describe(booking, space)}")
+    mail.queue_booking_confirmation(db, booking, now)
     return booking
 
 
@@ -253,6 +263,7 @@ def cancel_booking(db: Session, *, actor: User, booking_id: int, now: datetime) 
         credits.refund_booking(db, booking=booking, now=now)
     audit.record(db, actor=actor, action="booking.cancel", obj=booking, now=now,
                  summary=checks.describe(booking, booking.space))
+    mail.queue_booking_cancellation(db, booking, now)
     waitlist.offer_freed_slot(db, space=booking.space, starts_at=booking.starts_at, ends_at=booking.ends_at, now=now)
     return booking
 
@@ -283,17 +294,6 @@ def check_in(db: Session, *, actor: User, booking_id: int, now: datetime) -> Boo
     return booking
 
 
-def check_in_window(booking: Booking) -> tuple[datetime, datetime]:
-    """When its holder may check in: from 15 minutes before the start to the venue's grace period after."""
-    grace = timedelta(minutes=booking.space.floor.venue.check_in_grace_minutes)
-    return booking.starts_at - CHECK_IN_OPENS_BEFORE, min(booking.starts_at + grace, booking.ends_at)
-
-
-def may_check_in(booking: Booking, now: datetime) -> bool:
-    opens, closes = check_in_window(booking)
-    return booking.status == BookingStatus.CONFIRMED and opens <= now <= closes
-
-
 def approve_booking(db: Session, *, actor: User, booking_id: int, now: datetime) -> Booking:
     """Confirm a booking that waits for approval."""
     return _decide(db, actor=actor, booking_id=booking_id, now=now, status=BookingStatus.CONFIRMED)
@@ -315,7 +315,10 @@ def _decide(db: Session, *, actor: User, booking_id: int, now: datetime, status:
         credits.refund_booking(db, booking=booking, now=now)
     action = "booking.approve" if status == BookingStatus.CONFIRMED else "booking.reject"
     audit.record(db, actor=actor, action=action, obj=booking, now=now, summary=checks.describe(booking, booking.space))
-    if status == BookingStatus.REJECTED:
+    if status == BookingStatus.CONFIRMED:
+        mail.queue_booking_confirmation(db, booking, now)
+    else:
+        mail.queue_booking_cancellation(db, booking, now)
         waitlist.offer_freed_slot(db, space=booking.space, starts_at=booking.starts_at, ends_at=booking.ends_at,
                                   now=now)
     return booking
@@ -337,6 +340,7 @@ def release_no_shows(db: Session, *, now: datetime) -> list[Booking]:
             released.append(booking)
             audit.record(db, actor=None, action="booking.release", obj=booking, now=now,
                          summary=f"{checks.describe(booking, booking.space)} not checked in")
+            mail.queue_booking_cancellation(db, booking, now)
             waitlist.offer_freed_slot(db, space=booking.space, starts_at=booking.starts_at,
                                       ends_at=booking.ends_at, now=now)
     db.flush()

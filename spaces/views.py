@@ -10,7 +10,7 @@ from spaces import admin_views, credits, frontdesk_views, plan, series_views, se
 from spaces.labels import KIND_LABELS, STATUS_LABELS
 from spaces.enums import BookingStatus, SpaceKind
 from spaces.models import Booking, Space, Venue
-from spaces.rules import local_moment, local_time
+from spaces.rules import local_moment, local_time, may_check_in
 from totem import clock
 from totem.errors import DomainError, Invalid
 from totem.i18n import N_
@@ -199,7 +199,7 @@ def _row(booking: Booking, now: datetime) -> BookingRow:
         upcoming=booking.ends_at > now,
         may_cancel=active and booking.ends_at > now,
         may_move=active and booking.starts_at > now,
-        may_check_in=service.may_check_in(booking, now),
+        may_check_in=may_check_in(booking, now),
     )
 
 
