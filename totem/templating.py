@@ -3,7 +3,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-from jinja2 import Environment, ChoiceLoader, PackageLoader, StrictUndefined, Undefined, pass_context
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, Undefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
 from totem.domains import DOMAINS
@@ -34,7 +34,8 @@ def environment() -> Environment:
     ]
     env = Environment(
         loader=ChoiceLoader(loaders),
-        autoescape=True,
+        # HTML pages and mails are escaped; plain-text mails (.txt) are not, or "l'outil" would read "l&#39;outil".
+        autoescape=select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True, default=False),
         undefined=StrictUndefined if strict else Undefined,
         trim_blocks=True,
         lstrip_blocks=True,
