@@ -20,9 +20,8 @@ from spaces.calendar import FEED_STATUS
 from spaces.enums import BookingStatus
 from spaces.labels import KIND_LABELS
 from spaces.models import Booking
-from spaces.room_feed import new_calendar
 from spaces.rules import local_time
-from totem.calendar.feed import CalendarEvent, to_vevent
+from totem.calendar.feed import CalendarEvent, new_calendar, to_vevent
 from totem.i18n import N_, translate
 from totem.identity.models import User
 from totem.notifications.models import OutboxMessage

@@ -18,7 +18,7 @@ from spaces import queries
 from spaces.enums import ACTIVE_STATUSES, BookingStatus, SpaceKind
 from spaces.models import Booking, Space
 from totem.auth.secrets import sign, signature_matches
-from totem.calendar.feed import CalendarEvent, to_vevent
+from totem.calendar.feed import CalendarEvent, new_calendar, to_vevent
 from totem.errors import NotFound
 from totem.i18n import N_, translate
 from totem.identity.models import Organisation, User
@@ -31,21 +31,6 @@ PURPOSE = "room-feed"
 HISTORY = timedelta(days=30)
 HORIZON = timedelta(days=366)
 # The same header as the private feeds' (totem.calendar.feed.build_feed).
-PRODID = "-//Totem//Totem accelerator operations//EN"
-
-
-def new_calendar(name: str | None = None, *, method: str | None = None) -> Calendar:
-    """An empty VCALENDAR with Totem's header; `method` for an iTIP message (REQUEST, CANCEL)."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    if method:
-        calendar.add("method", method)
-    if name:
-        calendar.add("x-wr-calname", name)
-    return calendar
-
-
 def get_room(db: Session, space_id: int) -> Space:
     """A meeting room or the event space, with its floor and venue: the spaces that have a feed."""
     space = queries.get_space(db, space_id)

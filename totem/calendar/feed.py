@@ -39,11 +39,20 @@ def calendar_url(base_url: str, user: User) -> str:
     return f"{base_url}/calendar/{user.calendar_token}.ics"
 
 
-def build_feed(db: Session, user: User, now: datetime) -> bytes:
+def new_calendar(name: str | None = None, *, method: str | None = None) -> Calendar:
+    """An empty VCALENDAR with Totem's header; `method` for an iTIP message (REQUEST, CANCEL)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Totem//Totem accelerator operations//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Totem — {user.name}")
+    if method:
+        calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def build_feed(db: Session, user: User, now: datetime) -> bytes:
+    calendar = new_calendar(f"Totem — {user.name}")
     for source in _SOURCES:
         for item in source(db, user, now):
             calendar.add_component(to_vevent(item, now))
