@@ -66,7 +66,7 @@ def local_moment(day: date, at: time, venue: Venue) -> datetime:
 
 @lru_cache(maxsize=32)
 def _french_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.France(years=year)
+    return holidays.France(years=year, language="fr")  # not the server locale's names
 
 
 def public_holiday(day: date) -> str | None:
