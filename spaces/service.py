@@ -201,12 +201,15 @@ def move_booking(
                                   organisation_id=booking.organisation_id, starts_at=starts_at, ends_at=ends_at,
                                   now=now, moving=booking)
     before = checks.describe(booking, booking.space)
+    freed = (booking.space, booking.starts_at, booking.ends_at)
     booking.space, booking.starts_at, booking.ends_at = space, starts_at, ends_at
     checks.save_booking(db, booking, space)
     credits.charge_booking(db, booking=booking, cost=cost_of(actor, policy, booking), now=now)
     audit.record(db, actor=actor, action="booking.move", obj=booking, now=now,
                  summary=f"{before} -> {checks.describe(booking, space)}")
     mail.queue_booking_confirmation(db, booking, now)
+    old_space, old_start, old_end = freed
+    waitlist.offer_freed_slot(db, space=old_space, starts_at=old_start, ends_at=old_end, now=now)
     return booking
 
 

@@ -78,6 +78,7 @@ class BookingRow:
     upcoming: bool
     may_cancel: bool
     may_move: bool
+    is_offer: bool  # held for them from the waitlist: they accept or decline it there
     may_check_in: bool
 
 
@@ -199,6 +200,7 @@ def _row(booking: Booking, now: datetime) -> BookingRow:
         upcoming=booking.ends_at > now,
         may_cancel=active and booking.ends_at > now,
         may_move=active and booking.starts_at > now,
+        is_offer=booking.status == BookingStatus.OFFERED,
         may_check_in=may_check_in(booking, now),
     )
 

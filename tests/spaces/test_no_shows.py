@@ -1,15 +1,16 @@
-"""The no-show job releases exactly the bookings past their grace period, once."""
+"""The no-show job releases exactly the bookings past their grace period, once, and offers them to the waitlist."""
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from spaces import service
-from spaces.models import Booking
-from tests.spaces.conftest import paris
+from spaces import service, waitlist
+from spaces.models import Booking, WaitlistEntry
+from tests.spaces.conftest import NOW, paris
 from tests.spaces.factories import make_booking, make_space
 from totem.audit.models import AuditEntry
 from totem.jobs.registry import collect_jobs
 from totem.jobs.runner import run_fire
+from totem.notifications.models import OutboxMessage
 
 
 def test_the_job_releases_the_bookings_past_their_grace_and_nothing_else(db, session_factory, scene):
@@ -47,3 +48,36 @@ def test_a_released_slot_can_be_booked_again(db, scene):
                                      ends_at=paris("2026-12-01", 11), now=now)
 
     assert booking.status == "confirmed"
+
+
+def test_a_released_booking_is_offered_to_the_first_in_line_once(db, session_factory, scene):
+    """The job releases the no-show, holds the freed room for the first whose wait is still ahead, and mails them."""
+    no_show = make_booking(db, space=scene.room, user=scene.hugo, starts_at=paris("2026-12-01", 9),
+                           ends_at=paris("2026-12-01", 12))
+    on_time = make_booking(db, space=scene.room, user=scene.karim, starts_at=paris("2026-12-01", 13),
+                           ends_at=paris("2026-12-01", 14))
+    started = waitlist.join_waitlist(db, actor=scene.manager, space_id=scene.room.id, now=NOW,
+                                     starts_at=paris("2026-12-01", 9), ends_at=paris("2026-12-01", 10))
+    first = waitlist.join_waitlist(db, actor=scene.nadia, space_id=scene.room.id, now=NOW + timedelta(minutes=1),
+                                   starts_at=paris("2026-12-01", 10), ends_at=paris("2026-12-01", 11))
+    second = waitlist.join_waitlist(db, actor=scene.karim, space_id=scene.room.id, now=NOW + timedelta(minutes=2),
+                                    starts_at=paris("2026-12-01", 10), ends_at=paris("2026-12-01", 11))
+    db.commit()
+    job = collect_jobs()["spaces.release_no_shows"]
+    now = paris("2026-12-01", 9, 20)
+
+    run = run_fire(session_factory, job, now)
+    again = run_fire(session_factory, job, now + timedelta(seconds=30))
+
+    assert run.summary == "released 1 booking" and again.summary == "released 0 bookings"
+    db.expire_all()
+    assert [db.get(WaitlistEntry, e.id).status for e in (started, first, second)] == ["expired", "offered", "waiting"]
+    held = db.get(Booking, db.get(WaitlistEntry, first.id).booking_id)
+    assert (held.status, held.user_id, held.starts_at) == ("offered", scene.nadia.id, paris("2026-12-01", 10))
+    assert db.get(WaitlistEntry, first.id).offer_expires_at == paris("2026-12-01", 9, 50)
+    assert {b.id: b.status for b in db.scalars(select(Booking))} == {
+        no_show.id: "released", on_time.id: "confirmed", held.id: "offered"}
+    # Besides what Hugo is told of his release, one e-mail: the offer to Nadia.
+    offers = db.scalars(select(OutboxMessage).where(OutboxMessage.user_id != scene.hugo.id))
+    assert [(m.to_address, m.subject) for m in offers] == [
+        (scene.nadia.email, "A slot is free for you: Calanques, Tuesday, December 1, 2026 at 10:00")]
