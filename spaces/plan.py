@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from spaces import access, queries
-from spaces.enums import ACTIVE_STATUSES, BookingStatus, SpaceKind
+from spaces.enums import BookingStatus, SpaceKind
 from spaces.models import Booking, Floor, Space, Venue
 from spaces.rules import local_moment, local_time
 from totem.errors import NotFound
@@ -91,8 +91,8 @@ def floor_plan(db: Session, *, floor: Floor, at: datetime, viewer: User) -> Floo
         for booking in db.scalars(
             select(Booking)
             .join(Space, Space.id == Booking.space_id)
-            .where(Space.floor_id == floor.id, Booking.status.in_(ACTIVE_STATUSES),
-                   Booking.starts_at <= at, Booking.ends_at > at)
+            # Held at the instant `at`: overlapping the smallest window that starts then.
+            .where(Space.floor_id == floor.id, queries.overlapping(at, at + timedelta(microseconds=1)))
         )
     }
     names = _names(db, holding.values())
@@ -154,9 +154,7 @@ def room_timeline(db: Session, *, venue: Venue, day: date, viewer: User) -> Time
         .options(joinedload(Space.floor)).order_by(Floor.level, Space.name)
     ))
     bookings = list(db.scalars(
-        select(Booking).where(Booking.space_id.in_([room.id for room in rooms]),
-                              Booking.status.in_(ACTIVE_STATUSES),
-                              Booking.starts_at < ends_at, Booking.ends_at > starts_at)
+        select(Booking).where(Booking.space_id.in_([room.id for room in rooms]), queries.overlapping(starts_at, ends_at))
         .order_by(Booking.starts_at)
     ))
     by_room: dict[int, list[Booking]] = {room.id: [] for room in rooms}
