@@ -31,7 +31,7 @@ def test_the_demo_builds_a_venue_and_a_week_of_bookings(db, now):
     assert {b.status for b in bookings} == {"confirmed", "pending"}
     assert all(b.starts_at > now for b in bookings)
     assert all(8 <= local_time(b.starts_at, venue).hour and local_time(b.ends_at, venue).hour <= 20 for b in bookings)
-    assert elapsed < 5
+    assert elapsed < 10  # generous: the whole demo (cohorts too) on a busy CI machine
 
 
 def test_the_demo_is_loaded_once(db):

@@ -1,0 +1,129 @@
+"""Pages: the public application form of each open cohort, and start-ups' pages; the managers' pages are
+included from their own modules."""
+from datetime import timedelta
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from cohorts import applications, event_views, program_views, queries, review_views, service, startups
+from cohorts import panels as _panels  # noqa: F401  (registers the managers' home panel)
+from cohorts.forms import QUESTIONS, ApplicationForm, countries
+from cohorts.labels import ENROLMENT_LABELS, PHASE_LABELS, STAGE_LABELS
+from cohorts.web import long_dates
+from spaces import access
+from spaces.admin_forms import posted, text
+from spaces.labels import KIND_LABELS, STATUS_LABELS as BOOKING_LABELS
+from spaces.rules import local_time
+from totem import clock
+from totem.errors import Conflict, DomainError
+from totem.i18n import N_, translate
+from totem.identity.models import User
+from totem.permissions import is_staff
+from totem.web.context import Viewer, check_csrf, get_db, get_viewer, require_user
+from totem.web.nav import NavItem, register
+from totem.web.pages import form_error, redirect, render
+
+router = APIRouter(dependencies=[Depends(check_csrf)])
+router.include_router(program_views.router)
+router.include_router(review_views.router)
+router.include_router(event_views.router)
+register(
+    NavItem("Start-ups", "cohorts.startups", order=300),
+    NavItem("Programs", "cohorts.programs", permission="program.create", order=600),
+    NavItem("Applications", "cohorts.applications", permission="program.create", order=610),
+)
+APPLICATION_FIELDS = ("startup_name", "founder_name", "founder_email", "website", "country", "stage", "sector",
+                      "team_size", "track_id", "pitch")
+BOOKINGS_SHOWN = 8
+
+
+# -- the public application form ------------------------------------------------------------------
+
+
+@router.get("/apply", name="cohorts.open_cohorts")
+def open_cohorts(request: Request, viewer: Viewer = Depends(get_viewer), db: Session = Depends(get_db)) -> Response:
+    """Anyone: the cohorts taking applications."""
+    cohorts = service.list_open_cohorts(db)
+    return render(request, "cohorts/open_cohorts.html", {
+        "cohorts": cohorts, "dates": {c.id: long_dates(c, viewer.locale) for c in cohorts}})
+
+
+def _form_page(request: Request, cohort_id: int, db: Session, values: dict, error: DomainError | None = None,
+               ) -> Response:
+    try:
+        cohort = applications.get_open_cohort(db, cohort_id)
+    except Conflict as closed:
+        return render(request, "cohorts/apply_closed.html", {"cohort": service.get_cohort(db, cohort_id),
+                                                             "message": closed}, status_code=409)
+    locale = request.state.viewer.locale
+    context = {"cohort": cohort, "questions": QUESTIONS, "countries": countries(locale), "values": values,
+               "dates": long_dates(cohort, locale), "phases": PHASE_LABELS,
+               "stage_options": [(stage, translate(locale, label)) for stage, label in STAGE_LABELS.items()],
+               "track_options": [(track.id, track.name) for track in cohort.program.tracks]}
+    return form_error(request, "cohorts/apply.html", error, context) if error else render(
+        request, "cohorts/apply.html", context)
+
+
+@router.get("/apply/{cohort_id}", name="cohorts.apply")
+def apply_form(request: Request, cohort_id: int, viewer: Viewer = Depends(get_viewer),
+               db: Session = Depends(get_db)) -> Response:
+    """Anyone, without an account: the cohort's application form."""
+    return _form_page(request, cohort_id, db, {"answers": {}, "country": "FR"})
+
+
+@router.post("/apply/{cohort_id}", name="cohorts.apply_submit")
+def apply(request: Request, cohort_id: int, form: FormData = Depends(posted), viewer: Viewer = Depends(get_viewer),
+          db: Session = Depends(get_db)) -> Response:
+    values = text(form, *APPLICATION_FIELDS) | {"answers": text(form, *QUESTIONS)}
+    try:
+        applications.submit_application(db, cohort_id=cohort_id, now=clock.now(),
+                                        form=ApplicationForm(**values, locale=viewer.locale))
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        db.rollback()
+        return _form_page(request, cohort_id, db, values, error)
+    db.commit()
+    return redirect(request, f"/apply/{cohort_id}/thanks", N_("Your application is sent."))
+
+
+@router.get("/apply/{cohort_id}/thanks", name="cohorts.apply_thanks")
+def thanks(request: Request, cohort_id: int, viewer: Viewer = Depends(get_viewer),
+           db: Session = Depends(get_db)) -> Response:
+    return render(request, "cohorts/apply_thanks.html", {"cohort": service.get_cohort(db, cohort_id)})
+
+
+# -- start-ups ------------------------------------------------------------------------------------
+
+
+@router.get("/startups", name="cohorts.startups")
+def list_startups(request: Request, user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+    """Staff: every start-up; members: their own (one start-up: straight to its page)."""
+    found = startups.list_startups(db, actor=user)
+    if len(found) == 1 and not is_staff(user):
+        return redirect(request, f"/startups/{found[0].organisation.id}")
+    return render(request, "cohorts/startups.html", {
+        "startups": found, "stages": STAGE_LABELS, "countries": dict(countries(request.state.viewer.locale)),
+        "phases": PHASE_LABELS,
+    })
+
+
+@router.get("/startups/{startup_id}", name="cohorts.startup")
+def startup_page(request: Request, startup_id: int, user: User = Depends(require_user),
+                 db: Session = Depends(get_db)) -> Response:
+    startup = startups.get_startup(db, actor=user, organisation_id=startup_id)
+    now = clock.now()
+    bookings = queries.list_startup_bookings(db, startup_id, since=now, limit=BOOKINGS_SHOWN)
+    return render(request, "cohorts/startup.html", {
+        "startup": startup, "members": queries.list_members(db, startup_id),
+        "grants": [g for g in access.list_grants(db, organisation_id=startup_id) if g.ends_on >= now.date()],
+        "balance": queries.credit_balances(db, [startup_id]).get(startup_id, 0),
+        "bookings": [(b, local_time(b.starts_at, b.space.floor.venue), local_time(b.ends_at, b.space.floor.venue))
+                     for b in bookings],
+        "past_month": queries.count_startup_bookings(db, startup_id, since=now - timedelta(days=30), until=now),
+        "stages": STAGE_LABELS, "countries": dict(countries(request.state.viewer.locale)),
+        "enrolment_labels": ENROLMENT_LABELS, "phases": PHASE_LABELS,
+        "kinds": KIND_LABELS, "booking_labels": BOOKING_LABELS, "is_staff": is_staff(user),
+    })
