@@ -22,7 +22,6 @@ from totem.web.pages import redirect, render
 router = APIRouter(dependencies=[Depends(check_csrf)])
 register(
     NavItem("Who's in", "spaces.lobby", order=240),
-    NavItem("Check-in codes", "spaces.check_in_codes_first", permission="check_in_codes.print", order=250),
 )
 # The lobby screen reloads itself this often (seconds), without JavaScript.
 LOBBY_REFRESH_SECONDS = 120
