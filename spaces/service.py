@@ -172,7 +172,8 @@ def create_booking(
         created_at=now, created_by=actor.id,
     )
     checks.save_booking(db, booking, space)
-    credits.charge_booking(db, booking=booking, cost=cost_of(actor, policy, booking), now=now)
+    if cost := cost_of(actor, policy, booking):  # a new booking has no charge yet: nothing to settle when free
+        credits.charge_booking(db, booking=booking, cost=cost, now=now)
     audit.record(db, actor=actor, action="booking.create", obj=booking, now=now,
                  summary=f"{checks.describe(booking, space)} ({booking.status})")
     mail.queue_booking_confirmation(db, booking, now)

@@ -20,7 +20,7 @@ from totem.identity.service import load_memberships
 from totem.permissions import is_staff
 from totem.web.context import check_csrf, get_db, require_user
 from totem.web.nav import NavItem, register
-from totem.web.pages import form_error, redirect, render
+from totem.web.pages import form_error, redirect, render, translated_labels
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 # The managers' pages, the front desk's (lobby screen, check-in codes), recurring series and the
@@ -274,7 +274,7 @@ def floor_plan(request: Request, floor_id: int, day: str = "", at: str = "", use
     return render(request, "spaces/floor_plan.html", {
         "floors": plan.list_floors(db), "plan": floor_plan, "day": chosen_day.isoformat(),
         "at": f"{chosen_time:%H:%M}", "until": f"{(moment + timedelta(hours=1)).astimezone(moment.tzinfo):%H:%M}",
-        "kinds": KIND_LABELS,
+        "kind_names": translated_labels(request, KIND_LABELS),
     })
 
 

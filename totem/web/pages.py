@@ -20,6 +20,12 @@ def _viewer(request: Request) -> Viewer:
     return request.state.viewer
 
 
+def translated_labels(request: Request, labels: dict[Any, str]) -> dict[Any, str]:
+    """The labels in the viewer's language, translated once for a page that shows them many times."""
+    locale = _viewer(request).locale
+    return {key: translate(locale, label) for key, label in labels.items()}
+
+
 def _read_flashes(request: Request) -> list[dict[str, str]]:
     raw = request.cookies.get(FLASH_COOKIE)
     if not raw or "." not in raw:
