@@ -32,17 +32,22 @@ def booking_events(db: Session, user: User, now: datetime) -> Iterator[CalendarE
         .order_by(Booking.starts_at)
     )
     for booking in bookings:
-        space = booking.space
-        status, sequence = FEED_STATUS[BookingStatus(booking.status)]
-        yield CalendarEvent(
-            uid=f"booking-{booking.id}@totem",
-            starts_at=booking.starts_at,
-            ends_at=booking.ends_at,
-            summary=booking.title or translate(user.locale, N_("Booking: {space}"), space=space.name),
-            location=f"{space.name}, {space.floor.name}, {space.floor.venue.name}",
-            status=status,
-            sequence=sequence,
-        )
+        yield booking_event(booking, user.locale)
+
+
+def booking_event(booking: Booking, locale: str) -> CalendarEvent:
+    """The booking as one event of its holder's calendar; its UID is the same in the feed and in e-mails."""
+    space = booking.space
+    status, sequence = FEED_STATUS[BookingStatus(booking.status)]
+    return CalendarEvent(
+        uid=f"booking-{booking.id}@totem",
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        summary=booking.title or translate(locale, N_("Booking: {space}"), space=space.name),
+        location=f"{space.name}, {space.floor.name}, {space.floor.venue.name}",
+        status=status,
+        sequence=sequence,
+    )
 
 
 register_source(booking_events)

@@ -6,7 +6,7 @@ SEQUENCE are those of the booking in the holder's private feed
 another. `spaces.service` queues these mails: this module imports nothing that
 imports it.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
@@ -16,13 +16,13 @@ from icalendar import vCalAddress
 from sqlalchemy.orm import Session
 
 from spaces import queries
-from spaces.calendar import FEED_STATUS
+from spaces.calendar import FEED_STATUS, booking_event
 from spaces.enums import BookingStatus
 from spaces.labels import KIND_LABELS
 from spaces.models import Booking
 from spaces.rules import local_time
-from totem.calendar.feed import CalendarEvent, new_calendar, to_vevent
-from totem.i18n import N_, translate
+from totem.calendar.feed import new_calendar, to_vevent
+from totem.i18n import N_
 from totem.identity.models import User
 from totem.notifications.models import OutboxMessage
 from totem.notifications.service import queue_mail
@@ -112,17 +112,8 @@ def _details(db: Session, booking: Booking) -> _Details:
 def _invitation(details: _Details, method: str, version: tuple[str, int], now: datetime) -> str:
     """A one-event iTIP message: the holder attends, Totem organises (its mail sender)."""
     booking, holder = details.booking, details.holder
-    space = booking.space
     status, sequence = version
-    event = to_vevent(CalendarEvent(
-        uid=f"booking-{booking.id}@totem",
-        starts_at=booking.starts_at,
-        ends_at=booking.ends_at,
-        summary=booking.title or translate(holder.locale, N_("Booking: {space}"), space=space.name),
-        location=f"{space.name}, {space.floor.name}, {space.floor.venue.name}",
-        status=status,
-        sequence=sequence,
-    ), now)
+    event = to_vevent(replace(booking_event(booking, holder.locale), status=status, sequence=sequence), now)
     sender_name, sender_address = parseaddr(get_settings().mail_from)
     organizer = vCalAddress(f"mailto:{sender_address}")
     organizer.params["cn"] = sender_name or "Totem"
