@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from cohorts import applications, programs, service, startups
+from cohorts import applications, programs, progress_api, service, startups
 from cohorts.enums import ApplicationStatus
 from cohorts.phases import PhaseDates
 from cohorts.schemas import (
@@ -32,6 +32,7 @@ from totem.settings import Settings
 from totem.web.context import get_db, get_settings_dep
 
 router = APIRouter()
+router.include_router(progress_api.router)
 StatusFilter = Literal["undecided", "submitted", "under_review", "accepted", "waitlisted", "rejected"]
 
 MANAGERS = {403: {"description": "Not a manager of this program"}, 404: {"description": "No such object"}}

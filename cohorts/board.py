@@ -1,12 +1,12 @@
-"""A cohort's board: its start-ups by track, with their profile, team and credits at a glance."""
+"""A cohort's board: its start-ups by track, with their profile, team, credits, milestones and KPIs at a glance."""
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from cohorts import queries
+from cohorts import kpis, milestones, queries
 from cohorts.enrolment import today_at
-from cohorts.enums import PHASE_ORDER, Phase
+from cohorts.enums import PHASE_ORDER, MilestoneStatus, Phase
 from cohorts.models import Cohort, Enrolment, StartupProfile, Track
 from cohorts.phases import first_day
 from totem.identity.models import Organisation
@@ -19,6 +19,10 @@ class BoardCard:
     profile: StartupProfile | None
     members: int
     credits: int
+    milestones_done: int = 0
+    milestones_total: int = 0
+    milestones_overdue: int = 0
+    kpis_reported: bool | None = None  # None: no month is due yet
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Board:
     enrolled: int
     applications: dict[str, int]
     days_to_next_phase: int | None
+    kpi_month: date | None = None  # the month whose KPIs are due
 
     @property
     def undecided(self) -> int:
@@ -46,18 +51,35 @@ def cohort_board(db: Session, cohort: Cohort, *, now: datetime) -> Board:
     organisations = {o.id: o for o in queries.list_startups(db, organisation_ids=ids)} if ids else {}
     profiles, members, balances = queries.profiles_of(db, ids), queries.members_count(db, ids), \
         queries.credit_balances(db, ids)
+    today = today_at(cohort, now)
+    progress = _milestone_counts(db, cohort, today)
+    kpi_month = kpis.month_due(cohort.starts_on, today) if cohort.phase != Phase.ALUMNI else None
+    reported = kpis.reported(db, ids, kpi_month) if kpi_month and ids else set()
     columns = {track.id: BoardColumn(track) for track in cohort.program.tracks}
     untracked = BoardColumn(None)
     for enrolment in sorted(enrolments, key=lambda e: organisations[e.organisation_id].name.lower()):
         card = BoardCard(enrolment, organisations[enrolment.organisation_id], profiles.get(enrolment.organisation_id),
-                         members.get(enrolment.organisation_id, 0), balances.get(enrolment.organisation_id, 0))
+                         members.get(enrolment.organisation_id, 0), balances.get(enrolment.organisation_id, 0),
+                         *progress.get(enrolment.id, (0, 0, 0)),
+                         kpis_reported=(enrolment.organisation_id in reported) if kpi_month else None)
         columns.get(enrolment.track_id or 0, untracked).cards.append(card)
     return Board(
         columns=[*columns.values(), *([untracked] if untracked.cards else [])],
         enrolled=sum(1 for e in enrolments if e.status == "active"),
         applications=queries.count_applications_by_status(db, cohort.id),
         days_to_next_phase=_days_to_next_phase(cohort, now),
+        kpi_month=kpi_month,
     )
+
+
+def _milestone_counts(db: Session, cohort: Cohort, today: date) -> dict[int, tuple[int, int, int]]:
+    """Per enrolment: milestones done, in all, and overdue (past their due day and not done)."""
+    counts: dict[int, tuple[int, int, int]] = {}
+    for item in milestones.cohort_milestones(db, cohort.id):
+        done, total, overdue = counts.get(item.enrolment.id, (0, 0, 0))
+        is_done = item.status == MilestoneStatus.DONE
+        counts[item.enrolment.id] = (done + is_done, total + 1, overdue + (not is_done and item.due_on < today))
+    return counts
 
 
 def _days_to_next_phase(cohort: Cohort, now: datetime) -> int | None:

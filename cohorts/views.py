@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from cohorts import applications, event_views, program_views, queries, review_views, service, startups
+from cohorts import applications, event_views, program_views, progress_views, queries, review_views, service, startups
 from cohorts import panels as _panels  # noqa: F401  (registers the managers' home panel)
 from cohorts.forms import QUESTIONS, ApplicationForm, countries
 from cohorts.labels import ENROLMENT_LABELS, PHASE_LABELS, STAGE_LABELS
@@ -29,6 +29,7 @@ router = APIRouter(dependencies=[Depends(check_csrf)])
 router.include_router(program_views.router)
 router.include_router(review_views.router)
 router.include_router(event_views.router)
+router.include_router(progress_views.router)
 register(
     NavItem("Start-ups", "cohorts.startups", order=300),
     NavItem("Programs", "cohorts.programs", permission="program.create", order=600),

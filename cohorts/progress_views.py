@@ -1,0 +1,130 @@
+"""Pages of milestones and KPIs: managers set milestones per track and export a cohort's KPIs; a start-up's
+members say where they stand and report their monthly figures."""
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from cohorts import kpis, milestones, startups
+from cohorts.enums import MilestoneStatus
+from cohorts.web import staff
+from spaces.admin_forms import page, posted, save, text, whole
+from totem import clock
+from totem.errors import DomainError
+from totem.i18n import N_
+from totem.identity.models import User
+from totem.web.context import get_db, require_user
+
+router = APIRouter()
+STATUS_LABELS = {MilestoneStatus.TODO: N_("To do"), MilestoneStatus.IN_PROGRESS: N_("In progress"),
+                 MilestoneStatus.DONE: N_("Done")}
+NEW_MILESTONE = {"title": "", "description": "", "due_offset_days": "30"}
+
+
+def _track_page(request: Request, db: Session, actor: User, track_id: int, values: dict[str, Any] | None = None,
+                error: DomainError | None = None) -> Response:
+    track = milestones.get_managed_track(db, actor=actor, track_id=track_id)
+    return page(request, "cohorts/milestones_track.html", {
+        "track": track, "milestones": milestones.list_milestones(db, track.id), "values": values or NEW_MILESTONE,
+    }, error)
+
+
+@router.get("/tracks/{track_id}/milestones", name="cohorts.track_milestones")
+def track_milestones(request: Request, track_id: int, actor: User = Depends(staff),
+                     db: Session = Depends(get_db)) -> Response:
+    """Managers of the program: the track's milestones, and a form for a new one."""
+    return _track_page(request, db, actor, track_id)
+
+
+@router.post("/tracks/{track_id}/milestones", name="cohorts.add_milestone")
+def add_milestone(request: Request, track_id: int, form: FormData = Depends(posted), actor: User = Depends(staff),
+                  db: Session = Depends(get_db)) -> Response:
+    values = text(form, "title", "description", "due_offset_days")
+    return save(
+        request, db,
+        lambda: milestones.create_milestone(
+            db, actor=actor, track_id=track_id, title=values["title"], description=values["description"],
+            due_offset_days=whole(values["due_offset_days"], "due_offset_days"), now=clock.now()),
+        lambda milestone: (f"/tracks/{track_id}/milestones", N_("Milestone {title} added."),
+                           {"title": milestone.title}),
+        lambda error: _track_page(request, db, actor, track_id, values, error),
+    )
+
+
+def _startup_page(request: Request, db: Session, user: User, startup_id: int,
+                  error: DomainError | None = None) -> Response:
+    startup = startups.get_startup(db, actor=user, organisation_id=startup_id)
+    return page(request, "cohorts/milestones_startup.html", {
+        "startup": startup, "statuses": STATUS_LABELS,
+        "milestones": milestones.startup_milestones(db, actor=user, organisation_id=startup_id),
+    }, error)
+
+
+@router.get("/startups/{startup_id}/milestones", name="cohorts.startup_milestones")
+def startup_milestones(request: Request, startup_id: int, user: User = Depends(require_user),
+                       db: Session = Depends(get_db)) -> Response:
+    """The start-up's members (and staff): its milestones, each with a form to update it."""
+    return _startup_page(request, db, user, startup_id)
+
+
+@router.post("/startups/{startup_id}/milestones/{milestone_id}", name="cohorts.update_progress")
+def update_progress(request: Request, startup_id: int, milestone_id: int, form: FormData = Depends(posted),
+                    user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+    values = text(form, "status", "note")
+    return save(
+        request, db,
+        lambda: milestones.update_progress(db, actor=user, organisation_id=startup_id, milestone_id=milestone_id,
+                                           status=values["status"], note=values["note"], now=clock.now()),
+        lambda item: (f"/startups/{startup_id}/milestones", N_("Milestone {title} updated."),
+                      {"title": item.milestone.title}),
+        lambda error: _startup_page(request, db, user, startup_id, error),
+    )
+
+
+NEW_REPORT = {"month": "", "headcount": "", "revenue_eur": "", "funds_raised_eur": "", "customers": "", "notes": ""}
+
+
+def _kpi_page(request: Request, db: Session, user: User, startup_id: int, values: dict[str, str] | None = None,
+              error: DomainError | None = None) -> Response:
+    startup = startups.get_startup(db, actor=user, organisation_id=startup_id)
+    reports = kpis.list_reports(db, actor=user, organisation_id=startup_id)
+    return page(request, "cohorts/kpis.html", {
+        "startup": startup, "reports": reports,
+        "values": values or {**NEW_REPORT, "month": clock.now().strftime("%Y-%m")},
+    }, error)
+
+
+@router.get("/startups/{startup_id}/kpis", name="cohorts.startup_kpis")
+def startup_kpis(request: Request, startup_id: int, user: User = Depends(require_user),
+                 db: Session = Depends(get_db)) -> Response:
+    """The start-up's members: the monthly KPI form; everyone who may read it: its KPI history."""
+    return _kpi_page(request, db, user, startup_id)
+
+
+def _figures(values: dict[str, str]) -> kpis.Figures:
+    return kpis.Figures(kpis.parse_month(values["month"]),
+                        *(whole(values[name], name) for name in kpis.FIGURES), notes=values["notes"])
+
+
+@router.post("/startups/{startup_id}/kpis", name="cohorts.report_kpis")
+def report_kpis(request: Request, startup_id: int, form: FormData = Depends(posted),
+                user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+    values = text(form, *NEW_REPORT)
+    return save(
+        request, db,
+        lambda: kpis.save_report(db, actor=user, organisation_id=startup_id, figures=_figures(values),
+                                 now=clock.now()),
+        lambda report: (f"/startups/{startup_id}/kpis", N_("Figures for {month} saved."),
+                        {"month": report.month.strftime("%Y-%m")}),
+        lambda error: _kpi_page(request, db, user, startup_id, values, error),
+    )
+
+
+@router.get("/cohorts/{cohort_id}/kpis.csv", name="cohorts.kpis_csv")
+def kpis_csv(cohort_id: int, actor: User = Depends(staff), db: Session = Depends(get_db)) -> Response:
+    """Managers of the program: the cohort's KPIs as CSV, for funders."""
+    return Response(kpis.as_csv(kpis.cohort_reports(db, actor=actor, cohort_id=cohort_id)),
+                    media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="cohort-{cohort_id}-kpis.csv"'})
