@@ -4,10 +4,10 @@
 """
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
 
-from cohorts import applications, programs, progress_api, service, startups
+from cohorts import applications, mentor_api, programs, progress_api, service, startups
 from cohorts.enums import ApplicationStatus
 from cohorts.phases import PhaseDates
 from cohorts.schemas import (
@@ -22,6 +22,7 @@ from cohorts.schemas import (
     ProgramOut,
     ReviewIn,
     StartupOut,
+    StartupProfileIn,
     TrackIn,
     TrackOut,
 )
@@ -33,6 +34,7 @@ from totem.web.context import get_db, get_settings_dep
 
 router = APIRouter()
 router.include_router(progress_api.router)
+router.include_router(mentor_api.router)
 StatusFilter = Literal["undecided", "submitted", "under_review", "accepted", "waitlisted", "rejected"]
 
 MANAGERS = {403: {"description": "Not a manager of this program"}, 404: {"description": "No such object"}}
@@ -151,11 +153,17 @@ def force_phase(cohort_id: int, body: PhaseIn, user: User = Depends(api_user), d
 @router.post("/cohorts/{cohort_id}/applications", status_code=201, response_model=ApplicationReceipt,
              tags=["applications"], responses={404: {"description": "No such cohort"},
                                                409: {"description": "Applications are closed, or you applied"},
+                                               429: {"description": "Too many applications from your address"},
                                                422: {"description": "A field is missing or wrong"}})
-def apply(cohort_id: int, body: ApplicationIn, db: Session = Depends(get_db)):
-    """Anyone: apply to a cohort taking applications (no token needed); an e-mail acknowledges it."""
-    application = applications.submit_application(db, cohort_id=cohort_id, form=body.form(), now=clock.now())
+def apply(cohort_id: int, body: ApplicationIn, request: Request, db: Session = Depends(get_db)):
+    """Anyone: apply to a cohort taking applications (no token needed); an e-mail acknowledges it.
+
+    A few applications per client address and ten minutes, as on the form: 429 beyond."""
+    limit, client, now = applications.submission_limit(request.app.state), _client(request), clock.now()
+    limit.check(client, now)
+    application = applications.submit_application(db, cohort_id=cohort_id, form=body.form(), now=now)
     db.commit()
+    limit.record(client, now)
     return ApplicationReceipt(id=application.id, cohort_id=application.cohort_id,
                               status=ApplicationStatus(application.status), created_at=application.created_at)
 
@@ -199,6 +207,10 @@ def decide(application_id: int, body: DecisionIn, user: User = Depends(api_user)
     return ApplicationOut.of(applications.get_application(db, actor=user, application_id=application_id))
 
 
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 # -- start-ups ------------------------------------------------------------------------------------
 
 
@@ -212,3 +224,18 @@ def list_startups(user: User = Depends(api_user), db: Session = Depends(get_db))
             responses={404: {"description": "No such start-up, or not yours"}})
 def get_startup(startup_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     return StartupOut.of(startups.get_startup(db, actor=user, organisation_id=startup_id))
+
+
+@router.patch("/startups/{startup_id}", response_model=StartupOut, tags=["startups"],
+              responses={403: {"description": "Staff who do not run a program of this start-up"},
+                         404: {"description": "No such start-up, or not yours"},
+                         422: {"description": "A field is wrong; nothing is changed"}})
+def update_startup(startup_id: int, body: StartupProfileIn, user: User = Depends(api_user),
+                   db: Session = Depends(get_db)):
+    """Its members, and managers of its programs: change the profile's fields sent (stage, sector, website,
+    description, team_size, country)."""
+    current = startups.get_startup(db, actor=user, organisation_id=startup_id)
+    startup = startups.edit_profile(db, actor=user, organisation_id=startup_id, form=body.form(current.profile),
+                                    now=clock.now())
+    db.commit()
+    return StartupOut.of(startup)

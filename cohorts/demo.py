@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cohorts import applications, enrolment, events, milestones, programs, service, startups
+from cohorts import applications, enrolment, events, mentor_demo, milestones, programs, service, startups
 from cohorts.forms import ApplicationForm
 from cohorts.models import Cohort, Program
 from cohorts.phases import PhaseDates
@@ -133,6 +133,7 @@ def load_demo(db: Session, now: datetime) -> None:
                       dates=_dates(today, opens=-120, selects=-75, starts=-30, demo=120, ends=150))
     _enrol(db, manager, harbour, CORPORATE_RUNNING, now)
     milestones.load_demo(db, manager=manager, cohort=running, now=now)
+    mentor_demo.load_demo(db, manager=manager, venue=venue, now=now)
 
 
 def _dates(today: date, *, opens: int, selects: int, starts: int, demo: int, ends: int) -> PhaseDates:

@@ -5,7 +5,7 @@ from functools import lru_cache
 from babel import Locale
 
 from cohorts.enums import Stage
-from cohorts.models import Program
+from cohorts.models import Program, StartupProfile
 from totem.errors import Invalid
 from totem.i18n import N_
 from totem.identity.service import normalize_email
@@ -131,3 +131,52 @@ def _track(value: str, program: Program) -> int | None:
     if not value.strip().isdigit() or int(value) not in tracks:
         raise Invalid("Choose one of the program's tracks.", field="track_id")
     return int(value)
+
+
+DESCRIPTION_MAX = 2000
+PROFILE_FIELDS = ("stage", "sector", "website", "description", "team_size", "country")
+
+
+@dataclass(frozen=True)
+class CleanProfile:
+    stage: str | None
+    sector: str
+    website: str
+    description: str
+    team_size: int | None
+    country: str | None
+
+
+@dataclass(frozen=True)
+class ProfileForm:
+    """A start-up's profile as typed in its form (or merged from an API patch), as text; blank clears a field."""
+
+    stage: str = ""
+    sector: str = ""
+    website: str = ""
+    description: str = ""
+    team_size: str = ""
+    country: str = ""
+
+    @classmethod
+    def of(cls, profile: StartupProfile | None) -> "ProfileForm":
+        """The profile as it is, to fill the form."""
+        if profile is None:
+            return cls()
+        return cls(stage=profile.stage or "", sector=profile.sector, website=profile.website,
+                   description=profile.description, country=profile.country or "",
+                   team_size="" if profile.team_size is None else str(profile.team_size))
+
+    def cleaned(self) -> CleanProfile:
+        """The checked values; the first bad field raises Invalid with its name."""
+        stage = self.stage.strip()
+        if stage and stage not in {s.value for s in Stage}:
+            raise Invalid("Choose the start-up's stage.", field="stage")
+        country = self.country.strip().upper()
+        if country and not is_country(country):
+            raise Invalid("Choose a country.", field="country")
+        return CleanProfile(
+            stage=stage or None, sector=_optional(self.sector, "sector", SECTOR_MAX), website=_website(self.website),
+            description=_optional(self.description, "description", DESCRIPTION_MAX),
+            team_size=_team_size(self.team_size), country=country or None,
+        )

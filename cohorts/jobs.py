@@ -49,3 +49,12 @@ def remind_milestones(db: Session, fire_time: datetime) -> str:
 def request_kpis(db: Session, fire_time: datetime) -> str:
     asked = kpis.request_reports(db, now=fire_time)
     return f"sent {asked.requests} KPI requests and {asked.reminders} reminders"
+
+
+# Declared beside the availability service; importing the job here lets the registry, which reads this module, find it.
+from cohorts.availability_jobs import materialise_office_hours  # noqa: E402,F401  (registers its jobs)
+from cohorts.mentor_jobs import (  # noqa: E402,F401  (registers its jobs, as above)
+    close_past_sessions_job,
+    flag_no_shows,
+    send_session_reminders_job,
+)

@@ -79,6 +79,24 @@ def save_report(db: Session, *, actor: User, organisation_id: int, figures: Figu
     return report
 
 
+@dataclass(frozen=True)
+class Status:
+    """Where a start-up stands with its monthly figures, for its page and its form."""
+
+    due: date | None  # the month its program asks for now (last month), None before its cohort has run one
+    reported: bool  # the due month is reported
+    to_report: date  # the month the form offers: the due month until it is reported, then this month
+
+
+def status_of(db: Session, startup: startups.Startup, now: datetime) -> Status:
+    this_month = _this_month(startup, now)
+    enrolment = startup.current
+    active = enrolment is not None and enrolment.status == EnrolmentStatus.ACTIVE
+    due = month_due(enrolment.cohort.starts_on, this_month) if active else None
+    reported_due = due is not None and _reported(db, startup.organisation.id, due)
+    return Status(due, reported_due, due if due is not None and not reported_due else this_month)
+
+
 def list_reports(db: Session, *, actor: User, organisation_id: int) -> list[KpiReport]:
     """The start-up's reports, latest month first; NotFound for members of other start-ups."""
     startups.get_startup(db, actor=actor, organisation_id=organisation_id)

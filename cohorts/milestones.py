@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_date
-from sqlalchemy import select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from cohorts import kpis, queries, startups
@@ -55,10 +55,17 @@ def list_milestones(db: Session, track_id: int) -> list[Milestone]:
                            .order_by(Milestone.due_offset_days, Milestone.title)))
 
 
-def create_milestone(db: Session, *, actor: User, track_id: int, title: str, description: str,
-                     due_offset_days: int, now: datetime) -> Milestone:
-    """Managers of the track's program: a new milestone, due that many days after each cohort's start."""
-    track = get_managed_track(db, actor=actor, track_id=track_id)
+def get_managed_milestone(db: Session, *, actor: User, milestone_id: int) -> Milestone:
+    """The milestone if the actor runs its track's program; NotFound for members, Forbidden for other managers."""
+    milestone = db.get(Milestone, milestone_id)
+    if milestone is None or not is_staff(actor):
+        raise NotFound("No such milestone.")
+    get_managed_track(db, actor=actor, track_id=milestone.track_id)
+    return milestone
+
+
+def _checked_title(db: Session, track_id: int, title: str, due_offset_days: int, *,
+                   excluding: int | None = None) -> str:
     title = title.strip()
     if not title:
         raise Invalid("Enter the milestone's title.", field="title")
@@ -66,14 +73,75 @@ def create_milestone(db: Session, *, actor: User, track_id: int, title: str, des
         raise Invalid("Keep the title under {length} characters.", field="title", length=TITLE_MAX + 1)
     if due_offset_days < 0:
         raise Invalid("The due day cannot be before the cohort's start.", field="due_offset_days")
-    if any(m.title.lower() == title.lower() for m in list_milestones(db, track.id)):
-        raise Conflict("The track already has a milestone called {title}.", title=title)
+    if any(m.title.lower() == title.lower() and m.id != excluding for m in list_milestones(db, track_id)):
+        raise Conflict("The track already has a milestone called {title}.", field="title", title=title)
+    return title
+
+
+def create_milestone(db: Session, *, actor: User, track_id: int, title: str, description: str,
+                     due_offset_days: int, now: datetime) -> Milestone:
+    """Managers of the track's program: a new milestone, due that many days after each cohort's start."""
+    track = get_managed_track(db, actor=actor, track_id=track_id)
+    title = _checked_title(db, track.id, title, due_offset_days)
     milestone = Milestone(track_id=track.id, title=title, description=description.strip(),
                           due_offset_days=due_offset_days, created_at=now)
     db.add(milestone)
     db.flush()
     audit.record(db, actor=actor, action="milestone.create", obj=milestone, now=now,
                  summary=f"{title} in {track.name}")
+    return milestone
+
+
+def update_milestone(db: Session, *, actor: User, milestone_id: int, title: str, description: str,
+                     due_offset_days: int, now: datetime) -> Milestone:
+    """Managers of the program: change a milestone's title, description or due day.
+
+    A new due day is a new date to remind of: the reminder and the overdue
+    notice of start-ups that have not finished it go again when it comes.
+    """
+    milestone = get_managed_milestone(db, actor=actor, milestone_id=milestone_id)
+    title = _checked_title(db, milestone.track_id, title, due_offset_days, excluding=milestone.id)
+    if due_offset_days != milestone.due_offset_days:
+        for row in db.scalars(select(MilestoneProgress).where(MilestoneProgress.milestone_id == milestone.id,
+                                                              MilestoneProgress.status != MilestoneStatus.DONE)):
+            row.reminder_sent_at = row.overdue_notified_at = None
+    before = milestone.title
+    milestone.title, milestone.description, milestone.due_offset_days = title, description.strip(), due_offset_days
+    db.flush()
+    audit.record(db, actor=actor, action="milestone.update", obj=milestone, now=now,
+                 summary=f"{before} -> {title}, day {due_offset_days}")
+    return milestone
+
+
+def count_recorded_progress(db: Session, milestone_ids: list[int]) -> dict[int, int]:
+    """Per milestone, the start-ups that said where they stand on it (begun, done or a note), not the jobs' rows."""
+    if not milestone_ids:
+        return {}
+    rows = db.execute(select(MilestoneProgress.milestone_id, func.count()).where(
+        MilestoneProgress.milestone_id.in_(milestone_ids),
+        or_(MilestoneProgress.status != MilestoneStatus.TODO, MilestoneProgress.note != ""),
+    ).group_by(MilestoneProgress.milestone_id))
+    return {milestone_id: count for milestone_id, count in rows}
+
+
+def delete_milestone(db: Session, *, actor: User, milestone_id: int, now: datetime) -> Milestone:
+    """Managers of the program: remove a milestone no start-up has reported progress on.
+
+    Start-ups' progress is what the program reports to its funders, so it is
+    never deleted in passing: once a start-up has recorded some, the milestone
+    is kept (a Conflict) and may still be renamed or moved.
+    """
+    milestone = get_managed_milestone(db, actor=actor, milestone_id=milestone_id)
+    recorded = count_recorded_progress(db, [milestone.id]).get(milestone.id, 0)
+    if recorded:
+        raise Conflict("Start-ups have recorded progress on {title}: it is kept for the program's reports. "
+                       "Change its title or due day instead.", title=milestone.title)
+    # Only the jobs' reminder records are left; removed here rather than trusting every database's cascade.
+    db.execute(delete(MilestoneProgress).where(MilestoneProgress.milestone_id == milestone.id))
+    db.delete(milestone)
+    db.flush()
+    audit.record(db, actor=actor, action="milestone.delete", obj=milestone, now=now,
+                 summary=f"removed {milestone.title}")
     return milestone
 
 
@@ -106,6 +174,26 @@ def _of_enrolments(db: Session, enrolments: list[Enrolment]) -> list[StartupMile
                 found.append(StartupMilestone(milestone, enrolment, due_on(enrolment, milestone),
                                               row.status if row else MilestoneStatus.TODO, row.note if row else ""))
     return found
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A start-up's milestones at a glance, for its page."""
+
+    done: int
+    total: int
+    overdue: int
+    next: StartupMilestone | None  # the first not done, by due day
+
+
+def summarise(items: list[StartupMilestone], now: datetime) -> Summary:
+    """Overdue counts in the venue's days: a milestone due on the 10th is overdue from the 11th."""
+    if not items:
+        return Summary(0, 0, 0, None)
+    today = local_time(now, items[0].enrolment.cohort.program.venue).date()
+    open_items = [item for item in items if item.status != MilestoneStatus.DONE]
+    return Summary(len(items) - len(open_items), len(items), sum(item.due_on < today for item in open_items),
+                   open_items[0] if open_items else None)
 
 
 def cohort_milestones(db: Session, cohort_id: int) -> list[StartupMilestone]:

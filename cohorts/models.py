@@ -366,3 +366,19 @@ class CohortEventBooking(Base):
     cohort_event_id: Mapped[int] = mapped_column(ForeignKey("cohort_event.id", ondelete="CASCADE"))
     booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"), unique=True)
     day: Mapped[date] = mapped_column(Date())
+
+
+# The mentor side lives in its own module; importing it here registers its tables with the models.
+from cohorts.mentor_models import (  # noqa: E402,F401
+    AvailabilityException,
+    ExpertiseTag,
+    MentorProfile,
+    MentorSession,
+    OfficeHours,
+    OfficeHoursSlot,
+    ReliabilityAlert,
+    ReliabilityEntry,
+    SessionDecline,
+    SessionFeedback,
+    SessionRequest,
+)

@@ -27,6 +27,14 @@ class MilestoneIn(BaseModel):
     due_offset_days: int = Field(ge=0, description="Days after the cohort's start")
 
 
+class MilestoneChange(BaseModel):
+    """Only the fields sent change."""
+
+    title: str | None = Field(default=None, max_length=200)
+    description: str | None = None
+    due_offset_days: int | None = Field(default=None, ge=0, description="Days after the cohort's start")
+
+
 class MilestoneOut(BaseModel):
     id: int
     track_id: int
@@ -75,6 +83,29 @@ def create_milestone(track_id: int, body: MilestoneIn, user: User = Depends(api_
                                             now=clock.now())
     db.commit()
     return MilestoneOut.of(milestone)
+
+
+@router.patch("/milestones/{milestone_id}", response_model=MilestoneOut, tags=["milestones"], responses=CHANGE)
+def update_milestone(milestone_id: int, body: MilestoneChange, user: User = Depends(api_user),
+                     db: Session = Depends(get_db)):
+    """Managers of the track's program: its title, description or due day (start-ups not done are reminded again)."""
+    current = milestones.get_managed_milestone(db, actor=user, milestone_id=milestone_id)
+    milestone = milestones.update_milestone(
+        db, actor=user, milestone_id=milestone_id, now=clock.now(),
+        title=current.title if body.title is None else body.title,
+        description=current.description if body.description is None else body.description,
+        due_offset_days=current.due_offset_days if body.due_offset_days is None else body.due_offset_days)
+    db.commit()
+    return MilestoneOut.of(milestone)
+
+
+@router.delete("/milestones/{milestone_id}", status_code=204, tags=["milestones"],
+               responses={**CHANGE, 409: {"description": "Start-ups have recorded progress on it"}})
+def delete_milestone(milestone_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
+    """Managers of the track's program: remove a milestone on which no start-up has recorded progress (else 409)."""
+    milestones.delete_milestone(db, actor=user, milestone_id=milestone_id, now=clock.now())
+    db.commit()
+    return Response(status_code=204)
 
 
 @router.get("/startups/{startup_id}/milestones", response_model=list[ProgressOut], tags=["milestones"],

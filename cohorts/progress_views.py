@@ -2,6 +2,8 @@
 members say where they stand and report their monthly figures."""
 from typing import Any
 
+from babel.dates import format_date
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
@@ -26,8 +28,10 @@ NEW_MILESTONE = {"title": "", "description": "", "due_offset_days": "30"}
 def _track_page(request: Request, db: Session, actor: User, track_id: int, values: dict[str, Any] | None = None,
                 error: DomainError | None = None) -> Response:
     track = milestones.get_managed_track(db, actor=actor, track_id=track_id)
+    found = milestones.list_milestones(db, track.id)
     return page(request, "cohorts/milestones_track.html", {
-        "track": track, "milestones": milestones.list_milestones(db, track.id), "values": values or NEW_MILESTONE,
+        "track": track, "milestones": found, "values": values or NEW_MILESTONE,
+        "recorded": milestones.count_recorded_progress(db, [m.id for m in found]),
     }, error)
 
 
@@ -50,6 +54,55 @@ def add_milestone(request: Request, track_id: int, form: FormData = Depends(post
         lambda milestone: (f"/tracks/{track_id}/milestones", N_("Milestone {title} added."),
                            {"title": milestone.title}),
         lambda error: _track_page(request, db, actor, track_id, values, error),
+    )
+
+
+MILESTONE_FIELDS = ("title", "description", "due_offset_days")
+
+
+def _edit_page(request: Request, db: Session, actor: User, milestone_id: int, values: dict[str, str] | None = None,
+               error: DomainError | None = None) -> Response:
+    milestone = milestones.get_managed_milestone(db, actor=actor, milestone_id=milestone_id)
+    track = milestones.get_managed_track(db, actor=actor, track_id=milestone.track_id)
+    return page(request, "cohorts/milestone_edit.html", {
+        "track": track, "milestone": milestone,
+        "recorded": milestones.count_recorded_progress(db, [milestone.id]).get(milestone.id, 0),
+        "values": values or {name: str(getattr(milestone, name)) for name in MILESTONE_FIELDS},
+    }, error)
+
+
+@router.get("/milestones/{milestone_id}/edit", name="cohorts.edit_milestone")
+def edit_milestone(request: Request, milestone_id: int, actor: User = Depends(staff),
+                   db: Session = Depends(get_db)) -> Response:
+    """Managers of the program: a milestone's title, description and due day, and its removal."""
+    return _edit_page(request, db, actor, milestone_id)
+
+
+@router.post("/milestones/{milestone_id}", name="cohorts.update_milestone")
+def update_milestone(request: Request, milestone_id: int, form: FormData = Depends(posted),
+                     actor: User = Depends(staff), db: Session = Depends(get_db)) -> Response:
+    values = text(form, *MILESTONE_FIELDS)
+    return save(
+        request, db,
+        lambda: milestones.update_milestone(
+            db, actor=actor, milestone_id=milestone_id, title=values["title"], description=values["description"],
+            due_offset_days=whole(values["due_offset_days"], "due_offset_days"), now=clock.now()),
+        lambda milestone: (f"/tracks/{milestone.track_id}/milestones", N_("Milestone {title} saved."),
+                           {"title": milestone.title}),
+        lambda error: _edit_page(request, db, actor, milestone_id, values, error),
+    )
+
+
+@router.post("/milestones/{milestone_id}/delete", name="cohorts.delete_milestone")
+def delete_milestone(request: Request, milestone_id: int, form: FormData = Depends(posted),
+                     actor: User = Depends(staff), db: Session = Depends(get_db)) -> Response:
+    """Refused (409, the edit page with the reason) once a start-up has recorded progress on it."""
+    return save(
+        request, db,
+        lambda: milestones.delete_milestone(db, actor=actor, milestone_id=milestone_id, now=clock.now()),
+        lambda milestone: (f"/tracks/{milestone.track_id}/milestones", N_("Milestone {title} removed."),
+                           {"title": milestone.title}),
+        lambda error: _edit_page(request, db, actor, milestone_id, error=error),
     )
 
 
@@ -90,9 +143,11 @@ def _kpi_page(request: Request, db: Session, user: User, startup_id: int, values
               error: DomainError | None = None) -> Response:
     startup = startups.get_startup(db, actor=user, organisation_id=startup_id)
     reports = kpis.list_reports(db, actor=user, organisation_id=startup_id)
+    status = kpis.status_of(db, startup, clock.now())
     return page(request, "cohorts/kpis.html", {
-        "startup": startup, "reports": reports,
-        "values": values or {**NEW_REPORT, "month": clock.now().strftime("%Y-%m")},
+        "startup": startup, "reports": reports, "status": status,
+        "due_month": format_date(status.due, "MMMM yyyy", locale=request.state.viewer.locale) if status.due else "",
+        "values": values or {**NEW_REPORT, "month": status.to_report.strftime("%Y-%m")},
     }, error)
 
 

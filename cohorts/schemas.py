@@ -4,8 +4,8 @@ from datetime import date
 from pydantic import AwareDatetime, BaseModel, Field
 
 from cohorts.enums import ApplicationStatus, Decision, Phase, Stage
-from cohorts.forms import ApplicationForm
-from cohorts.models import Application, Cohort, Program, Track
+from cohorts.forms import ApplicationForm, ProfileForm
+from cohorts.models import Application, Cohort, Program, StartupProfile, Track
 from cohorts.startups import Startup
 from spaces.enums import SpaceKind
 
@@ -227,3 +227,21 @@ class StartupOut(BaseModel):
                 track=TrackRef(id=e.track.id, name=e.track.name) if e.track else None, status=e.status,
                 enrolled_on=e.enrolled_on, ended_on=e.ended_on) for e in startup.enrolments],
         )
+
+
+class StartupProfileIn(BaseModel):
+    """Only the fields sent change; null (or "") clears one."""
+
+    stage: Stage | None = None
+    sector: str | None = None
+    website: str | None = Field(None, description="Such as https://example.com; https:// is added when missing")
+    description: str | None = None
+    team_size: int | None = None
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code, such as FR or SN")
+
+    def form(self, profile: StartupProfile | None) -> ProfileForm:
+        """The profile as it is, with the fields sent replaced, for the same checks as the page's form."""
+        current = ProfileForm.of(profile)
+        sent = {name: "" if value is None else str(value)
+                for name, value in self.model_dump(mode="json").items() if name in self.model_fields_set}
+        return ProfileForm(**{**current.__dict__, **sent})

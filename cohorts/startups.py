@@ -2,16 +2,22 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from typing import Any
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cohorts import permissions as _permissions  # noqa: F401  (registers the rules checked here)
 from cohorts import queries
 from cohorts.enums import EnrolmentStatus
-from cohorts.models import Application, Enrolment, StartupProfile
+from cohorts.forms import ProfileForm
+from cohorts.models import Application, Enrolment, ProgramManager, StartupProfile
+from totem import audit
 from totem.errors import NotFound
+from totem.identity.enums import Role
 from totem.identity.models import Organisation, User
 from totem.identity.service import load_memberships
-from totem.permissions import can, member_organisation_ids
+from totem.permissions import can, member_organisation_ids, require, rule
 
 
 @dataclass(frozen=True)
@@ -80,3 +86,62 @@ def save_profile(
     profile.updated_at = now
     db.flush()
     return profile
+
+
+# -- editing the profile --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileRights:
+    """Who may edit a start-up's profile: its members, and the managers of the programs it is or was in."""
+
+    organisation_id: int
+    program_manager_ids: frozenset[int]
+
+
+# Registered here, beside the only code that asks it (cohorts.permissions holds the other start-up rules).
+@rule("startup.edit")
+def _edit_startup(user: User, rights: Any) -> bool:
+    """Its members (memberships loaded), admins, and managers of a program it is or was enrolled in."""
+    if rights is None:
+        return False
+    return (rights.organisation_id in member_organisation_ids(user) or user.has_role(Role.ADMIN)
+            or (user.has_role(Role.MANAGER) and user.id in rights.program_manager_ids))
+
+
+def profile_rights(db: Session, startup: Startup) -> ProfileRights:
+    program_ids = {enrolment.cohort.program_id for enrolment in startup.enrolments}
+    managers = db.scalars(select(ProgramManager.user_id).where(ProgramManager.program_id.in_(program_ids))) \
+        if program_ids else []
+    return ProfileRights(startup.organisation.id, frozenset(managers))
+
+
+def can_edit_profile(db: Session, *, actor: User, startup: Startup) -> bool:
+    return can(load_memberships(db, actor), "startup.edit", profile_rights(db, startup))
+
+
+def require_profile_editor(db: Session, *, actor: User, startup: Startup) -> None:
+    """Forbidden for those who may read the start-up but not edit it (staff of other programs)."""
+    require(load_memberships(db, actor), "startup.edit", profile_rights(db, startup))
+
+
+def edit_profile(db: Session, *, actor: User, organisation_id: int, form: ProfileForm, now: datetime) -> Startup:
+    """The start-up's members (and its programs' managers) set its profile; a blank field is cleared.
+
+    NotFound for those who may not see the start-up, Forbidden for staff who do not run its programs;
+    a bad field raises Invalid before anything is written.
+    """
+    startup = get_startup(db, actor=actor, organisation_id=organisation_id)
+    require_profile_editor(db, actor=actor, startup=startup)
+    values = form.cleaned()
+    profile = startup.profile
+    if profile is None:
+        profile = StartupProfile(organisation_id=organisation_id)
+        db.add(profile)
+    profile.stage, profile.sector, profile.website = values.stage, values.sector, values.website
+    profile.description, profile.team_size, profile.country = values.description, values.team_size, values.country
+    profile.updated_at = now
+    db.flush()
+    audit.record(db, actor=actor, action="startup.profile", obj=startup.organisation, now=now,
+                 summary=f"profile of {startup.organisation.name}")
+    return get_startup(db, actor=actor, organisation_id=organisation_id)

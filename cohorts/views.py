@@ -2,22 +2,36 @@
 included from their own modules."""
 from datetime import timedelta
 
+from babel.dates import format_date
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from cohorts import applications, event_views, program_views, progress_views, queries, review_views, service, startups
+from cohorts import (
+    applications,
+    event_views,
+    kpis,
+    mentor_views,
+    milestones,
+    program_views,
+    progress_views,
+    queries,
+    review_views,
+    service,
+    startups,
+)
 from cohorts import panels as _panels  # noqa: F401  (registers the managers' home panel)
-from cohorts.forms import QUESTIONS, ApplicationForm, countries
+from cohorts.forms import PROFILE_FIELDS, QUESTIONS, ApplicationForm, ProfileForm, countries
 from cohorts.labels import ENROLMENT_LABELS, PHASE_LABELS, STAGE_LABELS
 from cohorts.web import long_dates
 from spaces import access
-from spaces.admin_forms import posted, text
+from spaces.admin_forms import page, posted, save, text
 from spaces.labels import KIND_LABELS, STATUS_LABELS as BOOKING_LABELS
 from spaces.rules import local_time
 from totem import clock
-from totem.errors import Conflict, DomainError
+from totem.errors import Conflict, DomainError, TooManyAttempts
 from totem.i18n import N_, translate
 from totem.identity.models import User
 from totem.permissions import is_staff
@@ -30,6 +44,7 @@ router.include_router(program_views.router)
 router.include_router(review_views.router)
 router.include_router(event_views.router)
 router.include_router(progress_views.router)
+router.include_router(mentor_views.router)
 register(
     NavItem("Start-ups", "cohorts.startups", order=300),
     NavItem("Programs", "cohorts.programs", permission="program.create", order=600),
@@ -38,6 +53,7 @@ register(
 APPLICATION_FIELDS = ("startup_name", "founder_name", "founder_email", "website", "country", "stage", "sector",
                       "team_size", "track_id", "pitch")
 BOOKINGS_SHOWN = 8
+HONEYPOT = "homepage"  # a field hidden from people, that form-filling robots fill
 
 
 # -- the public application form ------------------------------------------------------------------
@@ -77,9 +93,21 @@ def apply_form(request: Request, cohort_id: int, viewer: Viewer = Depends(get_vi
 @router.post("/apply/{cohort_id}", name="cohorts.apply_submit")
 def apply(request: Request, cohort_id: int, form: FormData = Depends(posted), viewer: Viewer = Depends(get_viewer),
           db: Session = Depends(get_db)) -> Response:
+    """Anyone: send the application; a few per client and ten minutes (429 beyond), and a honeypot for robots."""
     values = text(form, *APPLICATION_FIELDS) | {"answers": text(form, *QUESTIONS)}
+    limit, client, now = applications.submission_limit(request.app.state), _client(request), clock.now()
     try:
-        applications.submit_application(db, cohort_id=cohort_id, now=clock.now(),
+        limit.check(client, now)
+    except TooManyAttempts as error:
+        response = _form_page(request, cohort_id, db, values, error)
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
+        return response
+    if str(form.get(HONEYPOT, "")).strip():
+        # Only robots fill the hidden field: they are thanked like people, so they do not adapt, and nothing is kept.
+        limit.record(client, now)
+        return redirect(request, f"/apply/{cohort_id}/thanks", N_("Your application is sent."))
+    try:
+        applications.submit_application(db, cohort_id=cohort_id, now=now,
                                         form=ApplicationForm(**values, locale=viewer.locale))
     except DomainError as error:
         if error.status_code == 404:
@@ -87,7 +115,13 @@ def apply(request: Request, cohort_id: int, form: FormData = Depends(posted), vi
         db.rollback()
         return _form_page(request, cohort_id, db, values, error)
     db.commit()
+    limit.record(client, now)
     return redirect(request, f"/apply/{cohort_id}/thanks", N_("Your application is sent."))
+
+
+def _client(request: Request) -> str:
+    """The client's address (uvicorn puts the forwarded one here behind a trusted proxy)."""
+    return request.client.host if request.client else "unknown"
 
 
 @router.get("/apply/{cohort_id}/thanks", name="cohorts.apply_thanks")
@@ -115,7 +149,8 @@ def list_startups(request: Request, user: User = Depends(require_user), db: Sess
 def startup_page(request: Request, startup_id: int, user: User = Depends(require_user),
                  db: Session = Depends(get_db)) -> Response:
     startup = startups.get_startup(db, actor=user, organisation_id=startup_id)
-    now = clock.now()
+    now, locale = clock.now(), request.state.viewer.locale
+    status = kpis.status_of(db, startup, now)
     bookings = queries.list_startup_bookings(db, startup_id, since=now, limit=BOOKINGS_SHOWN)
     return render(request, "cohorts/startup.html", {
         "startup": startup, "members": queries.list_members(db, startup_id),
@@ -127,4 +162,42 @@ def startup_page(request: Request, startup_id: int, user: User = Depends(require
         "stages": STAGE_LABELS, "countries": dict(countries(request.state.viewer.locale)),
         "enrolment_labels": ENROLMENT_LABELS, "phases": PHASE_LABELS,
         "kinds": KIND_LABELS, "booking_labels": BOOKING_LABELS, "is_staff": is_staff(user),
+        "can_edit": startups.can_edit_profile(db, actor=user, startup=startup),
+        "milestones": milestones.summarise(milestones.startup_milestones(db, actor=user, organisation_id=startup_id),
+                                           now),
+        "kpis": status, "kpi_month": format_date(status.due, "MMMM yyyy", locale=locale) if status.due else "",
+        "milestone_labels": progress_views.STATUS_LABELS,
     })
+
+
+def _profile_page(request: Request, db: Session, user: User, startup_id: int, values: dict[str, str] | None = None,
+                  error: DomainError | None = None) -> Response:
+    startup = startups.get_startup(db, actor=user, organisation_id=startup_id)
+    startups.require_profile_editor(db, actor=user, startup=startup)
+    locale = request.state.viewer.locale
+    return page(request, "cohorts/startup_profile.html", {
+        "startup": startup, "values": values or ProfileForm.of(startup.profile).__dict__,
+        "countries": countries(locale),
+        "stage_options": [(stage, translate(locale, label)) for stage, label in STAGE_LABELS.items()],
+    }, error)
+
+
+@router.get("/startups/{startup_id}/profile", name="cohorts.startup_profile")
+def profile_form(request: Request, startup_id: int, user: User = Depends(require_user),
+                 db: Session = Depends(get_db)) -> Response:
+    """The start-up's members (and its programs' managers): the form of its profile."""
+    return _profile_page(request, db, user, startup_id)
+
+
+@router.post("/startups/{startup_id}/profile", name="cohorts.edit_profile")
+def edit_profile(request: Request, startup_id: int, form: FormData = Depends(posted),
+                 user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+    values = text(form, *PROFILE_FIELDS)
+    return save(
+        request, db,
+        lambda: startups.edit_profile(db, actor=user, organisation_id=startup_id, form=ProfileForm(**values),
+                                      now=clock.now()),
+        lambda startup: (f"/startups/{startup_id}", N_("The profile of {startup} is saved."),
+                         {"startup": startup.organisation.name}),
+        lambda error: _profile_page(request, db, user, startup_id, values, error),
+    )

@@ -4,12 +4,21 @@ import time
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from cohorts import demo as cohorts_demo
+from cohorts.mentor_models import (
+    MentorProfile,
+    MentorSession,
+    OfficeHoursSlot,
+    SessionFeedback,
+    SessionRequest,
+    expertise_tag_track,
+)
 from cohorts.models import Application, ApplicationReview, Cohort, Enrolment, Program, StartupProfile, Track
 from spaces.models import AccessGrant
 from totem import demo
-from totem.identity.models import Organisation
+from totem.identity.models import Organisation, User
 from totem.notifications.models import OutboxMessage
 
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
@@ -52,6 +61,36 @@ def test_the_demo_runs_a_cohort_of_twenty_and_takes_applications(db, monkeypatch
     made_up = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.to_address.like("%.example"))
     assert db.scalar(made_up) == 0  # made-up people get no mail
     assert elapsed < 3
+
+    # The mentors: fifteen profiles, the demo mentor accounts among them, all with office hours.
+    profiles = db.scalars(select(MentorProfile).options(selectinload(MentorProfile.user))).all()
+    assert len(profiles) == 15
+    assert {"yves.roux@mentors-sud.fr", "claire.dubois@mentors-sud.fr"} <= {p.user.email for p in profiles}
+    with_hours = db.scalars(select(OfficeHoursSlot.mentor_id).where(OfficeHoursSlot.starts_at > NOW).distinct()).all()
+    assert len(with_hours) == 15
+    tag_tracks = db.scalars(select(Track.name).join(expertise_tag_track).distinct()).all()
+    assert set(tag_tracks) == {"Mer", "Industries créatives", "Aménagement urbain"}
+    # Past sessions with feedback from both sides, a couple of no-shows, in the mentor hours of the cohort.
+    past = db.scalars(select(MentorSession).where(MentorSession.ends_at < NOW)).all()
+    assert {s.status for s in past} >= {"completed", "no_show"} and len(past) >= 20
+    assert all(s.cohort_id == running.id for s in past if s.organisation_id in roster_ids(db, running))
+    sides = db.execute(select(SessionFeedback.session_id, SessionFeedback.side)).all()
+    assert len({session_id for session_id, side in sides if side == "mentor"}
+               & {session_id for session_id, side in sides if side == "startup"}) >= 15
+    # Upcoming sessions of the demo members' start-ups, in person ones with a room; open requests.
+    upcoming = db.execute(select(Organisation.name, MentorSession.mode, MentorSession.booking_id)
+                          .join(Organisation, Organisation.id == MentorSession.organisation_id)
+                          .where(MentorSession.starts_at > NOW, MentorSession.status == "confirmed")).all()
+    assert {name for name, _mode, _booking in upcoming} == {"OceanWatt", "Kelp Studio", "UrbaFlux"}
+    assert all(booking_id is not None for _name, mode, booking_id in upcoming if mode == "in_person")
+    open_requests = db.scalars(select(SessionRequest).where(SessionRequest.status == "open")).all()
+    yves = db.scalars(select(User.id).where(User.email == "yves.roux@mentors-sud.fr")).one()
+    assert sum(r.preferred_mentor_id is None for r in open_requests) >= 3
+    assert any(r.preferred_mentor_id == yves for r in open_requests)
+
+
+def roster_ids(db, cohort: Cohort) -> set[int]:
+    return set(db.scalars(select(Enrolment.organisation_id).where(Enrolment.cohort_id == cohort.id)))
 
 
 def test_the_demo_is_loaded_once(db):

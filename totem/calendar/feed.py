@@ -2,8 +2,9 @@
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vRecur
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,12 @@ class CalendarEvent:
     description: str | None = None
     status: str = "CONFIRMED"
     sequence: int = 0
+    # A recurring event is written on a wall clock: DTSTART/DTEND with this zone's TZID (an IANA name), so
+    # that calendar apps keep it at the same local time across daylight-saving changes.
+    timezone: str | None = None
+    rrule: str | None = None  # RFC 5545 RRULE value, e.g. "FREQ=WEEKLY;BYDAY=TU,TH"
+    exdates: tuple[datetime, ...] = ()  # occurrences left out, at their start time
+    transparent: bool = False  # free time (office hours): does not make its owner look busy
 
 
 EventSource = Callable[[Session, User, datetime], Iterable[CalendarEvent]]
@@ -56,15 +63,24 @@ def build_feed(db: Session, user: User, now: datetime) -> bytes:
     for source in _SOURCES:
         for item in source(db, user, now):
             calendar.add_component(to_vevent(item, now))
+    calendar.add_missing_timezones()  # a VTIMEZONE for each TZID used
     return calendar.to_ical()
 
 
 def to_vevent(item: CalendarEvent, now: datetime) -> Event:
+    """The VEVENT; a calendar holding one with a `timezone` needs `add_missing_timezones()` before it is sent."""
+    zone = ZoneInfo(item.timezone) if item.timezone else None
     event = Event()
     event.add("uid", item.uid)
     event.add("dtstamp", now)
-    event.add("dtstart", item.starts_at)
-    event.add("dtend", item.ends_at)
+    event.add("dtstart", item.starts_at.astimezone(zone) if zone else item.starts_at)
+    event.add("dtend", item.ends_at.astimezone(zone) if zone else item.ends_at)
+    if item.rrule:
+        event.add("rrule", vRecur.from_ical(item.rrule))
+    if item.exdates:
+        event.add("exdate", [moment.astimezone(zone) if zone else moment for moment in item.exdates])
+    if item.transparent:
+        event.add("transp", "TRANSPARENT")
     event.add("summary", item.summary)
     event.add("status", item.status)
     event.add("sequence", item.sequence)
