@@ -58,3 +58,4 @@ from cohorts.mentor_jobs import (  # noqa: E402,F401  (registers its jobs, as ab
     flag_no_shows,
     send_session_reminders_job,
 )
+from cohorts.matching_jobs import weekly_matching  # noqa: E402,F401  (registers its job, as above)

@@ -4,7 +4,7 @@ A session's meeting room is a booking made through `spaces.hosted` and only
 linked here. Times are UTC; office hours are written on the venue's wall clock.
 """
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -267,6 +267,9 @@ class MentorSession(Base):
     feedback_requested_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # The weekly matching run that proposed it, if one did.
+    matching_run_id: Mapped[int | None] = mapped_column(ForeignKey("matching_run.id", ondelete="SET NULL"),
+                                                        index=True)
 
     mentor: Mapped[MentorProfile] = relationship(lazy="raise")
     feedback: Mapped[list["SessionFeedback"]] = relationship(lazy="raise", order_by="SessionFeedback.side")
@@ -274,6 +277,29 @@ class MentorSession(Base):
     @property
     def minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class MatchingRun(Base):
+    """One run of the weekly matching: what the solver proved about its proposals, and why requests stayed open."""
+
+    __tablename__ = "matching_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id"), index=True)
+    starts_at: Mapped[datetime]  # the week matched, [starts_at, ends_at)
+    ends_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))  # None: the job
+    status: Mapped[str] = mapped_column(String(20))  # the solver's: optimal, feasible, greedy, no_solution
+    requests: Mapped[int]
+    proposed: Mapped[int]
+    objective: Mapped[int]
+    bound: Mapped[float | None]
+    gap: Mapped[float | None]
+    solve_seconds: Mapped[float]
+    greedy_objective: Mapped[int | None]  # the greedy baseline's score on the same data, for comparison
+    # [{"request_id", "code", "params"}]: see `cohorts.matching_model.REASONS`.
+    unmatched: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
 
 class SessionFeedback(Base):

@@ -372,6 +372,7 @@ class CohortEventBooking(Base):
 from cohorts.mentor_models import (  # noqa: E402,F401
     AvailabilityException,
     ExpertiseTag,
+    MatchingRun,
     MentorProfile,
     MentorSession,
     OfficeHours,

@@ -319,9 +319,12 @@ def withdraw_request(db: Session, *, actor: User, request_id: int, now: datetime
 
 def propose_session(
     db: Session, *, actor: User, request_id: int, mentor_id: int, starts_at: datetime, now: datetime,
-    mode: str | None = None,
+    mode: str | None = None, room_id: int | None = None, matching_run_id: int | None = None,
 ) -> MentorSession:
-    """Staff (or the weekly matching, acting as staff) put a session to a mentor, who confirms it in one click."""
+    """Staff (or the weekly matching, acting for a manager) put a session to a mentor, who confirms it in one click.
+
+    In person, it takes `room_id` if given, else the smallest free room.
+    """
     request = get_request(db, actor=actor, request_id=request_id)
     require(actor, "program.create")
     if request.status != RequestStatus.OPEN:
@@ -330,7 +333,9 @@ def propose_session(
     starts_at = starts_at.astimezone(UTC)
     ends_at = starts_at + timedelta(minutes=request.duration_minutes)
     session = _schedule(db, actor=actor, request=request, profile=profile, starts_at=starts_at, ends_at=ends_at,
-                        mode=_session_mode(profile, request, mode), status=SessionStatus.PROPOSED, now=now)
+                        mode=_session_mode(profile, request, mode), status=SessionStatus.PROPOSED, now=now,
+                        room_id=room_id)
+    session.matching_run_id = matching_run_id
     request.status = RequestStatus.PROPOSED
     request.updated_at = now
     db.flush()
@@ -353,7 +358,7 @@ def _session_mode(profile: MentorProfile, request: SessionRequest, wanted: str |
 
 def _schedule(
     db: Session, *, actor: User, request: SessionRequest, profile: MentorProfile, starts_at: datetime,
-    ends_at: datetime, mode: str, status: SessionStatus, now: datetime,
+    ends_at: datetime, mode: str, status: SessionStatus, now: datetime, room_id: int | None = None,
 ) -> MentorSession:
     if starts_at < now + MIN_NOTICE:
         raise Invalid("A session starts at least an hour from now.", field="starts_at")
@@ -367,10 +372,11 @@ def _schedule(
     attendee_id = request.requested_by or actor.id
     booking_id, online_url = None, ""
     if mode == SessionMode.IN_PERSON:
-        booking_id = hosted.book_any_room(
-            db, actor=actor, holder_id=attendee_id, organisation_id=request.organisation_id,
-            venue_id=profile.venue_id, starts_at=starts_at, ends_at=ends_at, title=f"Mentoring: {request.topic}",
-            now=now).id
+        room = {"holder_id": attendee_id, "organisation_id": request.organisation_id, "starts_at": starts_at,
+                "ends_at": ends_at, "title": f"Mentoring: {request.topic}", "now": now}
+        booking = (hosted.book_room(db, actor=actor, space_id=room_id, **room) if room_id is not None
+                   else hosted.book_any_room(db, actor=actor, venue_id=profile.venue_id, **room))
+        booking_id = booking.id
     else:
         if not profile.online_url:
             raise Conflict("This mentor has no video link for online sessions.", field="mode")

@@ -6,14 +6,22 @@ program running the session) decided that already, and the host sends its
 own e-mails. The booking is the attendee's, for their start-up, so that it is
 in their bookings and their check-in counts.
 """
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from spaces import checks, queries, service, waitlist
 from spaces.enums import BookingStatus, SpaceKind
 from spaces.models import Booking, Space, Venue
-from spaces.rules import check_open, check_times, local_time, policy_from
+from spaces.rules import (
+    check_open,
+    check_times,
+    free_intervals,
+    local_moment,
+    local_time,
+    policy_from,
+    public_holiday,
+)
 from totem import audit
 from totem.errors import Conflict, NotFound
 from totem.identity.models import User
@@ -28,6 +36,36 @@ def free_rooms(
     venue_of = queries.floor_venue_ids(db)
     return sorted((room for room in rooms if venue_of[room.floor_id] == venue_id),
                   key=lambda room: (room.capacity, room.name))
+
+
+def room_free_windows(
+    db: Session, *, venue_id: int, starts_at: datetime, ends_at: datetime, min_capacity: int = 2,
+) -> list[tuple[int, datetime, datetime]]:
+    """(room id, start, end): the free stretches of the venue's meeting rooms within `[starts_at, ends_at)`,
+    inside the opening hours of open days, outside bookings and their buffers. For planning many sessions at
+    once (the weekly matching)."""
+    venue = db.get_one(Venue, venue_id)
+    venue_of = queries.floor_venue_ids(db)
+    room_ids = [room.id for room in service.list_spaces(db, kind=SpaceKind.MEETING_ROOM, min_capacity=min_capacity)
+                if venue_of[room.floor_id] == venue_id]
+    first, last = local_time(starts_at, venue).date(), local_time(ends_at, venue).date()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    closed = {closure.day for closure in queries.list_closures(db, [venue_id], days)}
+    hours = {weekday: queries.get_opening_hours(db, venue_id, weekday) for weekday in {day.weekday() for day in days}}
+    open_hours = [(max(local_moment(day, hours[day.weekday()].opens_at, venue), starts_at),
+                   min(local_moment(day, hours[day.weekday()].closes_at, venue), ends_at))
+                  for day in days if hours[day.weekday()] is not None and day not in closed
+                  and not (venue.observes_public_holidays and public_holiday(day))]
+    windows = []
+    for room_id in room_ids:
+        room = queries.get_space(db, room_id)
+        buffer = timedelta(minutes=policy_from(queries.get_rule_for(db, room)).buffer_minutes)
+        busy = [(start - buffer, end + buffer)
+                for start, end in queries.list_busy(db, room_id, starts_at - buffer, ends_at + buffer)]
+        for opens, closes in open_hours:
+            if opens < closes:
+                windows.extend((room_id, start, end) for start, end in free_intervals(opens, closes, busy))
+    return windows
 
 
 def book_room(

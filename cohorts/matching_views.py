@@ -1,0 +1,70 @@
+"""Managers' weekly matching page: propose now, and what each run proposed, its score, its gap, and why
+requests stayed open."""
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from cohorts import matching
+from cohorts import mentoring_forms as shown
+from cohorts.mentor_models import MatchingRun, SessionRequest
+from cohorts.web import staff
+from spaces.admin_forms import save
+from totem import clock
+from totem.errors import DomainError
+from totem.i18n import N_, translate
+from totem.identity.models import User
+from totem.web.context import check_csrf, get_db
+from totem.web.pages import render
+
+router = APIRouter(dependencies=[Depends(check_csrf)])
+
+
+def _page(request: Request, db: Session, actor: User, run: MatchingRun | None,
+          error: DomainError | None = None) -> Response:
+    locale = actor.locale
+    runs = matching.list_runs(db, actor=actor)
+    venue = shown.first_venue(db)
+    context = {
+        "runs": [{"run": r, "when": shown.when(r.created_at, venue, locale)} for r in runs] if venue else [],
+        "run": run, "proposed": [], "unmatched": [],
+    }
+    if run is not None:
+        context["week"] = (shown.when(run.starts_at, venue, locale), shown.when(run.ends_at, venue, locale))
+        context["proposed"] = shown.session_rows(db, matching.proposed_sessions(db, run), locale)
+        topics = {r.id: r for r in db.query(SessionRequest).filter(
+            SessionRequest.id.in_([entry["request_id"] for entry in run.unmatched]))}
+        startups = shown.organisation_names(db, (r.organisation_id for r in topics.values()))
+        context["unmatched"] = [{
+            "topic": topics[entry["request_id"]].topic if entry["request_id"] in topics else "",
+            "startup": startups.get(topics[entry["request_id"]].organisation_id, "")
+            if entry["request_id"] in topics else "",
+            "reason": translate(locale, *_reason(entry)[:1], **_reason(entry)[1]),
+        } for entry in run.unmatched]
+    if error is not None:
+        context["errors"] = {"__all__": translate(locale, error.message, **error.params)}
+    return render(request, "cohorts/mentoring/matching.html", context, status_code=error.status_code if error else 200)
+
+
+def _reason(entry: dict) -> tuple[str, dict]:
+    return matching.unmatched_message(entry)
+
+
+@router.get("/admin/matching", name="cohorts.matching")
+def matching_page(request: Request, actor: User = Depends(staff), db: Session = Depends(get_db)) -> Response:
+    """Managers: the latest weekly matching run and the button to run it now."""
+    runs = matching.list_runs(db, actor=actor, limit=1)
+    return _page(request, db, actor, runs[0] if runs else None)
+
+
+@router.get("/admin/matching/{run_id:int}", name="cohorts.matching_run")
+def matching_run(request: Request, run_id: int, actor: User = Depends(staff),
+                 db: Session = Depends(get_db)) -> Response:
+    return _page(request, db, actor, matching.get_run(db, actor=actor, run_id=run_id))
+
+
+@router.post("/admin/matching/run", name="cohorts.run_matching")
+def run_matching(request: Request, actor: User = Depends(staff), db: Session = Depends(get_db)) -> Response:
+    """Propose sessions for the open requests now; mentors confirm them in one click."""
+    return save(request, db, lambda: matching.run_weekly(db, actor=actor, now=clock.now()),
+                lambda run: (f"/admin/matching/{run.id}", N_("Sessions proposed: {count}."), {"count": run.proposed}),
+                lambda error: _page(request, db, actor, None, error))
