@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cohorts import availability, mentors, reliability, sessions
+from cohorts import availability, mentors, reliability, sessions, speed_meeting_demo
 from cohorts.enums import EnrolmentStatus, MentorMode, NoShow, RequestStatus, SessionMode, SessionStatus, Side, Urgency
 from cohorts.mentor_models import ExpertiseTag, MentorSession, SessionFeedback, SessionRequest
 from cohorts.models import Enrolment, Program, Track
@@ -181,6 +181,7 @@ def load_demo(db: Session, *, manager: User, venue: Venue, now: datetime) -> Non
     _past_sessions(db, people, startups, enrolments, members, venue, now)
     _open_requests(db, startups, members, now)
     _upcoming(db, people, members, now)
+    speed_meeting_demo.load_demo(db, manager=manager, venue=venue, now=now)
 
 
 def _tracks(db: Session) -> dict[str, int]:

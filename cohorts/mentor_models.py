@@ -270,6 +270,10 @@ class MentorSession(Base):
     # The weekly matching run that proposed it, if one did.
     matching_run_id: Mapped[int | None] = mapped_column(ForeignKey("matching_run.id", ondelete="SET NULL"),
                                                         index=True)
+    # 'request' (asked for, or proposed by the matching) or 'speed_meeting' (published from a speed-meeting day).
+    kind: Mapped[str] = mapped_column(
+        String(20), CheckConstraint("kind in ('request', 'speed_meeting')", name="kind_known"), default="request",
+        server_default="request")
 
     mentor: Mapped[MentorProfile] = relationship(lazy="raise")
     feedback: Mapped[list["SessionFeedback"]] = relationship(lazy="raise", order_by="SessionFeedback.side")

@@ -383,3 +383,11 @@ from cohorts.mentor_models import (  # noqa: E402,F401
     SessionFeedback,
     SessionRequest,
 )
+from cohorts.speed_meeting_models import (  # noqa: E402,F401
+    SpeedMeeting,
+    SpeedMeetingDay,
+    SpeedMeetingMentor,
+    SpeedMeetingPlan,
+    SpeedMeetingPreference,
+    SpeedMeetingRemoval,
+)

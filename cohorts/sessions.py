@@ -30,7 +30,13 @@ from cohorts.enums import (
     Side,
     Urgency,
 )
-from cohorts.mentor_models import MentorProfile, MentorSession, SessionDecline, SessionFeedback, SessionRequest
+from cohorts.mentor_models import (
+    MentorProfile,
+    MentorSession,
+    SessionDecline,
+    SessionFeedback,
+    SessionRequest,
+)
 from cohorts.models import Enrolment, Track
 from spaces import hosted
 from spaces.models import Venue
@@ -360,12 +366,7 @@ def _schedule(
     db: Session, *, actor: User, request: SessionRequest, profile: MentorProfile, starts_at: datetime,
     ends_at: datetime, mode: str, status: SessionStatus, now: datetime, room_id: int | None = None,
 ) -> MentorSession:
-    if starts_at < now + MIN_NOTICE:
-        raise Invalid("A session starts at least an hour from now.", field="starts_at")
-    if not profile.is_active:
-        raise Conflict("This mentor is not taking sessions at the moment.")
-    if availability.is_away(db, mentor_id=profile.user_id, day=local_time(starts_at, _venue_of(db, profile)).date()):
-        raise Conflict("The mentor is away that day.", field="starts_at")
+    _check_mentor_meets(db, profile, starts_at, now)
     _check_capacity(db, profile, starts_at, ends_at)
     _check_not_busy(db, mentor_id=profile.user_id, organisation_id=request.organisation_id, starts_at=starts_at,
                     ends_at=ends_at)
@@ -388,6 +389,44 @@ def _schedule(
         topic=request.topic, starts_at=starts_at, ends_at=ends_at, mode=mode, booking_id=booking_id,
         online_url=online_url, status=status, created_at=now, created_by=actor.id,
     )
+    return _insert(db, actor=actor, session=session, now=now)
+
+
+def add_planned_session(
+    db: Session, *, actor: User, mentor_id: int, organisation_id: int, attendee_id: int | None, topic: str,
+    starts_at: datetime, ends_at: datetime, room_id: int, kind: str, now: datetime, cohort_id: int | None = None,
+    track_id: int | None = None,
+) -> MentorSession:
+    """Staff fix a confirmed session planned elsewhere (a speed-meeting day): both sides free, its room booked.
+
+    No monthly capacity check: the mentor volunteered the day. The caller sends the invitations.
+    """
+    require(actor, "program.create")
+    profile = mentors.lock_profile(db, mentor_id)
+    starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
+    _check_mentor_meets(db, profile, starts_at, now)
+    _check_not_busy(db, mentor_id=mentor_id, organisation_id=organisation_id, starts_at=starts_at, ends_at=ends_at)
+    booking = hosted.book_room(db, actor=actor, holder_id=attendee_id or actor.id, organisation_id=organisation_id,
+                               space_id=room_id, starts_at=starts_at, ends_at=ends_at,
+                               title=f"Mentoring: {topic}", now=now)
+    session = MentorSession(
+        mentor_id=mentor_id, organisation_id=organisation_id, attendee_id=attendee_id, cohort_id=cohort_id,
+        track_id=track_id, topic=topic, starts_at=starts_at, ends_at=ends_at, mode=SessionMode.IN_PERSON,
+        booking_id=booking.id, status=SessionStatus.CONFIRMED, kind=kind, created_at=now, created_by=actor.id,
+    )
+    return _insert(db, actor=actor, session=session, now=now)
+
+
+def _check_mentor_meets(db: Session, profile: MentorProfile, starts_at: datetime, now: datetime) -> None:
+    if starts_at < now + MIN_NOTICE:
+        raise Invalid("A session starts at least an hour from now.", field="starts_at")
+    if not profile.is_active:
+        raise Conflict("This mentor is not taking sessions at the moment.")
+    if availability.is_away(db, mentor_id=profile.user_id, day=local_time(starts_at, _venue_of(db, profile)).date()):
+        raise Conflict("The mentor is away that day.", field="starts_at")
+
+
+def _insert(db: Session, *, actor: User, session: MentorSession, now: datetime) -> MentorSession:
     try:
         with db.begin_nested():
             db.add(session)
@@ -397,7 +436,7 @@ def _schedule(
             raise
         raise Conflict("This time was just taken by another session.", field="starts_at") from None
     audit.record(db, actor=actor, action="session.create", obj=session, now=now,
-                 summary=f"{request.topic} {starts_at.isoformat()} ({status})")
+                 summary=f"{session.topic} {session.starts_at.isoformat()} ({session.kind}, {session.status})")
     return session
 
 
@@ -425,7 +464,8 @@ def month_minutes(db: Session, *, mentor_id: int, month: date) -> int:
     sessions = db.execute(select(MentorSession.starts_at, MentorSession.ends_at).where(
         MentorSession.mentor_id == mentor_id, MentorSession.status.in_(COUNTED_SESSIONS),
         MentorSession.starts_at >= local_moment(first, time(0), venue),
-        MentorSession.starts_at < local_moment(following, time(0), venue)))
+        MentorSession.starts_at < local_moment(following, time(0), venue),
+        MentorSession.kind != "speed_meeting"))
     return sum(int((ends_at - starts_at).total_seconds() // 60) for starts_at, ends_at in sessions)
 
 
