@@ -90,11 +90,11 @@ def check_booking(
     """
     check_times(starts_at, ends_at, now)
     venue = space.floor.venue
-    policy = policy_from(queries.get_rule_for(db, space))
     day = local_time(starts_at, venue).date()
+    terms = queries.get_terms(db, space, day)
+    policy = policy_from(terms.rule)
     _check_may_book(db, holder, space, policy, organisation_id, day)
-    check_open(venue, starts_at, ends_at, queries.get_opening_hours(db, venue.id, day.weekday()),
-               queries.get_closure(db, venue.id, day))
+    check_open(venue, starts_at, ends_at, terms.hours, terms.closure)
     check_duration(policy, starts_at, ends_at)
     if not is_staff(actor):  # staff plan events and allocations further ahead
         check_advance(policy, venue, starts_at, now)
@@ -124,14 +124,14 @@ def _check_may_book(
 def check_free(
     db: Session, space: Space, policy: Policy, starts_at: datetime, ends_at: datetime, *, ignore_id: int | None = None
 ) -> None:
-    clash = queries.first_booking_in(db, space.id, starts_at, ends_at, exclude_id=ignore_id)
+    buffer = timedelta(minutes=policy.buffer_minutes)
+    # One query for the slot and its buffers: the few bookings near the window, earliest first.
+    near = queries.list_slots_in(db, space.id, starts_at - buffer, ends_at + buffer, exclude_id=ignore_id)
+    clash = next((slot for slot in near if slot.starts_at < ends_at and slot.ends_at > starts_at), None)
     if clash is not None:
         raise overlap(space, clash)
-    buffer = timedelta(minutes=policy.buffer_minutes)
-    if not buffer:
-        return
-    neighbour = queries.first_booking_in(db, space.id, starts_at - buffer, ends_at + buffer, exclude_id=ignore_id)
-    if neighbour is not None:
+    if near:
+        neighbour = near[0]
         raise Conflict("Leave {minutes} minutes between bookings of {space}: it is booked {start}–{end} on {day}.",
                        minutes=policy.buffer_minutes, space=space.name, **slot_params(neighbour, space.floor.venue))
 

@@ -72,11 +72,12 @@ def find_available_spaces(
     db: Session, *, starts_at: datetime, ends_at: datetime, kind: str | None = None,
     min_capacity: int | None = None, amenities: Iterable[str] = (), floor_id: int | None = None,
     zone_id: int | None = None,
-) -> list[Space]:
+) -> list[queries.SpaceRow]:
     """Active spaces with every wanted amenity, in a venue open for the whole window, and free all along it.
 
-    Buffers between bookings are not counted here: booking may still refuse a
-    space booked right before or after the window.
+    Named tuples of the columns of `Space` that a list shows (`queries.SpaceRow`: id, name, kind, capacity,
+    floor_id, zone_id, amenities), not `Space` objects: a search may find thousands of desks. Buffers between
+    bookings are not counted here: booking may still refuse a space booked right before or after the window.
     """
     if ends_at <= starts_at:
         raise Invalid("The end must be after the start.", field="ends_at")
@@ -88,7 +89,7 @@ def find_available_spaces(
                                       floor_id=floor_id, zone_id=zone_id, min_capacity=min_capacity)
     # JSON lists have no portable SQL containment; the rows are already few here.
     wanted = set(amenities)
-    return [space for space in spaces if wanted <= set(space.amenities)]
+    return [space for space in spaces if wanted <= set(space.amenities)] if wanted else spaces
 
 
 def find_taken_spaces(
@@ -123,14 +124,12 @@ def list_free_slots(db: Session, *, space_id: int, day: date, now: datetime | No
 
 
 def _venues_open_for(db: Session, starts_at: datetime, ends_at: datetime) -> list[int]:
-    venues = queries.list_venues(db)
-    days = {local_time(starts_at, venue).date() for venue in venues}
-    closures = {(c.venue_id, c.day): c for c in queries.list_closures(db, [v.id for v in venues], days)}
+    # Whatever its time zone, a venue's local day of `starts_at` is within a day of its UTC date.
+    utc_day = starts_at.astimezone(UTC).date()
     open_ids = []
-    for venue in venues:
+    for venue in queries.list_venue_calendars(db, [utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)]):
         day = local_time(starts_at, venue).date()
-        hours = next((h for h in venue.opening_hours if h.weekday == day.weekday()), None)
-        if is_open_for(venue, starts_at, ends_at, hours, closures.get((venue.id, day))):
+        if is_open_for(venue, starts_at, ends_at, venue.hours.get(day.weekday()), venue.closures.get(day)):
             open_ids.append(venue.id)
     return open_ids
 
@@ -335,7 +334,9 @@ def release_no_shows(db: Session, *, now: datetime) -> list[Booking]:
     """Free the confirmed bookings whose holder did not check in within the venue's grace period.
 
     Running it again at the same time finds nothing more: released bookings
-    are no longer `confirmed`.
+    are no longer `confirmed`. Dozens go at once on a busy morning: the
+    releases are written together, the holders read in one query, and the
+    waitlist is looked at only for the spaces someone waits for.
     """
     released = []
     for venue in queries.list_venues(db):
@@ -344,8 +345,17 @@ def release_no_shows(db: Session, *, now: datetime) -> list[Booking]:
             released.append(booking)
             audit.record(db, actor=None, action="booking.release", obj=booking, now=now,
                          summary=f"{checks.describe(booking, booking.space)} not checked in")
-            mail.queue_booking_cancellation(db, booking, now)
+    if not released:
+        return released
+    # The holders in one query, kept referenced while their e-mails are written (the session's map is weak).
+    holders = queries.load_users(db, {booking.user_id for booking in released})
+    for booking in released:
+        mail.queue_booking_cancellation(db, booking, now)
+    waited_for = waitlist.spaces_waited_for(db, released)
+    for booking in released:
+        if booking.space_id in waited_for:
             waitlist.offer_freed_slot(db, space=booking.space, starts_at=booking.starts_at,
                                       ends_at=booking.ends_at, now=now)
     db.flush()
+    del holders
     return released

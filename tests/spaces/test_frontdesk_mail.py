@@ -124,3 +124,22 @@ def test_the_mail_module_can_be_imported_by_the_booking_service():
     code = "import sys, spaces.mail; print('spaces.service' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_an_invitation_keeps_commas_quotes_and_long_names_intact(db, scene):
+    """The invitation is written by hand (it is much cheaper than icalendar): escaping and folding must hold."""
+    nadia = scene.nadia
+    nadia.name = 'Nadia "Nad" Benali; Directrice, R&D — équipe énergies marines renouvelables'
+    room = make_space(db, floor=scene.floor, name="Salle Frioul; grande, vue mer — bâtiment historique du port")
+    db.flush()
+    service.create_booking(db, actor=nadia, space_id=room.id, starts_at=paris("2026-12-01", 10),
+                           ends_at=paris("2026-12-01", 11), now=NOW, title="Revue: budget, planning; \\ suite")
+
+    message = db.scalars(select(OutboxMessage)).one()
+    assert message.ics is not None
+    assert all(len(line.encode()) <= 75 for line in message.ics.split("\r\n"))  # folded (RFC 5545, 3.1)
+    _, event = _invitation(message)
+    assert str(event["summary"]) == "Revue: budget, planning; \\ suite"
+    assert str(event["location"]) == f"{room.name}, 1er étage, Cité de l'innovation"
+    assert event["attendee"].params["CN"] == nadia.name
+    assert event.decoded("dtstart") == datetime(2026, 12, 1, 9, tzinfo=UTC)

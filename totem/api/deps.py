@@ -22,6 +22,7 @@ def api_user(
     user = auth.resolve_api_token(db, raw_token=credentials.credentials, now=clock.now())
     if user is None:
         raise Unauthenticated("Invalid or revoked token.")
-    db.commit()  # keep last_used_at
+    if db.dirty:
+        db.commit()  # keep last_used_at (set at most once a minute)
     request.state.api_user = user
     return user

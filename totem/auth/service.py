@@ -2,8 +2,8 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from totem import audit
 from totem.auth.models import ApiToken, AuthSession, LoginFailure, OneTimeLink
@@ -161,12 +161,17 @@ def issue_api_token(db: Session, *, user: User, name: str, now: datetime) -> tup
     return token, raw
 
 
+# Built once (every API request runs it); the user's roles in the same query.
+_API_TOKEN = (
+    select(ApiToken, User)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+    .options(joinedload(User.roles))
+)
+
+
 def resolve_api_token(db: Session, *, raw_token: str, now: datetime) -> User | None:
-    row = db.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == hash_token(raw_token), ApiToken.revoked_at.is_(None))
-    ).first()
+    row = db.execute(_API_TOKEN, {"token_hash": hash_token(raw_token)}).unique().first()
     if row is None or not row[1].is_active:
         return None
     token, user = row

@@ -3,8 +3,9 @@ import secrets
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, func, inspect, or_, select
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
@@ -41,14 +42,22 @@ def get_user_by_email(db: Session, email: str) -> User | None:
     return db.scalar(select(User).where(User.email == email.strip().lower()))
 
 
+# Built once: most requests run it, and a statement's cache key is computed once per object.
+_MEMBERSHIPS = (select(Membership).where(Membership.user_id == bindparam("user_id"))
+                .options(joinedload(Membership.organisation)).order_by(Membership.id))
+
+
 def load_memberships(db: Session, user: User) -> User:
-    """The user with their memberships and organisations loaded."""
-    return db.scalars(
-        select(User)
-        .where(User.id == user.id)
-        .options(selectinload(User.memberships).selectinload(Membership.organisation))
-        .execution_options(populate_existing=True)
-    ).one()
+    """The user with their memberships and organisations (re)loaded, in one query.
+
+    Only the memberships are read again, not the user and their roles: this
+    runs on every booking and every page that checks a start-up's rights.
+    """
+    if inspect(user).session is not db:
+        user = db.get_one(User, user.id)
+    memberships = db.scalars(_MEMBERSHIPS, {"user_id": user.id}).all()
+    set_committed_value(user, "memberships", list(memberships))
+    return user
 
 
 def create_user(
