@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from spaces import checks, queries, service
 from spaces.enums import BookingStatus, SeriesSkip
-from spaces.models import Booking, BookingSeries
+from spaces.models import Booking, BookingSeries, SeriesException
 from spaces.rules import check_times, local_time
 from spaces.series_occurrences import (
     HORIZON_DAYS, SeriesConflict, SkippedDay, all_or_nothing, book_days, booking_space, changeable,

@@ -281,3 +281,19 @@ def test_another_startup_cannot_see_or_change_a_series_and_a_teammate_only_reads
     with pytest.raises(Forbidden):
         series.cancel_series(db, actor=scene.karim, series_id=made.id, scope="all", now=NOW)
     assert len(active_days(db, made.id)) == 2
+
+
+def test_splitting_a_series_carries_its_later_skipped_dates_to_the_new_one(db, scene: Scene):
+    make_booking(db, space=scene.room, user=scene.hugo, starts_at=paris("2026-12-18", 10, 30))
+    result = book_weekly(db, scene, first="2026-12-04", rrule="FREQ=WEEKLY;BYDAY=FR;COUNT=4", skip=True)
+
+    rest = series.edit_series(db, actor=scene.manager, series_id=result.series.id, scope="following",
+                              day=date(2026, 12, 11), starts_at_time=time(15), now=NOW)
+
+    db.expire_all()
+    old = series.get_series(db, actor=scene.manager, series_id=result.series.id)
+    new = series.get_series(db, actor=scene.manager, series_id=rest.id)
+    assert series.skipped_days(old) == []
+    assert [(s.day, s.reason) for s in series.skipped_days(new)] == [(date(2026, 12, 18), "conflict"),
+                                                                     (date(2026, 12, 25), "closed")]
+    assert [b.starts_at for b in series.list_occurrences(db, new)] == [paris("2026-12-11", 15)]
