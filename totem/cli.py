@@ -2,9 +2,11 @@
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 import uvicorn
 
+from totem import backup as backups
 from totem import clock
 from totem.auth.secrets import hash_password
 from totem.db import make_engine, make_session_factory, transaction
@@ -92,6 +94,30 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    database_url = get_settings().database_url
+    try:
+        target = Path(args.output) if args.output else backups.default_backup_path(
+            backups.sqlite_path(database_url), clock.now())
+        info = backups.backup(database_url, target)
+    except backups.BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"backed up {info.rows} rows in {info.tables} tables (revision {info.revision}) to {info.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    try:
+        info = backups.restore(get_settings().database_url, Path(args.file))
+    except backups.BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"restored {info.rows} rows in {info.tables} tables (revision {info.revision}) from {info.path}")
+    upgrade(get_settings().database_url)  # a backup of an older release is brought up to date
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="totem", description="Totem: accelerator operations.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -126,6 +152,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade").set_defaults(func=cmd_db_upgrade)
+
+    backup = sub.add_parser("backup", help="copy the live SQLite database to a file (PostgreSQL: use pg_dump)")
+    backup.add_argument("--output", help="the backup file (default: beside the database, dated)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="replace the SQLite database's content with a backup's; stop the app first")
+    restore.add_argument("file")
+    restore.set_defaults(func=cmd_restore)
     return parser
 
 
