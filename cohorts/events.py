@@ -199,4 +199,4 @@ def _try(db: Session, actor: User, cohort: Cohort, event: CohortEvent, starts_at
 def _book(db: Session, actor: User, cohort: Cohort, event: CohortEvent, starts_at: datetime, ends_at: datetime,
           now: datetime) -> Booking:
     return service.create_booking(db, actor=actor, space_id=event.space_id, starts_at=starts_at, ends_at=ends_at,
-                                  now=now, title=f"{cohort.name} — {event.title}"[:TITLE_MAX])
+                                  now=now, title=f"{cohort.name} — {event.title}"[:TITLE_MAX], hosted=True)

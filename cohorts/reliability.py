@@ -3,9 +3,8 @@
 A room booking released for want of a check-in is one entry for its holder; a
 session no-show is one entry per person who did not come. A cancelled session
 is never a no-show. Rooms booked for a mentor session or a cohort event are
-left out of the check-ins: the session's attendance is its record, and an
-event's room is its organiser's, not an attendee's. `spaces`' tables are only
-read here.
+hosted bookings, which `spaces` never releases for want of a check-in: the
+session's attendance is its record. `spaces`' tables are only read here.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,7 +16,7 @@ from cohorts import mentor_mail
 from cohorts import mentor_permissions as _permissions  # noqa: F401  (registers "reliability.read")
 from cohorts.enums import EnrolmentStatus, NoShow, ReliabilityKind, SessionStatus
 from cohorts.mentor_models import MentorSession, ReliabilityAlert, ReliabilityEntry
-from cohorts.models import Cohort, CohortEventBooking, Enrolment, Program, ProgramManager
+from cohorts.models import Cohort, Enrolment, Program, ProgramManager
 from spaces.enums import BookingStatus
 from spaces.models import Booking, Space
 from totem.errors import NotFound
@@ -71,14 +70,11 @@ def record_session_no_show(db: Session, session: MentorSession, now: datetime) -
 
 def collect_missed_check_ins(db: Session, *, now: datetime) -> int:
     """Record each booking released for want of a check-in, started in the last week, once; returns how many."""
-    hosted = select(MentorSession.booking_id).where(MentorSession.booking_id.is_not(None))
-    events = select(CohortEventBooking.booking_id)
     recorded = select(ReliabilityEntry.booking_id).where(ReliabilityEntry.booking_id.is_not(None))
     bookings = db.execute(
         select(Booking.id, Booking.user_id, Booking.organisation_id, Booking.starts_at)
         .where(Booking.status == BookingStatus.RELEASED, Booking.starts_at >= now - CHECK_IN_LOOKBACK,
-               Booking.starts_at <= now, Booking.id.not_in(hosted), Booking.id.not_in(events),
-               Booking.id.not_in(recorded))
+               Booking.starts_at <= now, Booking.hosted.is_(False), Booking.id.not_in(recorded))
         .order_by(Booking.starts_at, Booking.id)
     ).all()
     for booking_id, user_id, organisation_id, starts_at in bookings:

@@ -84,6 +84,7 @@ def book_room(
     booking = Booking(
         space_id=space.id, user_id=holder_id, organisation_id=organisation_id, starts_at=starts_at, ends_at=ends_at,
         status=BookingStatus.CONFIRMED, title=checks.clean_title(title), created_at=now, created_by=actor.id,
+        hosted=True,
     )
     checks.save_booking(db, booking, space)
     audit.record(db, actor=actor, action="booking.create", obj=booking, now=now,

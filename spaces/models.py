@@ -12,6 +12,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     event,
+    false,
     func,
     literal_column,
     text,
@@ -211,6 +212,9 @@ class Booking(Base):
     # An occurrence of a series: the series and the local day it stands for, even once moved.
     series_id: Mapped[int | None] = mapped_column(ForeignKey("booking_series.id"), index=True)
     series_day: Mapped[date | None] = mapped_column(Date())
+    # Booked for another domain's event (a mentor session, a cohort event): its host records who came, so
+    # it is never released for want of a check-in.
+    hosted: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     space: Mapped[Space] = relationship(lazy="raise")
 

@@ -349,13 +349,15 @@ def floor_venue_ids(db: Session) -> dict[int, int]:
 
 
 def list_no_shows(db: Session, venue: Venue, *, now: datetime, since: datetime) -> list[Booking]:
-    """Confirmed bookings of the venue that started in [since, now − grace] and were never checked in."""
+    """Confirmed bookings of the venue that started in [since, now − grace] and were never checked in.
+
+    Hosted bookings are left alone: their host (a mentor session, a cohort event) records who came."""
     cutoff = now - timedelta(minutes=venue.check_in_grace_minutes)
     query = (
         select(Booking)
         .join(Space, Space.id == Booking.space_id)
         .join(Floor, Floor.id == Space.floor_id)
-        .where(Floor.venue_id == venue.id, Booking.status == BookingStatus.CONFIRMED,
+        .where(Floor.venue_id == venue.id, Booking.status == BookingStatus.CONFIRMED, Booking.hosted.is_(False),
                Booking.starts_at > since, Booking.starts_at <= cutoff)
         .options(joinedload(Booking.space).joinedload(Space.floor).joinedload(Floor.venue))
         .order_by(Booking.starts_at)

@@ -10,7 +10,6 @@ feeds show each booking's title, start-up and booker; everyone else's only
 """
 from datetime import datetime, timedelta
 
-from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

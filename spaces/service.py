@@ -20,7 +20,6 @@ from spaces.rules import (
     is_open_for,
     local_moment,
     local_time,
-    may_check_in,
     policy_from,
     public_holiday,
 )
@@ -150,11 +149,12 @@ def _check_kind(kind: str | None) -> None:
 
 def create_booking(
     db: Session, *, actor: User, space_id: int, starts_at: datetime, ends_at: datetime, now: datetime,
-    title: str = "", startup_id: int | None = None, for_user_id: int | None = None,
+    title: str = "", startup_id: int | None = None, for_user_id: int | None = None, hosted: bool = False,
 ) -> Booking:
     """Book a space for `[starts_at, ends_at)` if every rule allows it; pending where the rule wants approval.
 
-    `for_user_id` books for a colleague of one of the actor's start-ups (staff: for anyone).
+    `for_user_id` books for a colleague of one of the actor's start-ups (staff: for anyone). `hosted` books it
+    for another domain's event, whose host records attendance: it is never released for want of a check-in.
     """
     starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     title = checks.clean_title(title)
@@ -168,7 +168,7 @@ def create_booking(
     booking = Booking(
         space_id=space.id, user_id=holder.id, organisation_id=organisation_id, starts_at=starts_at, ends_at=ends_at,
         status=BookingStatus.PENDING if pending else BookingStatus.CONFIRMED, title=title,
-        created_at=now, created_by=actor.id,
+        created_at=now, created_by=actor.id, hosted=hosted,
     )
     checks.save_booking(db, booking, space)
     if cost := cost_of(actor, policy, booking):  # a new booking has no charge yet: nothing to settle when free

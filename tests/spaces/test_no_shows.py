@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from spaces import service, waitlist
+from spaces import hosted, service, waitlist
 from spaces.models import Booking, WaitlistEntry
 from tests.spaces.conftest import NOW, paris
 from tests.spaces.factories import make_booking, make_space
@@ -81,3 +81,14 @@ def test_a_released_booking_is_offered_to_the_first_in_line_once(db, session_fac
     offers = db.scalars(select(OutboxMessage).where(OutboxMessage.user_id != scene.hugo.id))
     assert [(m.to_address, m.subject) for m in offers] == [
         (scene.nadia.email, "A slot is free for you: Calanques, Tuesday, December 1, 2026 at 10:00")]
+
+
+def test_a_room_booked_for_a_hosted_event_is_never_released_for_want_of_a_check_in(db, scene):
+    session_room = hosted.book_room(db, actor=scene.manager, holder_id=scene.nadia.id,
+                                    organisation_id=scene.oceanwatt_id, space_id=scene.room.id,
+                                    starts_at=paris("2026-12-01", 9), ends_at=paris("2026-12-01", 10),
+                                    title="Mentoring: port logistics", now=NOW)
+    db.commit()
+
+    assert service.release_no_shows(db, now=paris("2026-12-01", 9, 30)) == []
+    assert session_room.hosted and session_room.status == "confirmed"
