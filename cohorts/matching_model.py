@@ -349,8 +349,7 @@ def _candidates(week: _Week, max_mentors: int | None, max_starts: int | None = N
                 found.append(_Candidate(request, mentor, start, end, value, room))
             if found:
                 if max_starts is not None and len(found) > max_starts:
-                    # Spread over the week rather than the first ones: the choice of days stays open.
-                    found = [found[round(i * (len(found) - 1) / max(1, max_starts - 1))] for i in range(max_starts)]
+                    found = _pick_starts(week, found, max_starts)
                 candidates.extend(found)
                 kept += 1
                 if max_mentors is not None and kept >= max_mentors:
@@ -358,6 +357,11 @@ def _candidates(week: _Week, max_mentors: int | None, max_starts: int | None = N
         if not kept:
             reasons[request.id] = _reason(request, _STAGES[stage])
     return candidates, reasons
+
+
+def _pick_starts(week: _Week, found: list[_Candidate], max_starts: int) -> list[_Candidate]:
+    # Spread over the week rather than the first ones: the choice of days stays open.
+    return [found[round(i * (len(found) - 1) / max(1, max_starts - 1))] for i in range(max_starts)]
 
 
 _STAGES = ("no_expertise", "no_language", "no_mode", "at_capacity", "no_free_time", "startup_busy", "no_room")

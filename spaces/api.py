@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 
-from spaces import access, credits, series_api, service, waitlist_api
+from spaces import access, credits, report_api, series_api, service, waitlist_api
 from spaces.enums import BookingStatus, SpaceKind
 from spaces.schemas import (
     BookingIn,
@@ -30,6 +30,7 @@ from totem.web.context import get_db
 router = APIRouter()
 router.include_router(series_api.router)
 router.include_router(waitlist_api.router)
+router.include_router(report_api.router)
 
 NOT_FOUND = {404: {"description": "No such booking, or not one you may see"}}
 CHANGE_ERRORS = {**NOT_FOUND, 403: {"description": "Not your booking"}, 409: {"description": "Not possible now"}}

@@ -288,10 +288,21 @@ def _hourly_usage(
 
 def _open_minutes(db: Session, venue: Venue, first_day: date, last_day: date) -> dict[tuple[int, int], int]:
     """Minutes the venue was open, by weekday and local hour, over the days of the period."""
+    minutes: dict[tuple[int, int], int] = {}
+    for (day, hour), open_minutes in open_minutes_by_day(db, venue, first_day, last_day).items():
+        minutes[(day.weekday(), hour)] = minutes.get((day.weekday(), hour), 0) + open_minutes
+    return minutes
+
+
+def open_minutes_by_day(db: Session, venue: Venue, first_day: date, last_day: date) -> dict[tuple[date, int], int]:
+    """Minutes the venue was open, by local day and hour: closure days and observed public holidays have none.
+
+    `venue.opening_hours` must be loaded.
+    """
     closed = set(db.scalars(select(ClosureDay.day).where(
         ClosureDay.venue_id == venue.id, ClosureDay.day >= first_day, ClosureDay.day <= last_day)))
     hours_by_weekday = {hours.weekday: hours for hours in venue.opening_hours}
-    minutes: dict[tuple[int, int], int] = {}
+    minutes: dict[tuple[date, int], int] = {}
     for day in _days(first_day, last_day):
         hours = hours_by_weekday.get(day.weekday())
         if hours is None or day in closed or (venue.observes_public_holidays and public_holiday(day)):
@@ -301,8 +312,7 @@ def _open_minutes(db: Session, venue: Venue, first_day: date, last_day: date) ->
         for hour in local_hours(day, venue_zone(venue)):
             overlap = min(closes, hour.ends_at) - max(opens, hour.starts_at)
             if overlap > timedelta(0):
-                key = (day.weekday(), hour.hour)
-                minutes[key] = minutes.get(key, 0) + round(overlap / _MINUTE)
+                minutes[(day, hour.hour)] = minutes.get((day, hour.hour), 0) + round(overlap / _MINUTE)
     return minutes
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from spaces import admin_views, credits, frontdesk_views, plan, series_views, service, waitlist_views
+from spaces import admin_views, credits, frontdesk_views, plan, report_views, series_views, service, waitlist_views
 from spaces.labels import KIND_LABELS, STATUS_LABELS
 from spaces.enums import BookingStatus, SpaceKind
 from spaces.models import Booking, Space, Venue
@@ -29,6 +29,7 @@ router.include_router(admin_views.router)
 router.include_router(frontdesk_views.router)
 router.include_router(series_views.router)
 router.include_router(waitlist_views.router)
+router.include_router(report_views.router)
 register(
     NavItem("Book", "spaces.book", order=200),
     NavItem("My bookings", "spaces.my_bookings", order=210),
