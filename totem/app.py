@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     for router in (home.router, auth_views.router, identity_views.router, calendar_views.router, jobs_views.router):
         app.include_router(router)
     import_domain_modules("calendar")  # each registers its events for the private feeds
+    import_domain_modules("personal_data")  # each declares the rows it holds about a person
     for module in import_domain_modules("views"):
         app.include_router(module.router)
     api = create_api()

@@ -13,6 +13,7 @@ from totem.errors import TooManyAttempts, Unauthenticated
 from totem.identity.enums import OrganisationKind
 from totem.identity.models import User
 from totem.identity.service import load_memberships
+from totem.personal_data import export as export_personal_data
 from totem.settings import Settings
 from totem.web.context import get_db, get_settings_dep
 
@@ -52,3 +53,9 @@ def me(user: User = Depends(api_user), db: Session = Depends(get_db), settings: 
     ]
     return MeOut(id=user.id, email=user.email, name=user.name, locale=user.locale, roles=sorted(user.role_names),
                  startups=startups, calendar_url=calendar_url(settings.base_url, user))
+
+
+@router.get("/me/data", tags=["users"])
+def my_personal_data(user: User = Depends(api_user), db: Session = Depends(get_db)) -> dict:
+    """Everything Totem holds about you, section by section (profile, bookings, sessions...), as plain values."""
+    return export_personal_data(db, user, clock.now())

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from totem import clock
@@ -12,6 +12,7 @@ from totem.errors import DomainError, Invalid, TooManyAttempts, Unauthenticated
 from totem.i18n import translate
 from totem.identity import service as identity
 from totem.identity.models import User
+from totem.personal_data import export as export_personal_data
 from totem.settings import Settings
 from totem.web.context import (
     LANG_COOKIE, Viewer, check_csrf, get_db, get_settings_dep, get_viewer, require_user, session_cookie_name,
@@ -182,6 +183,14 @@ def _profile_context(db: Session, user: User) -> dict:
 @router.get("/profile", name="totem.profile")
 def profile(request: Request, user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
     return render(request, "totem/profile.html", _profile_context(db, user))
+
+
+@router.get("/profile/data.json", name="totem.personal_data")
+def personal_data(user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+    """Everything Totem holds about the signed-in person, as a JSON file to keep."""
+    now = clock.now()
+    return JSONResponse(export_personal_data(db, user, now), headers={
+        "Content-Disposition": f'attachment; filename="totem-personal-data-{now:%Y-%m-%d}.json"'})
 
 
 @router.post("/profile/password", name="totem.change_password")
