@@ -349,7 +349,8 @@ def _candidates(week: _Week, max_mentors: int | None, max_starts: int | None = N
                 found.append(_Candidate(request, mentor, start, end, value, room))
             if found:
                 if max_starts is not None and len(found) > max_starts:
-                    found = _pick_starts(week, found, max_starts)
+                    # Spread over the week rather than the first ones: the choice of days stays open.
+                    found = [found[round(i * (len(found) - 1) / max(1, max_starts - 1))] for i in range(max_starts)]
                 candidates.extend(found)
                 kept += 1
                 if max_mentors is not None and kept >= max_mentors:
@@ -357,11 +358,6 @@ def _candidates(week: _Week, max_mentors: int | None, max_starts: int | None = N
         if not kept:
             reasons[request.id] = _reason(request, _STAGES[stage])
     return candidates, reasons
-
-
-def _pick_starts(week: _Week, found: list[_Candidate], max_starts: int) -> list[_Candidate]:
-    # Spread over the week rather than the first ones: the choice of days stays open.
-    return [found[round(i * (len(found) - 1) / max(1, max_starts - 1))] for i in range(max_starts)]
 
 
 _STAGES = ("no_expertise", "no_language", "no_mode", "at_capacity", "no_free_time", "startup_busy", "no_room")
@@ -634,6 +630,11 @@ def solve_weekly(
     solver.parameters.random_seed = seed
     # Probing spends seconds on a hundred thousand Booleans for little: the model is mostly at-most-ones.
     solver.parameters.cp_model_probing_level = 0
+    # Small, short neighbourhoods: the default ones (half the variables, 0.1 s of work) each cost about a
+    # second on this model, so the non-LP worker improves the hint only a few times in 10 s. Measured
+    # on the bench: +300 to +480 objective points at 10 s on three seeds, the bound unchanged.
+    solver.parameters.lns_initial_difficulty = 0.15
+    solver.parameters.lns_initial_deterministic_limit = 0.03
     status = solver.Solve(model)
     solve_seconds = solver.WallTime()
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
