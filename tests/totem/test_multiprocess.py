@@ -1,0 +1,144 @@
+"""Two web processes and a worker on one PostgreSQL database: bookings made through both at once never overlap,
+every scheduled job fire runs once, and a page session opened on one process is accepted by the other.
+
+The processes are real `totem serve` / `totem worker` commands, each with its scheduler, so they contend for
+every fire; the test waits for the outbox job's first fires (every 30 s).
+"""
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import psycopg
+import pytest
+
+from tests.conftest import PG_ADMIN_DSN, _create_pg_database, _drop_pg_database
+from totem.demo import DEMO_PASSWORD
+
+TOTEM = str(Path(sys.executable).with_name("totem"))
+PARIS = ZoneInfo("Europe/Paris")
+MEMBERS = ("nadia@oceanwatt.fr", "hugo@kelpstudio.fr", "sam@urbaflux.io")
+ATTEMPTS = 12
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def cluster(tmp_path) -> Iterator[tuple[str, list[str]]]:
+    """(psycopg DSN, [base URL of web process 1, of web process 2]), with a worker beside them."""
+    name = _create_pg_database()
+    server = PG_ADMIN_DSN.rsplit("/", 1)[0]
+    env = {**os.environ, "TOTEM_DATABASE_URL": server.replace("postgresql://", "postgresql+psycopg://") + f"/{name}",
+           "TOTEM_SECRET_KEY": "one-secret-shared-by-every-process", "TOTEM_SCHEDULER_ENABLED": "true",
+           "TOTEM_ENVIRONMENT": "development"}
+    env.pop("TOTEM_BASE_URL", None)
+    subprocess.run([TOTEM, "init", "--demo"], env=env, check=True, capture_output=True, timeout=120)
+    ports = [_free_port(), _free_port()]
+    logs = [open(tmp_path / f"process-{n}.log", "w") for n in range(3)]  # noqa: SIM115  (closed below)
+    processes = [subprocess.Popen([TOTEM, "serve", "--port", str(port)], env=env, stdout=logs[n],
+                                  stderr=subprocess.STDOUT) for n, port in enumerate(ports)]
+    processes.append(subprocess.Popen([TOTEM, "worker"], env=env, stdout=logs[2], stderr=subprocess.STDOUT))
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for url in urls:
+            _wait_until_up(url)
+        yield f"{server}/{name}", urls
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)  # graceful: requests in flight finish
+        for process in processes:
+            process.wait(timeout=30)
+        for log in logs:
+            log.close()
+        _drop_pg_database(name)
+
+
+def _wait_until_up(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} did not start")
+
+
+def _token(url: str, email: str) -> dict[str, str]:
+    answer = httpx.post(f"{url}/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def _next_tuesday_ten() -> tuple[datetime, datetime]:
+    today = datetime.now(PARIS).date()
+    tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+    if tuesday - today < timedelta(days=2):
+        tuesday += timedelta(days=7)
+    start = datetime.combine(tuesday, datetime.min.time().replace(hour=10), tzinfo=PARIS)
+    return start, start + timedelta(hours=1)
+
+
+def test_two_web_processes_and_a_worker_share_one_database(cluster):
+    dsn, urls = cluster
+    tokens = {email: _token(urls[n % 2], email) for n, email in enumerate(MEMBERS)}
+    starts_at, ends_at = _next_tuesday_ten()
+    free = httpx.get(f"{urls[0]}/api/v1/spaces/availability", headers=tokens[MEMBERS[0]], timeout=30, params={
+        "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "kind": "meeting_room"}).json()
+    room_id = free[0]["id"]
+
+    # Bookings of one room slot through both processes at once: exactly one wins.
+    outcomes: list[int] = [0] * ATTEMPTS
+    barrier = threading.Barrier(ATTEMPTS)
+
+    def book(n: int) -> None:
+        barrier.wait()
+        outcomes[n] = httpx.post(f"{urls[n % 2]}/api/v1/bookings", headers=tokens[MEMBERS[n % len(MEMBERS)]],
+                                 timeout=60, json={"space_id": room_id, "starts_at": starts_at.isoformat(),
+                                                   "ends_at": ends_at.isoformat()}).status_code
+
+    threads = [threading.Thread(target=book, args=(n,)) for n in range(ATTEMPTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(outcomes) == [201] + [409] * (ATTEMPTS - 1), outcomes
+
+    # A page session opened on one process is accepted by the other.
+    with httpx.Client(base_url=urls[0]) as browser:
+        page = browser.get("/login")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        assert browser.post("/login", data={"email": MEMBERS[0], "password": DEMO_PASSWORD,
+                                            "csrf_token": csrf}).status_code == 303
+        other = httpx.get(f"{urls[1]}/profile", cookies=browser.cookies, timeout=30)
+        assert other.status_code == 200 and MEMBERS[0] in other.text
+
+    # Three schedulers contend for each fire: wait for the outbox job's first fires, then look at the runs.
+    time.sleep(40)
+    with psycopg.connect(dsn) as db:
+        overlaps = db.execute(
+            "select count(*) from booking a join booking b on a.space_id = b.space_id and a.id < b.id "
+            "and a.status in ('pending', 'confirmed', 'checked_in', 'offered') "
+            "and b.status in ('pending', 'confirmed', 'checked_in', 'offered') "
+            "and a.starts_at < b.ends_at and b.starts_at < a.ends_at").fetchone()[0]
+        fires = db.execute("select job, fire_time, count(*), min(status) from job_runs "
+                           "group by job, fire_time").fetchall()
+    assert overlaps == 0
+    outbox_fires = [fire for fire in fires if fire[0] == "outbox.deliver"]
+    assert outbox_fires, fires
+    assert all(count == 1 for _job, _fire, count, _status in fires)
+    assert all(status in ("succeeded", "running") for _job, _fire, _count, status in outbox_fires)
