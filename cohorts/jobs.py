@@ -59,3 +59,4 @@ from cohorts.mentor_jobs import (  # noqa: E402,F401  (registers its jobs, as ab
     send_session_reminders_job,
 )
 from cohorts.matching_jobs import weekly_matching  # noqa: E402,F401  (registers its job, as above)
+from cohorts.retention import purge_retention  # noqa: E402,F401  (registers its job, as above)

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
+from totem import importing_views
 from totem.api import core as core_api
 from totem.auth import views as auth_views
 from totem.calendar import views as calendar_views
@@ -22,7 +23,7 @@ from totem.jobs.scheduler import build_scheduler
 from totem.settings import Settings, get_settings
 from totem.web import home
 from totem.web.errors import install_api_handlers, install_page_handlers
-from totem.web.security import SecurityHeaders
+from totem.web.security import BodySizeLimit, SecurityHeaders
 
 log = logging.getLogger("totem")
 
@@ -72,6 +73,8 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
         app.include_router(router)
     import_domain_modules("calendar")  # each registers its events for the private feeds
     import_domain_modules("personal_data")  # each declares the rows it holds about a person
+    import_domain_modules("importing")  # each registers its kinds of import and export
+    app.include_router(importing_views.router)
     for module in import_domain_modules("views"):
         app.include_router(module.router)
     api = create_api()
@@ -80,5 +83,6 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     app.mount("/api/v1", api)
     app.mount("/static", StaticFiles(directory=str(files("totem") / "web" / "static")), name="static")
     install_page_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders, https=settings.is_https)
     return app

@@ -7,10 +7,11 @@ from pathlib import Path
 import uvicorn
 
 from totem import backup as backups
-from totem import clock
+from totem import clock, erasure, importing
 from totem.auth.secrets import hash_password
 from totem.db import make_engine, make_session_factory, transaction
 from totem.demo import DEMO_PASSWORD, load_demo
+from totem.domains import import_domain_modules
 from totem.errors import DomainError
 from totem.identity import service as identity
 from totem.jobs import runner
@@ -118,6 +119,52 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    import_domain_modules("importing")
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    extra = {name: value for name, value in (("space", args.space), ("booker", args.booker)) if value}
+    try:
+        with transaction(_session_factory()) as db:
+            result = importing.run_import(db, kind=args.kind, data=data, dry_run=args.dry_run,
+                                          options=importing.Options(actor=None, now=clock.now(), extra=extra))
+    except DomainError as error:
+        print(f"error: {error.message.format(**error.params)}", file=sys.stderr)
+        return 2
+    for refusal in result.sorted_refusals():
+        where = f"line {refusal.line}" if refusal.line else args.file
+        print(f"{where}: {refusal.reason.render()}", file=sys.stderr)
+    note = " (dry run: nothing written)" if args.dry_run else " (nothing written)" if result.refused else ""
+    print(f"{args.kind}: {len(result.created)} created, {len(result.updated)} updated, {result.unchanged} unchanged, "
+          f"{len(result.refused)} refused{note}")
+    return 1 if result.refused else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import_domain_modules("importing")
+    try:
+        with _session_factory()() as db:
+            importing.write_csv(importing.export_rows(db, args.kind), sys.stdout)
+    except DomainError as error:
+        print(f"error: {error.message.format(**error.params)}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    """Purge the personal data past its retention period; --dry-run only lists it."""
+    with transaction(_session_factory()) as db:
+        purged = erasure.purge_personal_data(db, now=clock.now(), dry_run=args.dry_run)
+    for item in purged:
+        print(f"{item.kind} #{item.id}\t{item.label}")
+    verb = "would purge" if args.dry_run else "purged"
+    print(f"{verb} {len(purged)} item{'s' if len(purged) != 1 else ''}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="totem", description="Totem: accelerator operations.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -159,6 +206,22 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="replace the SQLite database's content with a backup's; stop the app first")
     restore.add_argument("file")
     restore.set_defaults(func=cmd_restore)
+
+    retention = sub.add_parser("retention", help="purge rejected applications and inactive alumni past their periods")
+    retention.add_argument("--dry-run", action="store_true", help="only list what would be purged")
+    retention.set_defaults(func=cmd_retention)
+
+    import_ = sub.add_parser("import", help="import a file: spaces, bookings, ics, startups, members, mentors "
+                                            "(columns in the README); all or nothing")
+    import_.add_argument("kind")
+    import_.add_argument("file")
+    import_.add_argument("--dry-run", action="store_true", help="check and list what would change; write nothing")
+    import_.add_argument("--space", help="ics: the room whose calendar it is (default: each event's LOCATION)")
+    import_.add_argument("--booker", help="ics: whom the bookings are for when the organiser is not a user")
+    import_.set_defaults(func=cmd_import)
+    export = sub.add_parser("export", help="write every record of a kind as CSV to standard output")
+    export.add_argument("kind")
+    export.set_defaults(func=cmd_export)
     return parser
 
 

@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     job_run_timeout_minutes: int = 30
 
+    # Retention of personal data (GDPR art. 5(1)(e)): rejected applications and
+    # alumni accounts unused since their start-ups' programs ended are purged.
+    retention_rejected_applications_days: int = 365
+    retention_alumni_days: int = 730
+
+    # Request bodies larger than this are refused with 413: forms and JSON, and file uploads.
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 10 * 1024 * 1024
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -3,7 +3,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from totem import clock
+from totem import clock, erasure
 from totem.api.deps import api_user
 from totem.api.schemas import MeOut, StartupRef, TokenOut, TokenRequest
 from totem.auth import service as auth
@@ -12,7 +12,8 @@ from totem.calendar.feed import calendar_url
 from totem.errors import TooManyAttempts, Unauthenticated
 from totem.identity.enums import OrganisationKind
 from totem.identity.models import User
-from totem.identity.service import load_memberships
+from totem.identity.service import get_user, load_memberships
+from totem.permissions import require
 from totem.personal_data import export as export_personal_data
 from totem.settings import Settings
 from totem.web.context import get_db, get_settings_dep
@@ -59,3 +60,15 @@ def me(user: User = Depends(api_user), db: Session = Depends(get_db), settings: 
 def my_personal_data(user: User = Depends(api_user), db: Session = Depends(get_db)) -> dict:
     """Everything Totem holds about you, section by section (profile, bookings, sessions...), as plain values."""
     return export_personal_data(db, user, clock.now())
+
+
+@router.post("/users/{user_id}/erase", tags=["users"], responses={
+    403: {"description": "Admins only"}, 404: {"description": "No such user"},
+    409: {"description": "Yourself, the last admin, or already erased"}})
+def erase_user(user_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)) -> dict:
+    """Erase a person (admins): anonymised everywhere; their bookings and sessions stay as anonymous statistics."""
+    require(user, "users.manage")  # before the lookup: others learn nothing of which ids exist
+    person = get_user(db, user_id)
+    erasure.erase_person(db, actor=user, user=person, now=clock.now())
+    db.commit()
+    return {"id": person.id, "name": person.name, "email": person.email, "is_active": person.is_active}

@@ -1,11 +1,11 @@
-"""Admin pages: list and search users, invite, change roles, (de)activate; the audit log."""
+"""Admin pages: list and search users, invite, change roles, (de)activate, erase; the audit log."""
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from totem import audit, clock
+from totem import audit, clock, erasure
 from totem.auth import service as auth
-from totem.errors import DomainError
+from totem.errors import DomainError, Invalid
 from totem.identity import service as identity
 from totem.identity.enums import Role
 from totem.identity.models import User
@@ -36,6 +36,7 @@ def list_users(request: Request, q: str = "", page: int = 1, actor: User = Depen
     return render(request, "totem/users_list.html", {
         "users": users, "total": total, "q": q, "page": page,
         "has_next": page * PAGE_SIZE < total, "roles": list(Role),
+        "erased_ids": {u.id for u in users if erasure.is_erased(u)},
     })
 
 
@@ -95,6 +96,31 @@ def reactivate(request: Request, user_id: int, actor: User = Depends(_admin), db
     auth.reactivate_user(db, actor=actor, user=user, now=clock.now())
     db.commit()
     return redirect(request, "/admin/users", "{email} is active again.", email=user.email)
+
+
+@router.get("/users/{user_id}/erase", name="totem.erase_user")
+def erase_form(request: Request, user_id: int, actor: User = Depends(_admin), db: Session = Depends(get_db)) -> Response:
+    """Ask the admin to confirm by typing the person's e-mail: erasure cannot be undone."""
+    return render(request, "totem/user_erase.html", {"person": identity.get_user(db, user_id)})
+
+
+@router.post("/users/{user_id}/erase", name="totem.erase_user_submit")
+def erase(request: Request, user_id: int, confirm_email: str = Form(""), actor: User = Depends(_admin),
+          db: Session = Depends(get_db)) -> Response:
+    person = identity.get_user(db, user_id)
+    if confirm_email.strip().lower() != person.email:
+        return form_error(request, "totem/user_erase.html", Invalid(
+            "Type the person's e-mail address to confirm.", field="confirm_email"),
+            {"person": person, "values": {"confirm_email": confirm_email}})
+    try:
+        erasure.erase_person(db, actor=actor, user=person, now=clock.now())
+    except DomainError as error:
+        db.rollback()
+        return form_error(request, "totem/user_erase.html", error,
+                          {"person": identity.get_user(db, user_id), "values": {"confirm_email": confirm_email}})
+    db.commit()
+    return redirect(request, "/admin/users", "The person is erased; their activity stays as {name}.",
+                    name=erasure.erased_name(user_id))
 
 
 @router.get("/audit", name="totem.audit")

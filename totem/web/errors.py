@@ -21,6 +21,7 @@ HTTP_MESSAGES = {
     404: N_("This page does not exist."),
     405: N_("This action is not possible here."),
     409: N_("This conflicts with the current state."),
+    413: N_("The request is too large."),
     422: N_("The request is not valid."),
     429: N_("Too many attempts. Try again in a few minutes."),
     500: N_("Something went wrong on our side. The team has been told."),

@@ -1,0 +1,117 @@
+"""Import 60 rooms and a year of 50,000 bookings from CSV, on SQLite and on PostgreSQL, and print the times.
+
+    .venv/bin/python -m bench.importing [--bookings 50000] [--pg postgresql://postgres@127.0.0.1:5432/postgres]
+
+Each database is fresh (migrated by Alembic); the people are written first
+(a members import is not what is measured), then the spaces file and the
+bookings file go through `totem.importing.run_import`, as `totem import`
+does, and are committed. A second run of the bookings file (every line
+unchanged) and an export are timed too.
+"""
+import argparse
+import random
+import secrets
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import psycopg
+from sqlalchemy import insert
+
+import spaces.importing  # noqa: F401  (registers the kinds)
+from totem.db import make_engine, make_session_factory
+from totem.identity.models import User, UserRole
+from totem.importing import Options, export_csv, run_import
+from totem.migrations import upgrade
+
+ROOMS = 60
+PEOPLE = 300
+FIRST_DAY = date(2026, 1, 5)
+HOURS = range(8, 19)  # one-hour slots from 08:00 to 19:00
+
+
+def spaces_csv() -> str:
+    lines = ["venue,floor,zone,name,kind,capacity,amenities,level"]
+    for number in range(ROOMS):
+        level = number // 10
+        lines.append(f"Campus,Étage {level},Aile {number % 2},Salle {number:02d},meeting_room,{4 + number % 8},"
+                     f"screen|videoconference,{level}")
+    return "\n".join(lines) + "\n"
+
+
+def bookings_csv(count: int) -> str:
+    """`count` one- or two-hour bookings over the year's weekdays, none overlapping, some past, some cancelled."""
+    rng = random.Random(10)
+    days = [FIRST_DAY + timedelta(days=n) for n in range(365) if (FIRST_DAY + timedelta(days=n)).weekday() < 5]
+    slots = [(day, room, hour) for day in days for room in range(ROOMS) for hour in HOURS[::2]]
+    chosen = sorted(rng.sample(slots, count))
+    lines = ["space,starts_at,ends_at,status,booker_email,title"]
+    for day, room, hour in chosen:
+        length = rng.choice((1, 2))
+        status = "cancelled" if rng.random() < 0.05 else "confirmed"
+        lines.append(f"Salle {room:02d},{day}T{hour:02d}:00,{day}T{hour + length:02d}:00,{status},"
+                     f"person{rng.randrange(PEOPLE)}@bench.example,Réunion {hour}h")
+    return "\n".join(lines) + "\n"
+
+
+def add_people(factory) -> None:  # type: ignore[no-untyped-def]
+    now = datetime.now(UTC)
+    with factory() as db:
+        db.execute(insert(User), [
+            {"id": n + 1, "email": f"person{n}@bench.example", "name": f"Person {n}", "locale": "fr",
+             "is_active": True, "created_at": now, "calendar_token": secrets.token_urlsafe(32)}
+            for n in range(PEOPLE)])
+        db.execute(insert(UserRole), [{"user_id": n + 1, "role": "member"} for n in range(PEOPLE)])
+        db.commit()
+
+
+def timed_import(factory, kind: str, data: bytes) -> tuple[float, str]:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    with factory() as db:
+        result = run_import(db, kind=kind, data=data, dry_run=False, options=Options(actor=None, now=datetime.now(UTC)))
+        if result.refused:
+            raise SystemExit(f"{kind}: refused {[(r.line, r.reason.render()) for r in result.refused[:5]]}")
+        db.commit()
+    summary = f"{len(result.created)} created, {len(result.updated)} updated, {result.unchanged} unchanged"
+    return time.perf_counter() - started, summary
+
+
+def run(name: str, url: str, count: int) -> None:
+    upgrade(url)
+    factory = make_session_factory(make_engine(url))
+    add_people(factory)
+    bookings = bookings_csv(count).encode()
+    seconds, summary = timed_import(factory, "spaces", spaces_csv().encode())
+    print(f"{name}: spaces ({summary}) in {seconds:.2f} s")
+    seconds, summary = timed_import(factory, "bookings", bookings)
+    print(f"{name}: {count} bookings ({summary}, {len(bookings) / 1e6:.1f} MB) in {seconds:.2f} s")
+    seconds, summary = timed_import(factory, "bookings", bookings)
+    print(f"{name}: the same file again ({summary}) in {seconds:.2f} s")
+    started = time.perf_counter()
+    with factory() as db:
+        lines = export_csv(db, "bookings").count("\n") - 1
+    print(f"{name}: export of {lines} bookings in {time.perf_counter() - started:.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bookings", type=int, default=50_000)
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres",
+                        help="an admin DSN: a throw-away database is created and dropped there")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        run("SQLite", f"sqlite:///{folder}/bench.db", args.bookings)
+    database = f"totem_bench_import_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(args.pg, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{database}"')
+    try:
+        base = args.pg.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+        run("PostgreSQL", f"{base}/{database}", args.bookings)
+    finally:
+        with psycopg.connect(args.pg, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
