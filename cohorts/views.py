@@ -18,6 +18,7 @@ from cohorts import (
     program_views,
     progress_views,
     queries,
+    report_views,
     review_views,
     service,
     startups,
@@ -45,6 +46,7 @@ router.include_router(review_views.router)
 router.include_router(event_views.router)
 router.include_router(progress_views.router)
 router.include_router(mentor_views.router)
+router.include_router(report_views.router)
 register(
     NavItem("Start-ups", "cohorts.startups", order=300),
     NavItem("Programs", "cohorts.programs", permission="program.create", order=600),

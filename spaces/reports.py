@@ -6,18 +6,29 @@ Utilisation is the booked share of the open space-minutes; the check-in
 rate is the share of bookings checked in, the no-show rate the share not.
 """
 import csv
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from io import StringIO
+from threading import Lock
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from spaces.enums import BookingStatus, SpaceKind
-from spaces.models import Booking, Floor, OccupancyHour, Space, Venue, Zone
+from spaces.enums import BookingStatus, CreditReason, SpaceKind
+from spaces.models import (
+    Booking,
+    CreditAccount,
+    CreditEntry,
+    Floor,
+    OccupancyHour,
+    Space,
+    Venue,
+    Zone,
+)
 from spaces.occupancy import Figures, HourFigures, local_hours, open_minutes_by_day
 from spaces.rules import local_time, venue_zone
 from totem.errors import Invalid
@@ -291,12 +302,11 @@ def occupancy_report(db: Session, scope: Scope) -> OccupancyReport:
     for (day, hour), minutes in open_minutes.items():
         _add(hours, (day.weekday(), hour), [minutes * len(spaces), 0, 0, 0, 0, 0])
         _add(weeks, _monday(day), [minutes * len(spaces), 0, 0, 0, 0, 0])
-    for day, hour, *sums in db.execute(_usage(scope, OccupancyHour.day, OccupancyHour.hour)):
-        figures = [0, *(int(value or 0) for value in sums)]
+    by_day_hour, used = _sums(db, scope)
+    for (day, hour), sums in by_day_hour.items():
+        figures = [0, *sums]
         _add(hours, (day.weekday(), hour), figures)
         _add(weeks, _monday(day), figures)
-    used = {space_id: [int(value or 0) for value in sums]
-            for space_id, *sums in db.execute(_usage(scope, OccupancyHour.space_id))}
     by_space = [SpaceFigures(per_space_capacity, *used.get(space_id, (0, 0, 0, 0, 0)), space_id=space_id, name=name,
                              kind=kind, floor=floor) for space_id, name, kind, floor in spaces]
     by_space.sort(key=lambda s: (-(s.booked_rate or 0), -s.booked_minutes, s.name))
@@ -304,6 +314,38 @@ def occupancy_report(db: Session, scope: Scope) -> OccupancyReport:
     total = Figures(*(sum(values[i] for values in hours.values()) for i in range(6)))
     return OccupancyReport(scope, venue, len(spaces), total, by_hour,
                            [WeekFigures(*values, week=week) for week, values in sorted(weeks.items())], by_space)
+
+
+# The two grouped scans of the roll-up are the report's whole cost (a quarter at a campus is a million rows,
+# half a second): their sums are kept per database, scope and state of the roll-up, which changes once a night.
+# Every rewrite of a day inserts rows, so the table's highest id is a cheap witness of the state.
+_SUMS_KEPT = 32
+_sums_kept: OrderedDict[tuple[Any, ...], tuple[dict[tuple[date, int], list[int]], dict[int, list[int]]]] = OrderedDict()
+_sums_lock = Lock()
+
+
+def _sums(db: Session, scope: Scope) -> tuple[dict[tuple[date, int], list[int]], dict[int, list[int]]]:
+    """The roll-up's sums by day and hour, and by space, over the scope."""
+    key = (str(db.get_bind().engine.url), scope, db.scalar(select(func.max(OccupancyHour.id))))
+    with _sums_lock:
+        if key in _sums_kept:
+            _sums_kept.move_to_end(key)
+            return _sums_kept[key]
+    by_day_hour = {(day, hour): [int(value or 0) for value in sums]
+                   for day, hour, *sums in db.execute(_usage(scope, OccupancyHour.day, OccupancyHour.hour))}
+    by_space = {space_id: [int(value or 0) for value in sums]
+                for space_id, *sums in db.execute(_usage(scope, OccupancyHour.space_id))}
+    with _sums_lock:
+        _sums_kept[key] = (by_day_hour, by_space)
+        while len(_sums_kept) > _SUMS_KEPT:
+            _sums_kept.popitem(last=False)
+    return by_day_hour, by_space
+
+
+def forget_sums() -> None:
+    """Drop the kept sums (tests that reuse ids after a rollback)."""
+    with _sums_lock:
+        _sums_kept.clear()
 
 
 def _add(totals: dict[Any, list[int]], key: Any, figures: Iterable[int]) -> None:
@@ -400,3 +442,43 @@ def as_csv(report: OccupancyReport, table: str) -> str:
     else:
         raise Invalid("Unknown table.", field="table")
     return out.getvalue()
+
+
+# -- credit consumption ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreditUse:
+    """A start-up's room credits over a period: given (allowances and top-ups), used (bookings less refunds),
+    expired (left over at a monthly reset)."""
+
+    organisation_id: int
+    given: int = 0
+    used: int = 0
+    expired: int = 0
+
+    @property
+    def used_share(self) -> float | None:
+        return self.used / self.given if self.given else None
+
+
+def credit_consumption(db: Session, *, organisation_ids: Iterable[int], starts_at: datetime,
+                       ends_at: datetime) -> dict[int, CreditUse]:
+    """The start-ups' ledger movements in [starts_at, ends_at), summed by kind: one grouped query."""
+    ids = list(organisation_ids)
+    if not ids:
+        return {}
+    sums: dict[int, list[int]] = {organisation_id: [0, 0, 0] for organisation_id in ids}
+    for organisation_id, reason, amount in db.execute(
+            select(CreditAccount.organisation_id, CreditEntry.reason, func.sum(CreditEntry.amount))
+            .join(CreditAccount, CreditAccount.id == CreditEntry.account_id)
+            .where(CreditAccount.organisation_id.in_(ids), CreditEntry.at >= starts_at, CreditEntry.at < ends_at)
+            .group_by(CreditAccount.organisation_id, CreditEntry.reason)):
+        amount = int(amount or 0)
+        if reason in (CreditReason.BOOKING, CreditReason.REFUND):
+            sums[organisation_id][1] -= amount
+        elif reason == CreditReason.EXPIRY:
+            sums[organisation_id][2] -= amount
+        else:  # allowances and a manager's adjustments (a negative top-up lowers what was given)
+            sums[organisation_id][0] += amount
+    return {organisation_id: CreditUse(organisation_id, *values) for organisation_id, values in sums.items()}

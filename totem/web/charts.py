@@ -56,9 +56,10 @@ def heat_map(values: Sequence[Sequence[float | None]], rows: Sequence[str], colu
     return _svg(figure)
 
 
-def lines(labels: Sequence[str], series: dict[str, Sequence[float | None]], *, percent: bool = True) -> str:
-    """One line per series over the labels (weeks, months)."""
-    figure = Figure(figsize=(8.2, 2.8))
+def lines(labels: Sequence[str], series: dict[str, Sequence[float | None]], *, percent: bool = True,
+          width: float = 8.2) -> str:
+    """One line per series over the labels (weeks, months); `width` in inches (half a page: 4)."""
+    figure = Figure(figsize=(width, 2.8 if width > 5 else 2.2))
     axes = figure.subplots()
     for (name, values), colour in zip(series.items(), (ACCENT, SECOND, INK)):
         axes.plot(range(len(labels)), [float("nan") if v is None else v for v in values], marker="o",
@@ -76,9 +77,9 @@ def lines(labels: Sequence[str], series: dict[str, Sequence[float | None]], *, p
     return _svg(figure)
 
 
-def bars(labels: Sequence[str], values: Sequence[float], *, unit: str = "") -> str:
-    """Horizontal bars, the first label on top."""
-    figure = Figure(figsize=(8.2, 0.32 * len(labels) + 0.9))
+def bars(labels: Sequence[str], values: Sequence[float], *, unit: str = "", width: float = 8.2) -> str:
+    """Horizontal bars, the first label on top; `width` in inches (half a page: 4)."""
+    figure = Figure(figsize=(width, 0.32 * len(labels) + 0.9))
     axes = figure.subplots()
     positions = list(range(len(labels)))
     axes.barh(positions, values, color=ACCENT, height=0.6)
