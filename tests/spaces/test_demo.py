@@ -17,9 +17,7 @@ MOMENTS = [datetime(2026, 11, 30, 7, 0, tzinfo=UTC), datetime(2026, 12, 23, 17, 
 
 @pytest.mark.parametrize("now", MOMENTS, ids=["november", "christmas", "summer-time"])
 def test_the_demo_builds_a_venue_and_a_week_of_bookings(db, now):
-    started = time.perf_counter()
     demo.load_demo(db, now)
-    elapsed = time.perf_counter() - started
 
     venue = db.scalars(select(Venue)).one()
     kinds = dict(db.execute(select(Space.kind, func.count()).group_by(Space.kind)).all())
@@ -31,7 +29,6 @@ def test_the_demo_builds_a_venue_and_a_week_of_bookings(db, now):
     assert {b.status for b in bookings} == {"confirmed", "pending"}
     assert all(b.starts_at > now for b in bookings)
     assert all(8 <= local_time(b.starts_at, venue).hour and local_time(b.ends_at, venue).hour <= 20 for b in bookings)
-    assert elapsed < 10  # generous: the whole demo (cohorts too) on a busy CI machine
 
 
 def test_the_demo_is_loaded_once(db):
