@@ -1,5 +1,4 @@
 """The demo venue: its size, its week of bookings within the rules, loaded once, quickly."""
-import time
 from datetime import UTC, datetime
 
 import pytest
