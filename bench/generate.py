@@ -87,7 +87,7 @@ def generate(database_url: str, *, bookings: int = DEFAULT_BOOKINGS, seed: int =
         with make_session_factory(engine)() as db:
             hours = _roll_up_occupancy(db, campus.venue_id, local_today, occupancy_days, now)
             db.commit()
-        say(f"rolled up {hours} occupancy hours over {occupancy_days} days ({time.perf_counter() - started:.1f} s)")
+        say(f"rolled up {hours} occupancy hours (and their daily sums) over {occupancy_days} days ({time.perf_counter() - started:.1f} s)")
         with engine.connect() as conn:
             # Fresh statistics, as autovacuum would soon gather on PostgreSQL; SQLite's planner uses them too.
             conn.exec_driver_sql("ANALYZE")
@@ -101,7 +101,8 @@ def generate(database_url: str, *, bookings: int = DEFAULT_BOOKINGS, seed: int =
 
 
 def _roll_up_occupancy(db: Session, venue_id: int, local_today: date, days: int, now: datetime) -> int:
-    """What the nightly job would have written for the last `days` days, by its own code."""
+    """What the nightly job would have written for the last `days` days, by its own code: the hourly
+    rows and their sums per day and hour and per space and day, which the reports read."""
     venue = db.get_one(Venue, venue_id)
     return sum(occupancy.roll_up_day(db, venue=venue, day=local_today - timedelta(days=n), now=now)
                for n in range(days, 0, -1))

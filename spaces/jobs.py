@@ -42,10 +42,10 @@ def send_booking_reminders(db: Session, fire_time: datetime) -> str:
     # The roll-up catches up the days it missed itself; any run before the next night's is worth doing.
     misfire_grace_seconds=23 * HOUR,
     timeout_minutes=60,
-    description="Roll up each venue's bookings of the past days into hourly occupancy for the reports",
+    description="Roll up each venue's bookings of the past days into occupancy by hour and by day for the reports",
 )
 def roll_up_occupancy(db: Session, fire_time: datetime) -> str:
-    """Rewrite the occupancy rows of yesterday, and of the days missed since the last run, in every venue."""
+    """Rewrite the occupancy rows and sums of yesterday, and of the days missed since the last run, in every venue."""
     return f"wrote {_count(occupancy.roll_up(db, now=fire_time), 'occupancy row')}"
 
 

@@ -1,17 +1,15 @@
 """Occupancy reports for managers: the building now, today's check-ins and no-shows, and a period's analytics.
 
-The analytics read the nightly roll-up (`occupancy_hour`), never the
-bookings' history: a quarter at a campus is two grouped scans of it.
+The analytics read the nightly roll-up's sums per day and hour and per
+space and day, never the bookings' history nor the hourly rows.
 Utilisation is the booked share of the open space-minutes; the check-in
 rate is the share of bookings checked in, the no-show rate the share not.
 """
 import csv
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from io import StringIO
-from threading import Lock
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,12 +22,18 @@ from spaces.models import (
     CreditAccount,
     CreditEntry,
     Floor,
-    OccupancyHour,
     Space,
     Venue,
     Zone,
 )
-from spaces.occupancy import Figures, HourFigures, local_hours, open_minutes_by_day
+from spaces.occupancy import (
+    Figures,
+    HourFigures,
+    local_hours,
+    open_minutes_by_day,
+    usage_by_day_hour,
+    usage_by_space,
+)
 from spaces.rules import local_time, venue_zone
 from totem.errors import Invalid
 from totem.identity.models import User
@@ -285,10 +289,6 @@ class OccupancyReport:
         return [[cells.get((weekday, hour)) for hour in self.hours_shown] for weekday in range(7)]
 
 
-_SUMS = (func.sum(OccupancyHour.booked_minutes), func.sum(OccupancyHour.used_minutes),
-         func.sum(OccupancyHour.bookings), func.sum(OccupancyHour.check_ins), func.sum(OccupancyHour.no_shows))
-
-
 def occupancy_report(db: Session, scope: Scope) -> OccupancyReport:
     """The period's utilisation by weekday and hour, by week and by space, from the roll-up."""
     venue = db.scalar(select(Venue).where(Venue.id == scope.venue_id).options(selectinload(Venue.opening_hours)))
@@ -302,7 +302,9 @@ def occupancy_report(db: Session, scope: Scope) -> OccupancyReport:
     for (day, hour), minutes in open_minutes.items():
         _add(hours, (day.weekday(), hour), [minutes * len(spaces), 0, 0, 0, 0, 0])
         _add(weeks, _monday(day), [minutes * len(spaces), 0, 0, 0, 0, 0])
-    by_day_hour, used = _sums(db, scope)
+    filters = {"venue_id": scope.venue_id, "first_day": scope.first_day, "last_day": scope.last_day,
+               "kind": scope.kind, "floor_id": scope.floor_id, "zone_id": scope.zone_id}
+    by_day_hour, used = usage_by_day_hour(db, **filters), usage_by_space(db, **filters)
     for (day, hour), sums in by_day_hour.items():
         figures = [0, *sums]
         _add(hours, (day.weekday(), hour), figures)
@@ -316,38 +318,6 @@ def occupancy_report(db: Session, scope: Scope) -> OccupancyReport:
                            [WeekFigures(*values, week=week) for week, values in sorted(weeks.items())], by_space)
 
 
-# The two grouped scans of the roll-up are the report's whole cost (a quarter at a campus is a million rows,
-# half a second): their sums are kept per database, scope and state of the roll-up, which changes once a night.
-# Every rewrite of a day inserts rows, so the table's highest id is a cheap witness of the state.
-_SUMS_KEPT = 32
-_sums_kept: OrderedDict[tuple[Any, ...], tuple[dict[tuple[date, int], list[int]], dict[int, list[int]]]] = OrderedDict()
-_sums_lock = Lock()
-
-
-def _sums(db: Session, scope: Scope) -> tuple[dict[tuple[date, int], list[int]], dict[int, list[int]]]:
-    """The roll-up's sums by day and hour, and by space, over the scope."""
-    key = (str(db.get_bind().engine.url), scope, db.scalar(select(func.max(OccupancyHour.id))))
-    with _sums_lock:
-        if key in _sums_kept:
-            _sums_kept.move_to_end(key)
-            return _sums_kept[key]
-    by_day_hour = {(day, hour): [int(value or 0) for value in sums]
-                   for day, hour, *sums in db.execute(_usage(scope, OccupancyHour.day, OccupancyHour.hour))}
-    by_space = {space_id: [int(value or 0) for value in sums]
-                for space_id, *sums in db.execute(_usage(scope, OccupancyHour.space_id))}
-    with _sums_lock:
-        _sums_kept[key] = (by_day_hour, by_space)
-        while len(_sums_kept) > _SUMS_KEPT:
-            _sums_kept.popitem(last=False)
-    return by_day_hour, by_space
-
-
-def forget_sums() -> None:
-    """Drop the kept sums (tests that reuse ids after a rollback)."""
-    with _sums_lock:
-        _sums_kept.clear()
-
-
 def _add(totals: dict[Any, list[int]], key: Any, figures: Iterable[int]) -> None:
     row = totals.setdefault(key, [0] * 6)
     for index, value in enumerate(figures):
@@ -356,20 +326,6 @@ def _add(totals: dict[Any, list[int]], key: Any, figures: Iterable[int]) -> None
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
-
-
-def _usage(scope: Scope, *group: Any) -> Any:
-    row = OccupancyHour
-    query = (select(*group, *_SUMS)
-             .where(row.venue_id == scope.venue_id, row.day >= scope.first_day, row.day <= scope.last_day)
-             .group_by(*group))
-    if scope.kind is not None:
-        query = query.where(row.kind == scope.kind)
-    if scope.floor_id is not None:
-        query = query.where(row.floor_id == scope.floor_id)
-    if scope.zone_id is not None:
-        query = query.where(row.zone_id == scope.zone_id)
-    return query
 
 
 def _list_spaces(db: Session, scope: Scope) -> list[tuple[int, str, str, str]]:

@@ -19,7 +19,6 @@ def week(db, scene):  # type: ignore[no-untyped-def]
     Room: Monday 9:00–11:00 checked in, Tuesday 9:00–10:00 released (a no-show), Wednesday 14:00–15:30 checked in.
     Desk: Monday 9:00–13:00 checked in. Capacity: 5 days x 12 h x 60 min x 2 spaces = 7,200 space-minutes.
     """
-    reports.forget_sums()  # ids come back after the previous test's rollback
     desk = make_space(db, floor=scene.floor, name="D-1", kind="hot_desk", capacity=1)
     make_booking(db, space=scene.room, user=scene.nadia, starts_at=paris("2026-11-16", 9),
                  ends_at=paris("2026-11-16", 11), status="checked_in")
