@@ -12,12 +12,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from math import lcm
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from cohorts import availability_calendar as _calendar  # noqa: F401  (registers the office hours in the feed)
 from cohorts import mentor_permissions as _permissions  # noqa: F401  (registers "mentor.edit")
+from cohorts import mentors
 from cohorts.enums import BUSY_SESSIONS
-from cohorts.models import AvailabilityException, MentorProfile, MentorSession, OfficeHours, OfficeHoursSlot
+from cohorts.models import (
+    AvailabilityException,
+    MentorProfile,
+    MentorSession,
+    OfficeHours,
+    OfficeHoursSlot,
+)
 from spaces.models import Venue
 from spaces.rules import local_moment, local_time, public_holiday
 from spaces.series_rules import days_between, interval_of, weekdays_of, weekly_rule
@@ -57,8 +64,8 @@ class OfficeHoursData:
 
 
 def get_profile(db: Session, mentor_id: int) -> MentorProfile:
-    profile = db.scalar(select(MentorProfile).where(MentorProfile.user_id == mentor_id)
-                        .options(joinedload(MentorProfile.venue), joinedload(MentorProfile.user)))
+    """The mentor's profile with its user and venue; NotFound if there is none."""
+    profile = mentors.find_profile(db, mentor_id)
     if profile is None:
         raise NotFound("No such mentor.")
     return profile

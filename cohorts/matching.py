@@ -7,6 +7,7 @@ holds); the model knows nothing of the database. Each run is kept with what
 the solver proved (objective, bound, gap) and why each request stayed open.
 """
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -14,12 +15,18 @@ from sqlalchemy.orm import Session, selectinload
 
 from cohorts import availability, matching_model, mentors, sessions
 from cohorts.enums import BUSY_SESSIONS, RequestStatus, Urgency
-from cohorts.mentor_models import MatchingRun, MentorProfile, MentorSession, SessionRequest
+from cohorts.mentor_models import (
+    MatchingRun,
+    MentorProfile,
+    MentorSession,
+    SessionRequest,
+)
 from spaces import hosted
 from spaces.models import Venue
 from spaces.rules import local_time
 from totem import audit
 from totem.errors import DomainError, NotFound
+from totem.i18n import translate
 from totem.identity.models import User
 from totem.permissions import require
 
@@ -141,9 +148,25 @@ def proposed_sessions(db: Session, run: MatchingRun) -> list[MentorSession]:
                            .order_by(MentorSession.starts_at)))
 
 
-def unmatched_message(entry: dict) -> tuple[str, dict]:
-    """The msgid and parameters of why a request stayed open in a run, to translate where it is shown."""
+@dataclass(frozen=True)
+class LeftOpen:
+    """A request a run left open, and why, in the reader's language."""
+
+    request_id: int
+    request: SessionRequest | None  # None once the request is gone
+    reason: str
+
+
+def left_open(db: Session, run: MatchingRun, locale: str) -> list[LeftOpen]:
+    """The requests the run could not propose, each with its reason translated."""
+    ids = [entry["request_id"] for entry in run.unmatched]
+    requests = {r.id: r for r in db.scalars(select(SessionRequest).where(SessionRequest.id.in_(ids)))} if ids else {}
+    return [LeftOpen(entry["request_id"], requests.get(entry["request_id"]), _reason(entry, locale))
+            for entry in run.unmatched]
+
+
+def _reason(entry: dict, locale: str) -> str:
     if entry["code"] == REFUSED:
         params = dict(entry["params"])
-        return params.pop("reason"), params
-    return matching_model.REASONS[entry["code"]], entry["params"]
+        return translate(locale, params.pop("reason"), **params)
+    return translate(locale, matching_model.REASONS[entry["code"]], **entry["params"])

@@ -10,7 +10,6 @@ from cohorts.enums import SessionMode, SessionStatus
 from cohorts.mentor_models import MentorSession
 from totem import clock
 from totem.api.deps import api_user
-from totem.i18n import translate
 from totem.identity.models import User
 from totem.web.context import get_db
 
@@ -60,14 +59,9 @@ def run_weekly(user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Managers: match the open session requests to mentors' free time of the coming week, now."""
     run = matching.run_weekly(db, actor=user, now=clock.now())
     db.commit()
-    unmatched = [UnmatchedOut(request_id=entry["request_id"], reason=_reason(user.locale, entry))
-                 for entry in run.unmatched]
+    unmatched = [UnmatchedOut(request_id=item.request_id, reason=item.reason)
+                 for item in matching.left_open(db, run, user.locale)]
     return WeeklyOut(run_id=run.id, starts_at=run.starts_at, ends_at=run.ends_at,
                      proposed=[ProposedOut.of(s) for s in matching.proposed_sessions(db, run)], unmatched=unmatched,
                      objective=run.objective, bound=run.bound, gap=run.gap, solve_seconds=run.solve_seconds,
                      status=run.status, greedy_objective=run.greedy_objective)
-
-
-def _reason(locale: str, entry: dict) -> str:
-    message, params = matching.unmatched_message(entry)
-    return translate(locale, message, **params)

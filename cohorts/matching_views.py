@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from cohorts import matching
 from cohorts import mentoring_forms as shown
-from cohorts.mentor_models import MatchingRun, SessionRequest
+from cohorts.mentor_models import MatchingRun
 from cohorts.web import staff
 from spaces.admin_forms import save
 from totem import clock
@@ -31,22 +31,16 @@ def _page(request: Request, db: Session, actor: User, run: MatchingRun | None,
     if run is not None:
         context["week"] = (shown.when(run.starts_at, venue, locale), shown.when(run.ends_at, venue, locale))
         context["proposed"] = shown.session_rows(db, matching.proposed_sessions(db, run), locale)
-        topics = {r.id: r for r in db.query(SessionRequest).filter(
-            SessionRequest.id.in_([entry["request_id"] for entry in run.unmatched]))}
-        startups = shown.organisation_names(db, (r.organisation_id for r in topics.values()))
+        left = matching.left_open(db, run, locale)
+        startups = shown.organisation_names(db, (item.request.organisation_id for item in left if item.request))
         context["unmatched"] = [{
-            "topic": topics[entry["request_id"]].topic if entry["request_id"] in topics else "",
-            "startup": startups.get(topics[entry["request_id"]].organisation_id, "")
-            if entry["request_id"] in topics else "",
-            "reason": translate(locale, *_reason(entry)[:1], **_reason(entry)[1]),
-        } for entry in run.unmatched]
+            "topic": item.request.topic if item.request else "",
+            "startup": startups.get(item.request.organisation_id, "") if item.request else "",
+            "reason": item.reason,
+        } for item in left]
     if error is not None:
         context["errors"] = {"__all__": translate(locale, error.message, **error.params)}
     return render(request, "cohorts/mentoring/matching.html", context, status_code=error.status_code if error else 200)
-
-
-def _reason(entry: dict) -> tuple[str, dict]:
-    return matching.unmatched_message(entry)
 
 
 @router.get("/admin/matching", name="cohorts.matching")
