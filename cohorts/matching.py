@@ -169,4 +169,5 @@ def _reason(entry: dict, locale: str) -> str:
     if entry["code"] == REFUSED:
         params = dict(entry["params"])
         return translate(locale, params.pop("reason"), **params)
-    return translate(locale, matching_model.REASONS[entry["code"]], **entry["params"])
+    message = matching_model.REASONS[entry["code"]]
+    return translate(locale, message, **entry["params"])

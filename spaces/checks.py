@@ -5,7 +5,7 @@ a rule holds however a booking is made.
 """
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from spaces import access, queries
@@ -21,6 +21,7 @@ from totem.permissions import can, is_staff, member_organisation_ids
 TITLE_MAX_LENGTH = 200  # the column's size
 # PostgreSQL's SQLSTATE for an exclusion constraint violation.
 EXCLUSION_VIOLATION = "23P01"
+DEADLOCK_DETECTED = "40P01"
 
 OVERLAP_MESSAGES = {
     SpaceKind.HOT_DESK: N_("Desk {space} is already booked {start}–{end} on {day}."),
@@ -142,6 +143,12 @@ def save_booking(db: Session, booking: Booking, space: Space) -> None:
         with db.begin_nested():
             db.add(booking)
             db.flush()
+    except OperationalError as exc:
+        # Concurrent inserts checked by the exclusion constraint can deadlock; PostgreSQL cancels one of
+        # them, which lost the slot like any other loser.
+        if getattr(exc.orig, "sqlstate", None) != DEADLOCK_DETECTED:
+            raise
+        raise Conflict("This space was just booked by someone else.", field="starts_at") from None
     except IntegrityError as exc:
         if getattr(exc.orig, "sqlstate", None) != EXCLUSION_VIOLATION:
             raise
