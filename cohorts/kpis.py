@@ -58,7 +58,7 @@ def _this_month(startup: startups.Startup, now: datetime) -> date:
 
 def save_report(db: Session, *, actor: User, organisation_id: int, figures: Figures, now: datetime) -> KpiReport:
     """The start-up's report for the month, created or updated; a month still to come is refused."""
-    startup = startups.get_startup(db, actor=actor, organisation_id=organisation_id)
+    startup = startups.get_followed_startup(db, actor=actor, organisation_id=organisation_id)
     month = figures.month.replace(day=1)
     if month > _this_month(startup, now):
         raise Invalid("You can only report a month that has begun.", field="month")
@@ -99,7 +99,7 @@ def status_of(db: Session, startup: startups.Startup, now: datetime) -> Status:
 
 def list_reports(db: Session, *, actor: User, organisation_id: int) -> list[KpiReport]:
     """The start-up's reports, latest month first; NotFound for members of other start-ups."""
-    startups.get_startup(db, actor=actor, organisation_id=organisation_id)
+    startups.get_followed_startup(db, actor=actor, organisation_id=organisation_id)
     return reports_of(db, [organisation_id])
 
 

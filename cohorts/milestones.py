@@ -152,7 +152,7 @@ def _current_enrolment(startup: startups.Startup) -> Enrolment | None:
 
 def startup_milestones(db: Session, *, actor: User, organisation_id: int) -> list[StartupMilestone]:
     """The milestones of the start-up's current track, by due day; NotFound for members of other start-ups."""
-    startup = startups.get_startup(db, actor=actor, organisation_id=organisation_id)
+    startup = startups.get_followed_startup(db, actor=actor, organisation_id=organisation_id)
     enrolment = _current_enrolment(startup)
     return _of_enrolments(db, [enrolment] if enrolment else [])
 

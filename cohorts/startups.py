@@ -125,6 +125,16 @@ def require_profile_editor(db: Session, *, actor: User, startup: Startup) -> Non
     require(load_memberships(db, actor), "startup.edit", profile_rights(db, startup))
 
 
+def get_followed_startup(db: Session, *, actor: User, organisation_id: int) -> Startup:
+    """The start-up, for those who follow its milestones and figures: the profile's editors.
+
+    Staff of other programs may see the start-up but not what it reports to its own programs (Forbidden).
+    """
+    startup = get_startup(db, actor=actor, organisation_id=organisation_id)
+    require_profile_editor(db, actor=actor, startup=startup)
+    return startup
+
+
 def edit_profile(db: Session, *, actor: User, organisation_id: int, form: ProfileForm, now: datetime) -> Startup:
     """The start-up's members (and its programs' managers) set its profile; a blank field is cleared.
 

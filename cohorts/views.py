@@ -152,7 +152,9 @@ def startup_page(request: Request, startup_id: int, user: User = Depends(require
                  db: Session = Depends(get_db)) -> Response:
     startup = startups.get_startup(db, actor=user, organisation_id=startup_id)
     now, locale = clock.now(), request.state.viewer.locale
-    status = kpis.status_of(db, startup, now)
+    # Milestones and figures are for the start-up and its own programs' managers, not every manager.
+    follows = startups.can_edit_profile(db, actor=user, startup=startup)
+    status = kpis.status_of(db, startup, now) if follows else None
     bookings = queries.list_startup_bookings(db, startup_id, since=now, limit=BOOKINGS_SHOWN)
     return render(request, "cohorts/startup.html", {
         "startup": startup, "members": queries.list_members(db, startup_id),
@@ -164,10 +166,11 @@ def startup_page(request: Request, startup_id: int, user: User = Depends(require
         "stages": STAGE_LABELS, "countries": dict(countries(request.state.viewer.locale)),
         "enrolment_labels": ENROLMENT_LABELS, "phases": PHASE_LABELS,
         "kinds": KIND_LABELS, "booking_labels": BOOKING_LABELS, "is_staff": is_staff(user),
-        "can_edit": startups.can_edit_profile(db, actor=user, startup=startup),
+        "can_edit": follows,
         "milestones": milestones.summarise(milestones.startup_milestones(db, actor=user, organisation_id=startup_id),
-                                           now),
-        "kpis": status, "kpi_month": format_date(status.due, "MMMM yyyy", locale=locale) if status.due else "",
+                                           now) if follows else None,
+        "kpis": status,
+        "kpi_month": format_date(status.due, "MMMM yyyy", locale=locale) if status and status.due else "",
         "milestone_labels": progress_views.STATUS_LABELS,
     })
 

@@ -74,7 +74,7 @@ def startup_for(db: Session, *, actor: User, holder: User, startup_id: int | Non
     if startup_id in own and (is_staff(actor) or startup_id in member_organisation_ids(actor)):
         return startup_id
     if not is_staff(actor):
-        raise Invalid("You are not a member of this start-up.", field="startup_id")
+        raise Forbidden("You are not a member of this start-up.")  # whose start-up it is decides, not the form
     if queries.get_organisation(db, startup_id) is None:
         raise Invalid("No such start-up.", field="startup_id")
     return startup_id

@@ -84,6 +84,8 @@ def join(request: Request, space_id: int = Form(...), day: str = Form(""), start
                                now=clock.now(), title=title,
                                startup_id=int(startup_id) if startup_id.isdigit() else None)
     except DomainError as error:
+        if error.status_code in (403, 404):
+            raise  # not theirs to ask: an error page, not a search
         db.rollback()
         # Back to the same search, where the reason shows.
         search = urlencode({"day": day, "start": start, "end": end, "kind": kind, "min_capacity": min_capacity})

@@ -10,7 +10,7 @@ from cohorts.models import Cohort, Enrolment, KpiReport, Milestone, MilestonePro
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.test_milestones import enrol_both
 from tests.helpers import api_token, form_post, login
-from tests.totem.factories import PASSWORD
+from tests.totem.factories import PASSWORD, make_user
 from totem import demo
 
 DEMO_NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
@@ -46,6 +46,24 @@ def test_a_month_to_come_is_refused_and_nothing_is_saved(client, db, accelerator
     assert client.get(f"/startups/{accelerator.scene.kelp_id}/kpis").status_code == 404
     assert client.put(f"/api/v1/startups/{accelerator.scene.kelp_id}/kpis/2026-11-01", headers=headers,
                       json=FIGURES).status_code == 404
+    assert db.scalar(select(func.count()).select_from(KpiReport)) == 0
+
+
+def test_a_manager_of_another_program_sees_the_start_up_but_not_its_figures(client, db, accelerator: Accelerator):
+    enrol_both(db, accelerator)
+    make_user(db, role="manager", email="marc@other-program.fr")
+    db.commit()
+    startup = accelerator.scene.oceanwatt_id
+    headers = api_token(client, "marc@other-program.fr", PASSWORD)
+    assert client.get(f"/api/v1/startups/{startup}", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/startups/{startup}/kpis", headers=headers).status_code == 403
+    assert client.get(f"/api/v1/startups/{startup}/milestones", headers=headers).status_code == 403
+    assert client.put(f"/api/v1/startups/{startup}/kpis/2026-11-01", headers=headers,
+                      json=FIGURES).status_code == 403
+    login(client, "marc@other-program.fr", PASSWORD)
+    page = client.get(f"/startups/{startup}")
+    assert page.status_code == 200 and "OceanWatt" in page.text
+    assert f"/startups/{startup}/kpis" not in page.text and f"/startups/{startup}/milestones" not in page.text
     assert db.scalar(select(func.count()).select_from(KpiReport)) == 0
 
 

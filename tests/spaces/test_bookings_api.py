@@ -69,7 +69,7 @@ REFUSALS = {
     "too far ahead": ({"starts_at": at("2027-01-05", "09:00"), "ends_at": at("2027-01-05", "10:00")}, 422,
                       "at most 30 days ahead"),
     "unknown space": ({"space_id": 987654}, 422, "No such space."),
-    "another start-up": ({"startup_id": "kelp"}, 422, "You are not a member of this start-up."),
+    "another start-up": ({"startup_id": "kelp"}, 403, "You are not a member of this start-up."),
     "title too long": ({"title": "x" * 201}, 422, "200"),
     "overlap": ({"starts_at": at(TUESDAY, "09:30"), "ends_at": at(TUESDAY, "10:30")}, 409,
                 "Room Calanques is already booked 09:00–10:00 on 2026-12-01."),

@@ -53,6 +53,16 @@ def test_invited_person_sets_a_password_once_and_is_logged_in(client, db):
     login(client, "ines@seabird.fr", "sea-and-sky-2026")
 
 
+def test_a_too_short_password_shows_the_form_again_with_the_reason(client, db):
+    _invite(client, db)
+    link = _link_of(db.scalar(select(OutboxMessage)))
+    client.cookies.clear()
+    response = form_post(client, link, link, {"password": "short", "password_again": "short"})
+    assert response.status_code == 422
+    assert "ines@seabird.fr" in response.text and 'name="password"' in response.text
+    assert db.scalar(select(User.password_hash).where(User.email == "ines@seabird.fr")) is None
+
+
 def test_expired_invitation_link_is_refused(client, db, monkeypatch):
     _invite(client, db)
     link = _link_of(db.scalar(select(OutboxMessage)))

@@ -24,5 +24,6 @@ def api_user(
         raise Unauthenticated("Invalid or revoked token.")
     if db.dirty:
         db.commit()  # keep last_used_at (set at most once a minute)
-    request.state.api_user = user
+    # The error handlers answer in the user's language; kept apart, as a rollback expires the user.
+    request.state.api_locale = user.locale
     return user

@@ -116,7 +116,7 @@ def accept_invitation(request: Request, token: str, password: str = Form(""), pa
                       viewer: Viewer = Depends(get_viewer), db: Session = Depends(get_db),
                       settings: Settings = Depends(get_settings_dep)) -> Response:
     user_or_form = _set_password_by_link(request, token, password, password_again, auth.accept_invitation,
-                                         "totem/invitation.html", db)
+                                         auth.INVITATION, "totem/invitation.html", db)
     if isinstance(user_or_form, Response):
         return user_or_form
     response = _login_response(request, db, user_or_form, settings, "/")
@@ -125,14 +125,19 @@ def accept_invitation(request: Request, token: str, password: str = Form(""), pa
 
 
 def _set_password_by_link(request: Request, token: str, password: str, password_again: str,
-                          set_password: Callable[..., User], template: str, db: Session) -> User | Response:
+                          set_password: Callable[..., User], purpose: str, template: str,
+                          db: Session) -> User | Response:
     """The user whose link set their password, or the form again with the error."""
+    try:
+        invitee = auth.check_link(db, raw_token=token, purpose=purpose, now=clock.now()).user
+    except DomainError as error:
+        return form_error(request, template, error, {"token": token, "invalid_link": True})
     try:
         if password != password_again:
             raise Invalid("The two passwords differ.", field="password_again")
         return set_password(db, raw_token=token, password=password, now=clock.now())
     except DomainError as error:
-        return form_error(request, template, error, {"token": token, "invalid_link": error.field is None})
+        return form_error(request, template, error, {"token": token, "invitee": invitee, "invalid_link": False})
 
 
 def _welcome(viewer: Viewer, user: User) -> str:
@@ -163,7 +168,7 @@ def reset_password(request: Request, token: str, password: str = Form(""), passw
                    viewer: Viewer = Depends(get_viewer), db: Session = Depends(get_db),
                    settings: Settings = Depends(get_settings_dep)) -> Response:
     user_or_form = _set_password_by_link(request, token, password, password_again, auth.reset_password,
-                                         "totem/password_reset.html", db)
+                                         auth.PASSWORD_RESET, "totem/password_reset.html", db)
     if isinstance(user_or_form, Response):
         return user_or_form
     return _login_response(request, db, user_or_form, settings, "/")

@@ -5,6 +5,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import inspect
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from totem.errors import DomainError, TooManyAttempts, Unauthenticated
@@ -29,7 +30,9 @@ HTTP_MESSAGES = {
 
 
 def _error_page(request: Request, status: int, message: str | None = None, **params: object) -> Response:
-    if not hasattr(request.state, "viewer"):
+    viewer = getattr(request.state, "viewer", None)
+    # A handler that rolled back before failing leaves the viewer's user expired, its session closed: load it again.
+    if viewer is None or (viewer.user is not None and inspect(viewer.user).expired):
         with request.app.state.session_factory() as db:
             request.state.viewer = resolve_viewer(request, db, request.app.state.settings)
     locale = request.state.viewer.locale
@@ -38,10 +41,7 @@ def _error_page(request: Request, status: int, message: str | None = None, **par
 
 
 def _json_error(request: Request, status: int, message: str, headers: dict | None = None, **params: object) -> JSONResponse:
-    locale = "en"
-    user = getattr(request.state, "api_user", None)
-    if user is not None:
-        locale = user.locale
+    locale = getattr(request.state, "api_locale", "en")
     return JSONResponse({"detail": translate(locale, message, **params)}, status_code=status, headers=headers)
 
 
