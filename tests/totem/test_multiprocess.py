@@ -142,3 +142,36 @@ def test_two_web_processes_and_a_worker_share_one_database(cluster):
     assert outbox_fires, fires
     assert all(count == 1 for _job, _fire, count, _status in fires)
     assert all(status in ("succeeded", "running") for _job, _fire, _count, status in outbox_fires)
+
+
+def test_a_request_in_flight_finishes_when_the_server_is_told_to_stop(tmp_path):
+    """SIGTERM (systemd's stop) lets the request whose body is still arriving finish, then the process exits."""
+    env = {**os.environ, "TOTEM_DATABASE_URL": f"sqlite:///{tmp_path / 'totem.db'}",
+           "TOTEM_SECRET_KEY": "a-secret", "TOTEM_SCHEDULER_ENABLED": "false", "TOTEM_ENVIRONMENT": "development"}
+    subprocess.run([TOTEM, "init"], env=env, check=True, capture_output=True, timeout=120)
+    port = _free_port()
+    with open(tmp_path / "serve.log", "w") as log:
+        process = subprocess.Popen([TOTEM, "serve", "--port", str(port)], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+        try:
+            _wait_until_up(f"http://127.0.0.1:{port}")
+            body = b'{"email": "nobody@example.com", "password": "not-the-password"}'
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+                sock.sendall(b"POST /api/v1/auth/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body[:20])
+                time.sleep(0.5)  # the request is in flight: its body is half sent
+                process.send_signal(signal.SIGTERM)
+                time.sleep(1)
+                assert process.poll() is None, "the server stopped with a request in flight"
+                sock.sendall(body[20:])
+                answer = sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 401 "), answer[:200]  # a whole answer: unknown credentials
+            assert b'"detail"' in answer
+            # Uvicorn re-raises the signal once done, which systemd counts as a clean stop.
+            assert process.wait(timeout=30) in (0, -signal.SIGTERM)
+            # Stopped: no new connection is taken.
+            with pytest.raises(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        finally:
+            if process.poll() is None:
+                process.kill()
