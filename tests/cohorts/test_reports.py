@@ -10,6 +10,7 @@ from tests.cohorts.session_rows import make_session
 from tests.helpers import login
 from tests.spaces.conftest import make_person
 from tests.totem.factories import PASSWORD
+from totem import clock, demo
 
 
 def test_applications_and_open_requests_are_counted_for_the_programs_manager(client, db, accelerator):
@@ -47,3 +48,12 @@ def test_mentors_and_members_see_their_sessions_of_the_day(client, db, accelerat
         client.cookies.clear()
     assert [s.topic for s in reports.my_sessions_today(db, user=scene.karim, organisation_ids=[scene.oceanwatt_id],
                                                       now=NOW, timezone="Europe/Paris")] == ["Port logistics"]
+
+
+def test_the_overall_overdue_and_missing_counts_lead_to_the_cohorts_table(client, db):
+    demo.load_demo(db, clock.now())
+    db.commit()
+    login(client, "lea.martin@cite-innovation.fr", demo.DEMO_PASSWORD)
+    home = client.get("/").text
+    assert 'id="cohorts-attention"' in home
+    assert home.count('href="#cohorts-attention"') == 2  # the demo has overdue milestones and late figures
