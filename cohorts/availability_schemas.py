@@ -1,5 +1,5 @@
 """The JSON shapes of mentors' availability: office hours, days away and free slots."""
-from datetime import date, time
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, Field
@@ -7,12 +7,13 @@ from pydantic import AwareDatetime, BaseModel, Field
 from cohorts import availability
 from cohorts.availability import MAX_EVERY_WEEKS, REASON_MAX, Slot
 from cohorts.models import AvailabilityException, OfficeHours
+from totem.api.schemas import WallClockTime
 
 
 class OfficeHoursIn(BaseModel):
     weekdays: list[int] = Field(min_length=1, max_length=7, description="0 is Monday, 6 is Sunday")
-    starts_at: time = Field(description="The venue's wall clock, e.g. 14:00")
-    ends_at: time = Field(description="The venue's wall clock, e.g. 17:00")
+    starts_at: WallClockTime = Field(description="The venue's wall clock, e.g. 14:00")
+    ends_at: WallClockTime = Field(description="The venue's wall clock, e.g. 17:00")
     first_day: date
     last_day: date | None = Field(default=None, description="Included; none: until removed")
     every_weeks: int = Field(default=1, ge=1, le=MAX_EVERY_WEEKS)
@@ -27,8 +28,8 @@ class OfficeHoursOut(BaseModel):
     id: int
     mentor_id: int
     weekdays: list[int] = Field(description="0 is Monday")
-    starts_at: time = Field(description="The venue's wall clock")
-    ends_at: time = Field(description="The venue's wall clock")
+    starts_at: WallClockTime = Field(description="The venue's wall clock")
+    ends_at: WallClockTime = Field(description="The venue's wall clock")
     first_day: date
     last_day: date | None
     every_weeks: int

@@ -163,8 +163,10 @@ def put_kpis(startup_id: int, month: date, body: KpiIn, user: User = Depends(api
     return KpiOut.of(report)
 
 
-@router.get("/cohorts/{cohort_id}/kpis.csv", tags=["kpis"], responses=CHANGE,
-            response_class=Response)
+CSV = {200: {"description": "One line per start-up and month", "content": {"text/csv": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/cohorts/{cohort_id}/kpis.csv", tags=["kpis"], response_class=Response, responses={**CHANGE, **CSV})
 def kpis_csv(cohort_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Managers of the program: the cohort's KPIs as CSV for funders, one line per start-up and month."""
     return csv_response(kpis.as_csv(kpis.cohort_reports(db, actor=user, cohort_id=cohort_id)), cohort_id)

@@ -1,5 +1,5 @@
 """A cohort's speed-meeting day in the JSON API (managers): build the timetable, read it, pin, publish."""
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
@@ -9,6 +9,7 @@ from cohorts import speed_meetings
 from cohorts.speed_meeting_models import SpeedMeeting
 from totem import clock
 from totem.api.deps import api_user
+from totem.api.schemas import WallClockTime
 from totem.errors import NotFound
 from totem.i18n import translate
 from totem.identity.models import User
@@ -16,14 +17,16 @@ from totem.web.context import get_db
 
 router = APIRouter(tags=["speed-meeting"])
 ERRORS = {403: {"description": "Managers of the cohort's program only"}, 404: {"description": "No such cohort"}}
+CHANGE = {**ERRORS, 409: {"description": "The timetable is published, or not built yet"}}
 
 
 class SpeedMeetingIn(BaseModel):
     days: list[date] = Field(description="One to three open days after today, YYYY-MM-DD")
     slot_minutes: int = Field(description="Length of a meeting")
     changeover_minutes: int | None = Field(None, description="Minutes between two meetings (default 5)")
-    starts_at: time | None = Field(None, description="Each day's first meeting, on the venue's clock (default 09:00)")
-    ends_at: time | None = Field(None, description="No meeting ends after it (default 17:00)")
+    starts_at: WallClockTime | None = Field(None, description="Each day's first meeting, on the venue's clock "
+                                                              "(default 09:00)")
+    ends_at: WallClockTime | None = Field(None, description="No meeting ends after it (default 17:00)")
     room_ids: list[int] | None = Field(None, description="Meeting rooms used; default: every room of the venue "
                                                          "whose buffer fits the change-over")
     mentor_ids: list[int] | None = Field(None, description="Mentors taking part; default: those already taking "
@@ -84,7 +87,7 @@ def _out(db: Session, user: User, cohort_id: int) -> SpeedMeetingOut:
     )
 
 
-@router.post("/cohorts/{cohort_id}/speed-meeting", response_model=SpeedMeetingOut, responses=ERRORS)
+@router.post("/cohorts/{cohort_id}/speed-meeting", response_model=SpeedMeetingOut, responses=CHANGE)
 def build_timetable(cohort_id: int, body: SpeedMeetingIn, user: User = Depends(api_user),
                     db: Session = Depends(get_db)):
     """Managers: set the cohort's speed-meeting days (creating its plan if need be) and solve the timetable."""
@@ -122,7 +125,7 @@ def read_timetable(cohort_id: int, user: User = Depends(api_user), db: Session =
 
 
 @router.post("/cohorts/{cohort_id}/speed-meeting/meetings/{meeting_id}/pin", response_model=SpeedMeetingOut,
-             responses=ERRORS)
+             responses=CHANGE)
 def pin_meeting(cohort_id: int, meeting_id: int, body: PinIn, user: User = Depends(api_user),
                 db: Session = Depends(get_db)):
     """Managers: pin (or unpin) a meeting, kept in its slot and room when solving again."""
@@ -132,7 +135,7 @@ def pin_meeting(cohort_id: int, meeting_id: int, body: PinIn, user: User = Depen
     return _out(db, user, cohort_id)
 
 
-@router.post("/cohorts/{cohort_id}/speed-meeting/publish", response_model=SpeedMeetingOut, responses=ERRORS)
+@router.post("/cohorts/{cohort_id}/speed-meeting/publish", response_model=SpeedMeetingOut, responses=CHANGE)
 def publish(cohort_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Managers: every meeting becomes a confirmed session with its room; both sides get the invitation."""
     speed_meetings.publish(db, actor=user, cohort_id=cohort_id, now=clock.now())

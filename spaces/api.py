@@ -34,6 +34,7 @@ router.include_router(report_api.router)
 
 NOT_FOUND = {404: {"description": "No such booking, or not one you may see"}}
 CHANGE_ERRORS = {**NOT_FOUND, 403: {"description": "Not your booking"}, 409: {"description": "Not possible now"}}
+NO_SPACE = {404: {"description": "No such space"}}
 
 
 @router.get("/venues", response_model=list[VenueOut], tags=["spaces"])
@@ -73,12 +74,12 @@ def find_available_spaces(
                                          zone_id=zone_id)
 
 
-@router.get("/spaces/{space_id}", response_model=SpaceOut, tags=["spaces"])
+@router.get("/spaces/{space_id}", response_model=SpaceOut, tags=["spaces"], responses=NO_SPACE)
 def get_space(space_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     return service.get_space(db, space_id)
 
 
-@router.get("/spaces/{space_id}/free-slots", response_model=FreeSlotsOut, tags=["spaces"])
+@router.get("/spaces/{space_id}/free-slots", response_model=FreeSlotsOut, tags=["spaces"], responses=NO_SPACE)
 def list_free_slots(space_id: int, day: date, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """The free stretches of the space on a day of its venue, from now on."""
     slots = service.list_free_slots(db, space_id=space_id, day=day, now=clock.now())
@@ -164,7 +165,7 @@ def reject_booking(booking_id: int, user: User = Depends(api_user), db: Session 
 
 
 @router.get("/startups/{startup_id}/credits", response_model=CreditsOut, tags=["credits"],
-            responses={403: {"description": "Not your start-up"}})
+            responses={403: {"description": "Not your start-up"}, 404: {"description": "No such start-up"}})
 def get_credits(startup_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """The start-up's credit balance and its ledger, newest first: its members and staff."""
     account, entries = credits.statement(db, actor=load_memberships(db, user), organisation_id=startup_id)
@@ -172,7 +173,8 @@ def get_credits(startup_id: int, user: User = Depends(api_user), db: Session = D
                       entries=[CreditEntryOut.model_validate(entry) for entry in entries])
 
 
-@router.get("/desk-allocations", response_model=list[DeskAllocationOut], tags=["spaces"])
+@router.get("/desk-allocations", response_model=list[DeskAllocationOut], tags=["spaces"],
+            responses={403: {"description": "Managers only"}})
 def list_desk_allocations(venue_id: int | None = None, on: date | None = None, user: User = Depends(api_user),
                           db: Session = Depends(get_db)):
     """Managers: dedicated desks given to start-ups; with `on`, those that have not ended by that day."""

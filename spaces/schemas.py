@@ -1,18 +1,19 @@
 """What the API reads and writes; times are ISO 8601 with an offset, answered in UTC."""
-from datetime import date, time
+from datetime import date
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from spaces.enums import BookingStatus, CreditReason, SpaceKind
 from spaces.models import Booking, DeskAllocation
+from totem.api.schemas import WallClockTime
 
 
 class OpeningHoursOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     weekday: int = Field(description="0 is Monday")
-    opens_at: time
-    closes_at: time
+    opens_at: WallClockTime
+    closes_at: WallClockTime
 
 
 class VenueOut(BaseModel):

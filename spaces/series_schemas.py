@@ -1,5 +1,5 @@
 """What the API reads and writes for recurring series; times are ISO 8601 with an offset, answered in UTC."""
-from datetime import date, time
+from datetime import date
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
@@ -8,6 +8,7 @@ from spaces.enums import SeriesSkip
 from spaces.models import Booking, BookingSeries
 from spaces.schemas import BookingOut
 from spaces.series_occurrences import SkippedDay
+from totem.api.schemas import WallClockTime
 from totem.i18n import translate
 
 Scope = Literal["one", "following", "all", "range"]
@@ -35,7 +36,7 @@ class SeriesCancelIn(BaseModel):
 
 
 class SeriesEditIn(SeriesCancelIn):
-    start_time: time | None = Field(default=None, description="The new start, on the venue's clock")
+    start_time: WallClockTime | None = Field(default=None, description="The new start, on the venue's clock")
     duration_minutes: int | None = Field(default=None, gt=0)
     space_id: int | None = None
 
@@ -59,7 +60,7 @@ class SeriesOut(BaseModel):
     rrule: str
     first_day: date
     until_day: date | None = Field(description="The last date; null: until cancelled")
-    start_time: time = Field(description="On the venue's clock, whatever the season")
+    start_time: WallClockTime = Field(description="On the venue's clock, whatever the season")
     duration_minutes: int
     timezone: str
     booked_through: date = Field(description="Later dates are booked by a job as they come within reach")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from totem import importing_views
 from totem.api import core as core_api
+from totem.api.openapi import install_openapi
 from totem.auth import views as auth_views
 from totem.calendar import views as calendar_views
 from totem.db import make_engine, make_session_factory
@@ -43,6 +44,7 @@ def create_api() -> FastAPI:
     for module in import_domain_modules("api"):
         api.include_router(module.router)
     install_api_handlers(api)
+    install_openapi(api)
     return api
 
 

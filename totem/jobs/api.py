@@ -28,7 +28,7 @@ class JobOut(BaseModel):
     last_summary: str | None
 
 
-@router.get("/jobs", response_model=list[JobOut])
+@router.get("/jobs", response_model=list[JobOut], responses={403: {"description": "Staff only"}})
 def list_jobs(user: User = Depends(api_user), db: Session = Depends(get_db), settings: Settings = Depends(get_settings_dep)):
     require(user, "jobs.manage")
     return [

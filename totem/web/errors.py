@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import inspect
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from totem.errors import DomainError, TooManyAttempts, Unauthenticated
@@ -55,6 +56,10 @@ def install_page_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # An API path that the /api/v1 mount did not take (its pattern stops at a newline, "%0A" in an id): JSON.
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))
         return _error_page(request, exc.status_code)
 
     @app.exception_handler(RequestValidationError)
@@ -88,10 +93,28 @@ def install_api_handlers(api: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else HTTP_MESSAGES.get(exc.status_code, "Error")
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    async def unstorable_value(request: Request, exc: Exception) -> Response:
+        # A value the database cannot hold, or a date pushed past year 9999 by a huge number of days: the client's.
+        if isinstance(exc, DataError) and not _unstorable(exc):
+            raise exc
+        return _json_error(request, 422, UNSTORABLE)
+
     @api.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled API error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "Internal server error."}, status_code=500)
+
+
+UNSTORABLE = N_("A value is out of range: a number too large, or a text too long or holding a NUL character.")
+OUT_OF_RANGE_STATES = {"22003", "22001"}  # PostgreSQL: numeric value out of range, string data right truncation
+
+
+def _unstorable(exc: DataError) -> bool:
+    # SQLite raises OverflowError for an integer beyond 64 bits; PostgreSQL refuses one beyond a column's integer
+    # and a text longer than its column, and psycopg a text with a NUL character before sending it (no SQLSTATE).
+    return getattr(exc.orig, "sqlstate", None) in OUT_OF_RANGE_STATES or "NUL" in str(exc.orig)
 
 
 def _field_name(location: tuple | list) -> str:
