@@ -340,7 +340,8 @@ class Ref:
 # Routes whose parameters differ from the world's default for their names.
 PATHS = {
     "GET /admin/reports/occupancy/{chart}.svg": "/admin/reports/occupancy/heatmap.svg",
-    "GET /admin/reports/programs/{program_id}/charts/{chart}.svg": "/admin/reports/programs/{program_id}/charts/tracks.svg",
+    "GET /admin/reports/programs/{program_id}/charts/{chart}.svg":
+        "/admin/reports/programs/{program_id}/charts/tracks.svg",
     "GET /admin/spaces/credits/account": "/admin/spaces/credits/account?organisation_id={organisation_id}",
     "GET /calendar/{token}.ics": "/calendar/{calendar_token}.ics",
     "GET /password-reset/{token}": "/password-reset/{reset_token}",
@@ -349,12 +350,16 @@ PATHS = {
     "POST /apply/{cohort_id}": "/apply/{open_cohort_id}",
     "GET /apply/{cohort_id}/thanks": "/apply/{open_cohort_id}/thanks",
     "POST /api/v1/cohorts/{cohort_id}/applications": "/api/v1/cohorts/{open_cohort_id}/applications",
-    "GET /cohorts/{cohort_id}/speed-meeting/preferences": "/cohorts/{cohort_id}/speed-meeting/preferences?startup={startup_id}",
-    "POST /cohorts/{cohort_id}/speed-meeting/preferences": "/cohorts/{cohort_id}/speed-meeting/preferences?startup={startup_id}",
+    "GET /cohorts/{cohort_id}/speed-meeting/preferences":
+        "/cohorts/{cohort_id}/speed-meeting/preferences?startup={startup_id}",
+    "POST /cohorts/{cohort_id}/speed-meeting/preferences":
+        "/cohorts/{cohort_id}/speed-meeting/preferences?startup={startup_id}",
     "POST /startups/{startup_id}/milestones/{milestone_id}": "/startups/{startup_id}/milestones/{startup_milestone_id}",
-    "PATCH /api/v1/startups/{startup_id}/milestones/{milestone_id}": "/api/v1/startups/{startup_id}/milestones/{startup_milestone_id}",
+    "PATCH /api/v1/startups/{startup_id}/milestones/{milestone_id}":
+        "/api/v1/startups/{startup_id}/milestones/{startup_milestone_id}",
     "POST /spaces/{space_id}/check-in": "/spaces/{booking_space_id}/check-in",
-    "GET /api/v1/spaces/availability": "/api/v1/spaces/availability?starts_at=2031-01-06T09:00:00%2B01:00&ends_at=2031-01-06T10:00:00%2B01:00",
+    "GET /api/v1/spaces/availability":
+        "/api/v1/spaces/availability?starts_at=2031-01-06T09:00:00%2B01:00&ends_at=2031-01-06T10:00:00%2B01:00",
     "GET /api/v1/spaces/{space_id}/free-slots": "/api/v1/spaces/{space_id}/free-slots?day=2031-01-06",
 }
 

@@ -125,8 +125,8 @@ def verdict(route: str, response: Response) -> str:
 def test_every_route_has_a_declared_expectation():
     undeclared = sorted(set(ROUTES) - set(EXPECTED))
     gone = sorted(set(EXPECTED) - set(ROUTES))
-    assert not undeclared, "Routes without a declared expectation (add them to tests/authorization/expectations.py):\n" \
-        + "\n".join(f'    "{route}": ...,' for route in undeclared)
+    assert not undeclared, "Routes without a declared expectation (add them to tests/authorization/expectations.py):" \
+        "\n" + "\n".join(f'    "{route}": ...,' for route in undeclared)
     assert not gone, "Declared routes the app no longer has:\n" + "\n".join(gone)
 
 

@@ -14,7 +14,9 @@ from cohorts.mentor_models import AvailabilityException, MatchingRun, MentorSess
 from cohorts.models import Application, Cohort, CohortEvent, Enrolment, Milestone, Program, ProgramManager, Track
 from cohorts.speed_meeting_models import SpeedMeeting, SpeedMeetingDay, SpeedMeetingPlan
 from spaces.enums import BookingStatus, SpaceKind
-from spaces.models import Booking, BookingRule, BookingSeries, ClosureDay, DeskAllocation, Floor, Space, Venue, WaitlistEntry, Zone
+from spaces.models import (
+    Booking, BookingRule, BookingSeries, ClosureDay, DeskAllocation, Floor, Space, Venue, WaitlistEntry, Zone,
+)
 from spaces.room_feed import feed_key
 from spaces.rules import local_time
 from totem.auth import service as auth
@@ -91,7 +93,7 @@ def build_world(db: Session, settings: Settings, now: datetime) -> World:
     session = db.scalars(select(MentorSession).where(
         MentorSession.organisation_id == startup.id, MentorSession.mentor_id == mentor.id,
         MentorSession.starts_at > now).order_by(MentorSession.starts_at)).first()
-    token, raw_token = auth.issue_api_token(db, user=member_a, name="laptop", now=now)
+    token, _raw = auth.issue_api_token(db, user=member_a, name="laptop", now=now)
 
     ids = {
         "startup_id": startup.id, "organisation_id": startup.id,
@@ -105,9 +107,9 @@ def build_world(db: Session, settings: Settings, now: datetime) -> World:
         "track_id": db.scalar(select(Track.id).where(Track.program_id == program.id).order_by(Track.id)),
         "milestone_id": db.scalar(select(Milestone.id).join(Track).where(Track.program_id == program.id)
                                   .order_by(Milestone.id)),
-        "startup_milestone_id": db.scalar(select(Milestone.id).join(Enrolment, Enrolment.track_id == Milestone.track_id)
-                                          .where(Enrolment.cohort_id == cohort.id,
-                                                 Enrolment.organisation_id == startup.id).order_by(Milestone.id)),
+        "startup_milestone_id": db.scalar(  # a milestone of start-up A's own track
+            select(Milestone.id).join(Enrolment, Enrolment.track_id == Milestone.track_id)
+            .where(Enrolment.cohort_id == cohort.id, Enrolment.organisation_id == startup.id).order_by(Milestone.id)),
         "application_id": db.scalar(select(Application.id).join(Cohort).where(Cohort.program_id == program.id)
                                     .order_by(Application.id)),
         "event_id": event.id,
@@ -123,9 +125,8 @@ def build_world(db: Session, settings: Settings, now: datetime) -> World:
         "reset_token": auth.issue_link(db, user=users[MEMBER_B], purpose=auth.PASSWORD_RESET,
                                        valid_for=timedelta(hours=1), now=now),
         "name": "spaces.expire_waitlist_offers", "kind": "spaces",
-        "key": feed_key(settings.secret_key, room.id, member_a),
+        "key": feed_key(settings.secret_key, room.id, member_a), "calendar_token": member_a.calendar_token,
     }
-    ids["calendar_token"] = member_a.calendar_token
     for key in ids:
         assert ids[key] is not None, f"the demo has no object for {{{key}}}"
     credentials = {ANON: Credentials()}
