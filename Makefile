@@ -28,9 +28,12 @@ run: install
 	$(BIN)/totem serve --host $(HOST) --port $(PORT)
 
 ## Install the dev dependencies, check the import layers, run the whole suite (SQLite and PostgreSQL).
+## On both cores, a test module per worker; then the browser tests, one at a time in a process of their own
+## (in a parallel worker Playwright's sync API can meet an event loop an earlier test left running).
 test: install-dev
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadscope -m "not e2e"
+	$(BIN)/pytest -m e2e
 
 ## Extract the English messages into a template, to update the catalogs by hand.
 messages: install-dev
