@@ -1,13 +1,10 @@
 """In chromium, on the demo: the managers' home, the occupancy heat map and the funders' report printed to an A4
 PDF (saved with the screenshots under TOTEM_SCREENSHOTS); every chart is an SVG image that loads."""
 import os
-import threading
-import time as timer
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 
 import pytest
-import uvicorn
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,14 +13,9 @@ from spaces.enums import BookingStatus, SpaceKind
 from spaces.models import Booking, Space, Venue
 from spaces.rules import local_moment, local_time
 from tests.cohorts.test_browser import _screenshot, chromium  # noqa: F401  (this package's browser fixtures)
-from tests.e2e.conftest import _free_port
-from totem import clock
-from totem.app import create_app
-from totem.db import make_engine, make_session_factory, transaction
-from totem.demo import DEMO_PASSWORD, load_demo
+from tests.e2e.conftest import serve_demo
+from totem.demo import DEMO_PASSWORD
 from totem.identity.models import User
-from totem.migrations import upgrade
-from totem.settings import Settings
 
 pytestmark = pytest.mark.e2e
 WEEKS = 4
@@ -59,27 +51,8 @@ def _book_past_weeks(db: Session, now: datetime) -> None:
 @pytest.fixture(scope="module")
 def reports_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo with a month of history on SQLite, served by uvicorn on a free loopback port."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('reports') / 'totem.db'}"
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    upgrade(url)
-    factory = make_session_factory(make_engine(url))
-    with transaction(factory) as db:
-        load_demo(db, clock.now())
-        _book_past_weeks(db, clock.now())
-    settings = Settings(database_url=url, base_url=base, scheduler_enabled=False)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, factory), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = timer.monotonic() + 20
-    while not server.started:
-        if timer.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        timer.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_demo(tmp_path_factory.mktemp("reports"), _book_past_weeks) as base:
+        yield base
 
 
 @pytest.fixture

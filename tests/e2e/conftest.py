@@ -4,10 +4,14 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 import uvicorn
+from sqlalchemy.orm import Session
 
 from totem import clock
 from totem.app import create_app
@@ -26,18 +30,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo venue on SQLite, served by uvicorn on a free loopback port."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'totem.db'}"
+@contextmanager
+def serve_demo(folder: Path, prepare: Callable[[Session, datetime], None] | None = None) -> Iterator[str]:
+    """The demo venue on SQLite in `folder` (then `prepare`d), served by uvicorn on a free loopback port."""
+    url = f"sqlite:///{folder / 'totem.db'}"
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     upgrade(url)
     factory = make_session_factory(make_engine(url))
     with transaction(factory) as db:
         load_demo(db, clock.now())
+        if prepare is not None:
+            prepare(db, clock.now())
     settings = Settings(database_url=url, base_url=base, scheduler_enabled=False)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, factory), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, factory), host="127.0.0.1", port=port,
+                                           log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -45,9 +52,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if time.monotonic() > deadline:
             pytest.fail("the test server did not start")
         time.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo venue on SQLite, served by uvicorn on a free loopback port."""
+    with serve_demo(tmp_path_factory.mktemp("e2e")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
