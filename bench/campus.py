@@ -11,8 +11,8 @@ from datetime import date, datetime, time
 from sqlalchemy import Connection, Table, insert
 
 from spaces.demo import KIND_RULES, MENTOR_ZONE_RULE
-from spaces.enums import SpaceKind
-from spaces.models import BookingRule, ClosureDay, Floor, OpeningHours, Space, Venue, Zone
+from spaces.venues.enums import SpaceKind
+from spaces.venues.models import BookingRule, ClosureDay, Floor, OpeningHours, Space, Venue, Zone
 from totem.identity.enums import Role
 from totem.identity.models import Membership, Organisation, User, UserRole
 

@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session
 from bench.campus import PASSWORD, TIMEZONE, Campus, build_campus, closure_days
 from bench.rights import grant_rights, write_credits
 from bench.year import COLUMNS, plan_year, rows
-from spaces import occupancy
-from spaces.models import Booking, Space, Venue
+from spaces.booking.models import Booking
+from spaces.occupancy import rollup
+from spaces.venues.models import Space, Venue
 from totem import clock
 from totem.audit.models import AuditEntry
 from totem.auth.secrets import hash_password
@@ -41,7 +42,7 @@ BATCH = 10_000
 # The start-ups' grants and desk allocations cover the whole year of bookings, and more.
 RIGHTS_BEFORE, RIGHTS_AFTER = timedelta(days=310), timedelta(days=400)
 # As far back as the roll-up job catches up on its first night; the reports read these rows.
-OCCUPANCY_DAYS = occupancy.CATCH_UP_DAYS
+OCCUPANCY_DAYS = rollup.CATCH_UP_DAYS
 # The audit line that records when and how the data set was made; `bench.run` reads its time as "now".
 AUDIT_ACTION = "bench.generate"
 
@@ -104,7 +105,7 @@ def _roll_up_occupancy(db: Session, venue_id: int, local_today: date, days: int,
     """What the nightly job would have written for the last `days` days, by its own code: the hourly
     rows and their sums per day and hour and per space and day, which the reports read."""
     venue = db.get_one(Venue, venue_id)
-    return sum(occupancy.roll_up_day(db, venue=venue, day=local_today - timedelta(days=n), now=now)
+    return sum(rollup.roll_up_day(db, venue=venue, day=local_today - timedelta(days=n), now=now)
                for n in range(days, 0, -1))
 
 

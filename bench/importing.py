@@ -19,7 +19,8 @@ from datetime import UTC, date, datetime, timedelta
 import psycopg
 from sqlalchemy import insert
 
-import spaces.importing  # noqa: F401  (registers the kinds)
+import spaces.booking.importing  # noqa: F401  (registers the kinds of bookings)
+import spaces.venues.importing  # noqa: F401  (registers the kind of spaces)
 from totem.db import make_engine, make_session_factory
 from totem.identity.models import User, UserRole
 from totem.importing import Options, export_csv, run_import

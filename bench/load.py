@@ -18,10 +18,12 @@ from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bench.campus import PASSWORD
-from spaces import queries
-from spaces.enums import ACTIVE_STATUSES, SpaceKind
-from spaces.models import Booking, BookingRule, Space, Venue
-from spaces.rules import free_intervals, is_open_for, local_moment, local_time
+from spaces.booking.enums import ACTIVE_STATUSES
+from spaces.booking.models import Booking
+from spaces.venues import queries as venue_queries
+from spaces.venues.enums import SpaceKind
+from spaces.venues.models import BookingRule, Space, Venue
+from spaces.venues.rules import free_intervals, is_open_for, local_moment, local_time
 from totem.identity.enums import Role
 from totem.identity.models import User, UserRole
 
@@ -74,7 +76,7 @@ class Outcome:
 def plan_bookings(db: Session, rng: random.Random, *, now: datetime, attempts: int, clients: int,
                   conflict_share: float) -> Plan:
     """Free slots of the coming days, shared out between the clients, plus deliberate duplicates."""
-    venue = queries.list_venues(db)[0]
+    venue = venue_queries.list_venues(db)[0]
     days = _open_days(db, venue, now)
     busy = _busy(db, local_moment(days[0], clock_time(0), venue), local_moment(days[-1], clock_time(23), venue), venue)
     duplicates = round(attempts * conflict_share)
@@ -106,7 +108,7 @@ def _open_days(db: Session, venue: Venue, now: datetime) -> list[date]:
         opening = hours.get(day.weekday())
         if day.weekday() < 5 and opening and is_open_for(
                 venue, local_moment(day, opening.opens_at, venue), local_moment(day, opening.closes_at, venue),
-                opening, queries.get_closure(db, venue.id, day)):
+                opening, venue_queries.get_closure(db, venue.id, day)):
             days.append(day)
     return days
 

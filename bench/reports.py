@@ -24,9 +24,10 @@ from bench.campus import MANAGER_EMAIL
 from bench.run import data_now, log_in_page
 from bench.server import running_server
 from bench.stats import latency, table, time_runs
-from spaces import occupancy, queries
-from spaces.models import OccupancyDayHour, OccupancyHour, OccupancySpaceDay
-from spaces.rules import local_time
+from spaces.occupancy import rollup
+from spaces.occupancy.models import OccupancyDayHour, OccupancyHour, OccupancySpaceDay
+from spaces.venues import queries as venue_queries
+from spaces.venues.rules import local_time
 from totem.db import make_engine, make_session_factory
 
 TARGET_MS = 200
@@ -46,13 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     factory = make_session_factory(engine)
     now = data_now(engine)
     with factory() as db:
-        venue = queries.list_venues(db)[0]
+        venue = venue_queries.list_venues(db)[0]
         last_day = local_time(now, venue).date() - timedelta(days=1)
         first_day = last_day - timedelta(days=QUARTER_DAYS - 1)
         days = 0 if args.no_roll_up else QUARTER_DAYS + args.cold_runs
         started = timer.perf_counter()
         for n in range(days):
-            occupancy.roll_up_day(db, venue=venue, day=last_day - timedelta(days=n), now=now)
+            rollup.roll_up_day(db, venue=venue, day=last_day - timedelta(days=n), now=now)
         db.commit()
         rows = db.scalar(select(func.count()).where(OccupancyHour.day >= first_day, OccupancyHour.day <= last_day))
         coarse = [db.scalar(select(func.count()).where(table.day >= first_day, table.day <= last_day))

@@ -8,7 +8,7 @@ back what the new movements took.
 from sqlalchemy import Connection, Table, func, inspect, select
 
 import totem.models  # noqa: F401  (the core's tables, for the metadata)
-from spaces.models import CreditAccount, CreditEntry
+from spaces.credits.models import CreditAccount, CreditEntry
 from totem.db import Base
 from totem.domains import import_domain_modules
 

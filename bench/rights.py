@@ -14,9 +14,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, insert, select
 
 from bench.campus import MENTOR_ROOMS_LEVEL, TIMEZONE, Campus
+from spaces.booking.enums import BookingStatus
+from spaces.booking.models import Booking
+from spaces.credits.enums import CreditReason
+from spaces.credits.models import CreditAccount, CreditEntry
 from spaces.demo import KIND_RULES, MENTOR_ZONE_RULE
-from spaces.enums import BookingStatus, CreditReason, SpaceKind
-from spaces.models import AccessGrant, Booking, CreditAccount, CreditEntry, DeskAllocation
+from spaces.venues.enums import SpaceKind
+from spaces.venues.models import AccessGrant, DeskAllocation
 
 MONTHLY_CREDITS = 150
 SOURCE_KEY = "bench:campus"

@@ -28,10 +28,13 @@ from bench.campus import PASSWORD, closure_days
 from bench.generate import AUDIT_ACTION
 from bench.server import Server, running_server
 from bench.stats import Figure, latency, percentile, table, time_runs
-from spaces import queries, service
-from spaces.enums import SpaceKind
-from spaces.models import Booking, Floor, Space, Venue
-from spaces.rules import local_moment, local_time, public_holiday
+from spaces.booking import availability
+from spaces.booking import service as booking_service
+from spaces.booking.models import Booking
+from spaces.venues import queries as venue_queries
+from spaces.venues.enums import SpaceKind
+from spaces.venues.models import Floor, Space, Venue
+from spaces.venues.rules import local_moment, local_time, public_holiday
 from totem import clock
 from totem.audit.models import AuditEntry
 from totem.db import make_engine, make_session_factory
@@ -82,7 +85,7 @@ def measure_search(factory: sessionmaker[Session], cases: list[dict], cpu_of: st
 
     def search(n: int) -> None:
         with factory() as db:
-            found.append(len(service.find_available_spaces(db, **cases[n % len(cases)])))
+            found.append(len(availability.find_available_spaces(db, **cases[n % len(cases)])))
 
     timing = time_runs(search, len(cases), cpu_of=cpu_of)
     by_kind: dict[str, list[float]] = {}
@@ -112,7 +115,7 @@ def measure_no_shows(factory: sessionmaker[Session], now: datetime, runs: int, c
 
     def job(_: int) -> None:
         with factory() as db:
-            released.append(len(service.release_no_shows(db, now=now)))
+            released.append(len(booking_service.release_no_shows(db, now=now)))
             db.rollback()
 
     samples = time_runs(job, runs, warmup=2, cpu_of=cpu_of)
@@ -202,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     with engine.connect() as conn:
         before = rewind.mark(conn)
     with factory() as db:
-        venue = queries.list_venues(db)[0]
+        venue = venue_queries.list_venues(db)[0]
         bookings = db.scalar(select(func.count()).select_from(Booking))
         floor, desks = db.execute(
             select(Floor, func.count(Space.id)).join(Space, Space.floor_id == Floor.id)

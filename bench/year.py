@@ -14,9 +14,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bench.campus import OPENING_HOURS, TIMEZONE, Campus, PlacedSpace
-from spaces.enums import BookingStatus, SpaceKind
-from spaces.rules import public_holiday
-from spaces.service import NO_SHOW_LOOKBACK
+from spaces.booking.enums import BookingStatus
+from spaces.booking.service import NO_SHOW_LOOKBACK
+from spaces.venues.enums import SpaceKind
+from spaces.venues.rules import public_holiday
 
 PAST_DAYS = 273  # nine months
 FUTURE_DAYS = 92  # three months

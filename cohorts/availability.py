@@ -18,16 +18,10 @@ from cohorts import availability_calendar as _calendar  # noqa: F401  (registers
 from cohorts import mentor_permissions as _permissions  # noqa: F401  (registers "mentor.edit")
 from cohorts import mentors
 from cohorts.enums import BUSY_SESSIONS
-from cohorts.models import (
-    AvailabilityException,
-    MentorProfile,
-    MentorSession,
-    OfficeHours,
-    OfficeHoursSlot,
-)
-from spaces.models import Venue
-from spaces.rules import local_moment, local_time, public_holiday
-from spaces.series_rules import days_between, interval_of, weekdays_of, weekly_rule
+from cohorts.models import AvailabilityException, MentorProfile, MentorSession, OfficeHours, OfficeHoursSlot
+from spaces.series.rules import days_between, interval_of, weekdays_of, weekly_rule
+from spaces.venues.models import Venue
+from spaces.venues.rules import local_moment, local_time, public_holiday
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
 from totem.identity.models import User

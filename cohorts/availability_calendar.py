@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from cohorts.models import AvailabilityException, MentorProfile, OfficeHours
-from spaces.models import Venue
-from spaces.rules import local_moment, local_time, public_holiday
-from spaces.series_rules import days_between
+from spaces.series.rules import days_between
+from spaces.venues.models import Venue
+from spaces.venues.rules import local_moment, local_time, public_holiday
 from totem.calendar.feed import CalendarEvent, register_source
 from totem.i18n import N_, translate
 from totem.identity.models import User

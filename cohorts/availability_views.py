@@ -17,13 +17,14 @@ from starlette.datastructures import FormData
 from cohorts import availability
 from cohorts.labels import WEEKDAYS
 from cohorts.models import AvailabilityException, MentorProfile, OfficeHours
-from spaces.admin_forms import calendar_day, clock_time, page, posted, save, text, whole
-from spaces.rules import venue_zone
+from spaces.venues.forms import calendar_day, clock_time, whole
+from spaces.venues.rules import venue_zone
 from totem import clock
 from totem.errors import DomainError, Invalid
 from totem.i18n import N_, translate
 from totem.identity.models import User
 from totem.web.context import check_csrf, get_db, require_user
+from totem.web.forms import page, posted, save, text
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 AHEAD = timedelta(weeks=2)

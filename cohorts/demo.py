@@ -16,10 +16,10 @@ from cohorts import applications, enrolment, events, mentor_demo, milestones, pr
 from cohorts.forms import ApplicationForm
 from cohorts.models import Cohort, Program
 from cohorts.phases import PhaseDates
+from spaces.booking import availability
 from spaces.demo import MANAGER_EMAIL, VENUE_NAME
-from spaces import service as spaces_service
-from spaces.models import Venue
-from spaces.rules import local_time
+from spaces.venues.models import Venue
+from spaces.venues.rules import local_time
 from totem.identity import service as identity
 from totem.identity.models import Organisation, User
 
@@ -198,7 +198,7 @@ def _applications(db: Session, cohort: Cohort, now: datetime) -> None:
 
 def _calendar_template(db: Session, manager: User, cohort: Cohort, now: datetime) -> None:
     """The next cohort's recurring events, for the manager to preview and book at kick-off."""
-    rooms = {space.name: space.id for space in spaces_service.list_spaces(db)}
+    rooms = {space.name: space.id for space in availability.list_spaces(db)}
     tracks = {track.name: track.id for track in cohort.program.tracks}
     rehearsals = cohort.demo_day_on - timedelta(days=14)
     for title, room, weekday, start, minutes, every, track, first, last in (

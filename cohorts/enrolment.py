@@ -13,8 +13,9 @@ from cohorts import permissions as _permissions  # noqa: F401  (registers the ru
 from cohorts import queries
 from cohorts.enums import EnrolmentStatus, Phase
 from cohorts.models import Cohort, Enrolment, Track
-from spaces import access, credits
-from spaces.rules import local_time
+from spaces.credits import service as credits
+from spaces.venues import access
+from spaces.venues.rules import local_time
 from totem import audit
 from totem.errors import Conflict
 from totem.identity.models import Organisation, User

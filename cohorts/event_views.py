@@ -11,17 +11,18 @@ from starlette.datastructures import FormData
 from cohorts import events, service
 from cohorts.labels import WEEKDAYS
 from cohorts.web import staff
-from spaces import queries as spaces_queries
-from spaces import service as spaces_service
-from spaces.admin_forms import calendar_day, clock_time, page, posted, save, text, whole
-from spaces.enums import SpaceKind
-from spaces.labels import KIND_LABELS
-from spaces.rules import local_time
+from spaces.booking import availability
+from spaces.venues import queries as venue_queries
+from spaces.venues.enums import SpaceKind
+from spaces.venues.forms import calendar_day, clock_time, whole
+from spaces.venues.labels import KIND_LABELS
+from spaces.venues.rules import local_time
 from totem import clock
 from totem.errors import DomainError, Invalid
 from totem.i18n import N_, translate
 from totem.identity.models import User
 from totem.web.context import get_db
+from totem.web.forms import page, posted, save, text
 
 router = APIRouter()
 EVENT_FIELDS = ("title", "space_id", "weekday", "start_time", "duration_minutes", "every_weeks", "track_id",
@@ -36,8 +37,8 @@ def _calendar_page(request: Request, db: Session, actor: User, cohort_id: int, v
     cohort = service.get_managed_cohort(db, actor=actor, cohort_id=cohort_id)
     locale = request.state.viewer.locale
     venue = cohort.program.venue
-    venue_of = spaces_queries.floor_venue_ids(db)
-    rooms = [space for kind in BOOKABLE_KINDS for space in spaces_service.list_spaces(db, kind=kind)
+    venue_of = venue_queries.floor_venue_ids(db)
+    rooms = [space for kind in BOOKABLE_KINDS for space in availability.list_spaces(db, kind=kind)
              if venue_of.get(space.floor_id) == venue.id]
     occurrences = events.preview(db, actor=actor, cohort_id=cohort.id, now=clock.now())
     return page(request, "cohorts/cohort_calendar.html", {

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from cohorts import permissions as _permissions  # noqa: F401  (registers the rules checked here)
 from cohorts import queries
 from cohorts.models import Cohort, CohortEvent, CohortEventBooking
-from spaces import service
-from spaces.enums import ACTIVE_STATUSES
-from spaces.models import Booking
-from spaces.rules import local_moment
+from spaces.booking import availability, service
+from spaces.booking.enums import ACTIVE_STATUSES
+from spaces.booking.models import Booking
+from spaces.venues.rules import local_moment
 from totem import audit
 from totem.errors import DomainError, Invalid, NotFound
 from totem.identity.models import User
@@ -78,7 +78,7 @@ def add_event(db: Session, *, actor: User, cohort_id: int, data: EventData, now:
         raise Invalid("The last day must not be before the first.", field="last_day")
     if data.track_id is not None and data.track_id not in {t.id for t in cohort.program.tracks}:
         raise Invalid("Choose one of the program's tracks.", field="track_id")
-    service.get_space(db, data.space_id)
+    availability.get_space(db, data.space_id)
     event = CohortEvent(cohort_id=cohort.id, track_id=data.track_id, title=title, space_id=data.space_id,
                         weekday=data.weekday, start_time=data.start_time, duration_minutes=data.duration_minutes,
                         every_weeks=data.every_weeks, first_day=data.first_day, last_day=data.last_day, created_at=now)

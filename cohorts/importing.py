@@ -18,21 +18,13 @@ from cohorts import mentors, queries
 from cohorts.enums import EnrolmentStatus, MentorMode, Stage
 from cohorts.mentor_models import ExpertiseTag, MentorProfile
 from cohorts.models import Cohort, Enrolment, StartupProfile, Track
-from spaces.models import Venue
+from spaces.venues.models import Venue
 from totem.errors import DomainError, Invalid
 from totem.i18n import N_
 from totem.identity import service as identity
 from totem.identity.enums import Locale, OrganisationKind, Role
 from totem.identity.models import Membership, Organisation, User, UserRole
-from totem.importing import (
-    ImportResult,
-    Line,
-    Options,
-    Row,
-    read_csv,
-    register_kind,
-    split_list,
-)
+from totem.importing import ImportResult, Line, Options, Row, read_csv, register_kind, split_list
 
 STARTUP_COLUMNS = ("name", "track", "cohort", "country", "website", "member_emails", "program", "stage", "sector")
 MEMBER_COLUMNS = ("email", "name", "startups", "locale")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from cohorts import queries, service, startups
 from cohorts.enums import EnrolmentStatus, Phase
 from cohorts.models import KpiReport, KpiRequest
-from spaces.rules import local_time
+from spaces.venues.rules import local_time
 from totem import audit
 from totem.errors import Invalid
 from totem.i18n import N_

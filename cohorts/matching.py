@@ -15,15 +15,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from cohorts import availability, matching_model, mentors, sessions
 from cohorts.enums import BUSY_SESSIONS, RequestStatus, Urgency
-from cohorts.mentor_models import (
-    MatchingRun,
-    MentorProfile,
-    MentorSession,
-    SessionRequest,
-)
-from spaces import hosted
-from spaces.models import Venue
-from spaces.rules import local_time
+from cohorts.mentor_models import MatchingRun, MentorProfile, MentorSession, SessionRequest
+from spaces.booking import hosted
+from spaces.venues.models import Venue
+from spaces.venues.rules import local_time
 from totem import audit
 from totem.errors import DomainError, NotFound
 from totem.i18n import translate

@@ -51,8 +51,6 @@ mode, the session is proposed online and becomes in person if a room is left
 free after the others got theirs.
 """
 from __future__ import annotations
-
-import math
 import time as timer
 from collections import defaultdict
 from dataclasses import dataclass, field

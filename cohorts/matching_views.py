@@ -8,12 +8,12 @@ from cohorts import matching
 from cohorts import mentoring_forms as shown
 from cohorts.mentor_models import MatchingRun
 from cohorts.web import staff
-from spaces.admin_forms import save
 from totem import clock
 from totem.errors import DomainError
 from totem.i18n import N_, translate
 from totem.identity.models import User
 from totem.web.context import check_csrf, get_db
+from totem.web.forms import save
 from totem.web.pages import render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from cohorts.enums import SessionStatus
 from cohorts.mentor_models import MentorSession
-from spaces.models import Booking, Floor, Space
+from spaces.booking.models import Booking
+from spaces.venues.models import Floor, Space
 from totem.calendar.feed import CalendarEvent, register_source
 from totem.i18n import N_, translate
 from totem.identity.models import User

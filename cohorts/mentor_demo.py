@@ -17,8 +17,8 @@ from cohorts import availability, mentors, reliability, sessions, speed_meeting_
 from cohorts.enums import EnrolmentStatus, MentorMode, NoShow, RequestStatus, SessionMode, SessionStatus, Side, Urgency
 from cohorts.mentor_models import ExpertiseTag, MentorSession, SessionFeedback, SessionRequest
 from cohorts.models import Enrolment, Program, Track
-from spaces.models import Venue
-from spaces.rules import local_moment, local_time
+from spaces.venues.models import Venue
+from spaces.venues.rules import local_moment, local_time
 from totem.errors import DomainError
 from totem.identity import service as identity
 from totem.identity.models import Organisation, User

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from cohorts import mentor_mail, reliability
 from cohorts.enums import PENDING_REQUESTS, RequestStatus, SessionStatus
 from cohorts.mentor_models import MentorSession, SessionRequest
-from spaces.hosted import release_room
+from spaces.booking.hosted import release_room
 from totem.i18n import N_
 from totem.jobs.registry import cron_job, interval_job
 

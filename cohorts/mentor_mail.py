@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from cohorts.enums import SessionStatus, Urgency
 from cohorts.mentor_calendar import CANCELLED_EVENT, FEED_STATUS, session_event, session_places
 from cohorts.mentor_models import MentorProfile, MentorSession, SessionRequest
-from spaces.models import Venue
-from spaces.rules import local_time
+from spaces.venues.models import Venue
+from spaces.venues.rules import local_time
 from totem.calendar.feed import new_calendar, to_vevent
 from totem.i18n import N_
 from totem.identity.models import Organisation, User

@@ -37,7 +37,7 @@ from cohorts.enums import (
     Urgency,
     sql_list,
 )
-from spaces.models import Venue
+from spaces.venues.models import Venue
 from totem.db import Base
 from totem.identity.models import User
 

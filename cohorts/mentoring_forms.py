@@ -15,8 +15,9 @@ from cohorts import availability, mentors, sessions
 from cohorts.enums import PENDING_REQUESTS, MentorMode, NoShow, RequestStatus, SessionMode, SessionStatus, Side, Urgency
 from cohorts.mentor_models import MentorProfile, MentorSession, SessionFeedback, SessionRequest
 from cohorts.models import Cohort, Program, Track
-from spaces.models import Booking, Space, Venue
-from spaces.rules import local_moment, local_time
+from spaces.booking.models import Booking
+from spaces.venues.models import Space, Venue
+from spaces.venues.rules import local_moment, local_time
 from totem.errors import Invalid
 from totem.i18n import N_, translate
 from totem.identity.enums import Role

@@ -17,7 +17,7 @@ from cohorts import mentoring_forms as shown
 from cohorts.enums import BUSY_SESSIONS, PENDING_REQUESTS, MentorMode, SessionStatus, Side
 from cohorts.mentor_models import MentorProfile, SessionRequest
 from cohorts.web import staff
-from spaces.admin_forms import page, posted, save, text, whole
+from spaces.venues.forms import whole
 from totem import clock
 from totem.errors import DomainError, Invalid
 from totem.i18n import N_, translate
@@ -26,6 +26,7 @@ from totem.identity.enums import Role
 from totem.identity.models import User
 from totem.permissions import is_staff, member_organisation_ids, require
 from totem.web.context import check_csrf, get_db, require_user
+from totem.web.forms import page, posted, save, text
 from totem.web.nav import NavItem, register
 from totem.web.pages import render
 

@@ -15,7 +15,7 @@ from cohorts import mentor_permissions as _permissions  # noqa: F401  (registers
 from cohorts.enums import MentorMode
 from cohorts.mentor_models import ExpertiseTag, MentorProfile, SessionRequest
 from cohorts.models import Track
-from spaces.models import Venue
+from spaces.venues.models import Venue
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
 from totem.identity.enums import Role

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from cohorts import kpis, queries, startups
 from cohorts.enums import EnrolmentStatus, MilestoneStatus, Phase
 from cohorts.models import Cohort, Enrolment, Milestone, MilestoneProgress, Track
-from spaces.rules import local_time
+from spaces.venues.rules import local_time
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
 from totem.i18n import N_

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cohorts.enums import UNDECIDED, ApplicationStatus, EnrolmentStatus, MilestoneStatus, Phase, Stage, sql_list
-from spaces.models import Venue
+from spaces.venues.models import Venue
 from totem.db import Base
 
 SCORE_RANGE = "between 1 and 5"

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cohorts import reports
-from spaces.models import Venue
+from spaces.venues.models import Venue
 from totem.identity.models import User
 from totem.identity.service import load_memberships
 from totem.permissions import member_organisation_ids

@@ -21,8 +21,8 @@ from cohorts.models import (
     SessionFeedback,
     SessionRequest,
 )
-from spaces.enums import BookingStatus
-from spaces.models import Booking
+from spaces.booking.enums import BookingStatus
+from spaces.booking.models import Booking
 from totem import erasure
 from totem.identity.models import User
 from totem.personal_data import register

@@ -17,14 +17,15 @@ from cohorts.enums import PHASE_ORDER
 from cohorts.labels import PHASE_LABELS, STAGE_LABELS
 from cohorts.phases import PhaseDates, first_day
 from cohorts.web import staff
-from spaces import service as spaces_service
-from spaces.admin_forms import calendar_day, page, posted, save, text, whole
-from spaces.labels import KIND_LABELS
+from spaces.booking import availability
+from spaces.venues.forms import calendar_day, whole
+from spaces.venues.labels import KIND_LABELS
 from totem import clock
 from totem.errors import DomainError
 from totem.i18n import N_, translate
 from totem.identity.models import User
 from totem.web.context import get_db
+from totem.web.forms import page, posted, save, text
 
 router = APIRouter()
 PROGRAM_FIELDS = ("name", "venue_id", "description", "monthly_credits", "desks_per_startup")
@@ -38,7 +39,7 @@ NEW_COHORT = {field: "" for field in COHORT_FIELDS} | {"capacity": "20"}
 
 
 def _venue_options(db: Session) -> list[tuple[int, str]]:
-    return [(venue.id, venue.name) for venue in spaces_service.list_venues(db)]
+    return [(venue.id, venue.name) for venue in availability.list_venues(db)]
 
 
 def _programs_page(request: Request, db: Session, actor: User, values: dict[str, Any] | None = None,

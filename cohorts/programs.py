@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from cohorts import permissions as _permissions  # noqa: F401  (registers the rules checked here)
 from cohorts import queries
 from cohorts.models import Application, Cohort, Enrolment, Program, ProgramManager, Track
-from spaces.enums import SpaceKind
-from spaces.models import Venue
+from spaces.venues.enums import SpaceKind
+from spaces.venues.models import Venue
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
 from totem.identity.models import User

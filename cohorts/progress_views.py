@@ -3,7 +3,6 @@ members say where they stand and report their monthly figures."""
 from typing import Any
 
 from babel.dates import format_date
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
@@ -12,12 +11,13 @@ from starlette.datastructures import FormData
 from cohorts import kpis, milestones, startups
 from cohorts.enums import MilestoneStatus
 from cohorts.web import staff
-from spaces.admin_forms import page, posted, save, text, whole
+from spaces.venues.forms import whole
 from totem import clock
 from totem.errors import DomainError
 from totem.i18n import N_
 from totem.identity.models import User
 from totem.web.context import get_db, require_user
+from totem.web.forms import page, posted, save, text
 
 router = APIRouter()
 STATUS_LABELS = {MilestoneStatus.TODO: N_("To do"), MilestoneStatus.IN_PROGRESS: N_("In progress"),

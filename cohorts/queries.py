@@ -7,17 +7,12 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from cohorts.enums import EnrolmentStatus
-from cohorts.models import (
-    Application,
-    ApplicationReview,
-    Cohort,
-    Enrolment,
-    Program,
-    StartupProfile,
-    Track,
-)
-from spaces.enums import CreditReason, SpaceKind
-from spaces.models import Booking, CreditAccount, CreditEntry, Floor, Space
+from cohorts.models import Application, ApplicationReview, Cohort, Enrolment, Program, StartupProfile, Track
+from spaces.booking.models import Booking
+from spaces.credits.enums import CreditReason
+from spaces.credits.models import CreditAccount, CreditEntry
+from spaces.venues.enums import SpaceKind
+from spaces.venues.models import Floor, Space
 from totem.identity.enums import STAFF_ROLES
 from totem.identity.models import Membership, Organisation, User, UserRole
 

@@ -17,8 +17,9 @@ from cohorts import mentor_permissions as _permissions  # noqa: F401  (registers
 from cohorts.enums import EnrolmentStatus, NoShow, ReliabilityKind, SessionStatus
 from cohorts.mentor_models import MentorSession, ReliabilityAlert, ReliabilityEntry
 from cohorts.models import Cohort, Enrolment, Program, ProgramManager
-from spaces.enums import BookingStatus
-from spaces.models import Booking, Space
+from spaces.booking.enums import BookingStatus
+from spaces.booking.models import Booking
+from spaces.venues.models import Space
 from totem.errors import NotFound
 from totem.identity.enums import Role
 from totem.identity.models import Organisation, User, UserRole

@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 
 from cohorts import reports
 from cohorts.reports import Period, ProgramReport
-from spaces.report_views import percent, reader
 from totem import clock
 from totem.errors import Invalid
 from totem.i18n import translate
@@ -15,6 +14,7 @@ from totem.identity.models import User
 from totem.web import charts
 from totem.web.context import get_db
 from totem.web.pages import render
+from totem.web.reports import percent, reader
 
 router = APIRouter(prefix="/admin/reports/programs")
 CHARTS = ("tracks", "mentors", "milestones", "months", "credits")

@@ -14,28 +14,13 @@ from sqlalchemy.orm import Session
 from cohorts import kpis, milestones, programs, queries, sessions
 from cohorts.applications import DECIDING_PHASES
 from cohorts.enrolment import today_at
-from cohorts.enums import (
-    MilestoneStatus,
-    NoShow,
-    Phase,
-    RequestStatus,
-    SessionStatus,
-    Side,
-)
+from cohorts.enums import MilestoneStatus, NoShow, Phase, RequestStatus, SessionStatus, Side
 from cohorts.mentor_models import MentorSession, SessionFeedback, SessionRequest
-from cohorts.models import (
-    Cohort,
-    Enrolment,
-    KpiReport,
-    Milestone,
-    MilestoneProgress,
-    Program,
-    StartupProfile,
-)
+from cohorts.models import Cohort, Enrolment, KpiReport, Milestone, MilestoneProgress, Program, StartupProfile
 from cohorts.sessions import MentorHours
-from spaces import reports as spaces_reports
-from spaces.reports import CreditUse
-from spaces.rules import local_moment
+from spaces.credits import service as spaces_credits
+from spaces.credits.service import CreditUse
+from spaces.venues.rules import local_moment
 from totem.errors import Invalid
 from totem.identity.models import Organisation, User
 
@@ -336,7 +321,7 @@ def program_report(db: Session, period: Period, *, actor: User) -> ProgramReport
     startup_hours = _startup_hours(db, period, list(cohort_names), list(track_names))
     done, due = _milestones(db, enrolments, {c.id: c.starts_on for c in cohorts}, period)
     reports = _kpi_reports(db, organisation_ids, period)
-    credits = spaces_reports.credit_consumption(db, organisation_ids=organisation_ids, starts_at=period.starts_at,
+    credits = spaces_credits.credit_consumption(db, organisation_ids=organisation_ids, starts_at=period.starts_at,
                                                 ends_at=period.ends_at)
     names = {o.id: o.name for o in queries.list_startups(db, organisation_ids=organisation_ids)}
     sectors = dict(db.execute(select(StartupProfile.organisation_id, StartupProfile.sector)

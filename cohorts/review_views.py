@@ -10,13 +10,13 @@ from cohorts.enums import OPEN_TO_DECISION, Criterion
 from cohorts.forms import QUESTIONS, countries
 from cohorts.labels import CRITERION_HINTS, CRITERION_LABELS, PHASE_LABELS, STAGE_LABELS, STATUS_LABELS
 from cohorts.web import staff
-from spaces.admin_forms import page, posted, save, text
 from totem import clock
 from totem.errors import DomainError, Invalid
 from totem.i18n import N_
 from totem.identity.models import User
 from totem.settings import Settings
 from totem.web.context import get_db, get_settings_dep
+from totem.web.forms import page, posted, save, text
 from totem.web.pages import render
 
 router = APIRouter()

@@ -7,7 +7,7 @@ from cohorts.enums import ApplicationStatus, Decision, Phase, Stage
 from cohorts.forms import ApplicationForm, ProfileForm
 from cohorts.models import Application, Cohort, Program, StartupProfile, Track
 from cohorts.startups import Startup
-from spaces.enums import SpaceKind
+from spaces.venues.enums import SpaceKind
 
 
 class TrackRef(BaseModel):

@@ -30,17 +30,11 @@ from cohorts.enums import (
     Side,
     Urgency,
 )
-from cohorts.mentor_models import (
-    MentorProfile,
-    MentorSession,
-    SessionDecline,
-    SessionFeedback,
-    SessionRequest,
-)
+from cohorts.mentor_models import MentorProfile, MentorSession, SessionDecline, SessionFeedback, SessionRequest
 from cohorts.models import Enrolment, Track
-from spaces import hosted
-from spaces.models import Venue
-from spaces.rules import local_moment, local_time
+from spaces.booking import hosted
+from spaces.venues.models import Venue
+from spaces.venues.rules import local_moment, local_time
 from totem import audit
 from totem.errors import Conflict, Forbidden, Invalid, NotFound
 from totem.identity.enums import Role

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from cohorts import mentors, sessions
 from cohorts.enums import RequestStatus, SessionStatus
+from cohorts.mentor_models import MentorSession
 from cohorts.mentor_schemas import (
     AcceptIn,
     AttendanceIn,
@@ -28,7 +29,6 @@ from cohorts.mentor_schemas import (
     TagIn,
     TagOut,
 )
-from cohorts.mentor_models import MentorSession
 from totem import clock
 from totem.api.deps import api_user
 from totem.identity.models import User

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from cohorts import speed_meetings
 from cohorts.models import Cohort, Program
-from spaces import queries as space_queries
-from spaces.models import Space, Venue
-from spaces.rules import local_time, public_holiday
+from spaces.venues import queries as venue_queries
+from spaces.venues.models import Space, Venue
+from spaces.venues.rules import local_time, public_holiday
 from totem.identity.models import Organisation, User
 
 COHORT, PROGRAM = "Promo 2026", "Accélérateur Métropole"
@@ -71,7 +71,7 @@ def _two_open_days(db: Session, venue: Venue, from_day: date) -> list[date]:
 
 
 def _is_open(db: Session, venue: Venue, day: date) -> bool:
-    hours = space_queries.get_opening_hours(db, venue.id, day.weekday())
+    hours = venue_queries.get_opening_hours(db, venue.id, day.weekday())
     return (hours is not None and hours.opens_at <= time(9) and hours.closes_at >= time(12, 30)
-            and space_queries.get_closure(db, venue.id, day) is None
+            and venue_queries.get_closure(db, venue.id, day) is None
             and not (venue.observes_public_holidays and public_holiday(day)))

@@ -40,7 +40,6 @@ them (SufficientAssumptionsForInfeasibility); they are reported, made a bonus,
 and the timetable is solved again.
 """
 from __future__ import annotations
-
 import time as timer
 from collections import defaultdict
 from dataclasses import dataclass, field

@@ -11,8 +11,8 @@ from starlette.datastructures import FormData
 
 from cohorts import speed_meetings
 from cohorts.web import staff
-from spaces.admin_forms import calendar_day, clock_time, posted, save, whole
-from spaces.models import Venue
+from spaces.venues.forms import calendar_day, clock_time, whole
+from spaces.venues.models import Venue
 from totem import clock
 from totem.errors import DomainError, Invalid, NotFound
 from totem.i18n import N_, translate
@@ -20,6 +20,7 @@ from totem.identity.models import User
 from totem.identity.service import load_memberships
 from totem.permissions import is_staff, member_organisation_ids
 from totem.web.context import get_db, require_user
+from totem.web.forms import posted, save
 from totem.web.pages import form_error, render
 
 router = APIRouter()

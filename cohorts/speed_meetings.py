@@ -15,14 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from cohorts import (
-    availability,
-    mentor_mail,
-    mentors,
-    queries,
-    sessions,
-    speed_meeting_model,
-)
+from cohorts import availability, mentor_mail, mentors, queries, sessions, speed_meeting_model
 from cohorts.enums import BUSY_SESSIONS
 from cohorts.mentor_models import MentorProfile, MentorSession
 from cohorts.models import Cohort, Enrolment
@@ -34,11 +27,11 @@ from cohorts.speed_meeting_models import (
     SpeedMeetingPreference,
     SpeedMeetingRemoval,
 )
-from spaces import hosted
-from spaces import queries as space_queries
-from spaces.enums import SpaceKind
-from spaces.models import Space, Venue
-from spaces.rules import local_moment, local_time, policy_from, public_holiday
+from spaces.booking import hosted
+from spaces.venues import queries as venue_queries
+from spaces.venues.enums import SpaceKind
+from spaces.venues.models import Space, Venue
+from spaces.venues.rules import local_moment, local_time, policy_from, public_holiday
 from totem import audit
 from totem.errors import Conflict, Forbidden, Invalid, NotFound
 from totem.i18n import N_
@@ -147,10 +140,10 @@ def startup_names(db: Session, cohort_id: int) -> dict[int, str]:
 
 def venue_rooms(db: Session, venue: Venue) -> list[tuple[Space, int]]:
     """The venue's meeting rooms and the minutes each needs between two bookings."""
-    venue_of = space_queries.floor_venue_ids(db)
-    rooms = [space_queries.get_space(db, room.id) for room in space_queries.list_spaces(db, kind=SpaceKind.MEETING_ROOM)
+    venue_of = venue_queries.floor_venue_ids(db)
+    rooms = [venue_queries.get_space(db, room.id) for room in venue_queries.list_spaces(db, kind=SpaceKind.MEETING_ROOM)
              if venue_of[room.floor_id] == venue.id and room.is_active]
-    return [(room, policy_from(space_queries.get_rule_for(db, room)).buffer_minutes) for room in rooms]
+    return [(room, policy_from(venue_queries.get_rule_for(db, room)).buffer_minutes) for room in rooms]
 
 
 def venue_mentors(db: Session, venue: Venue) -> list[MentorProfile]:
@@ -240,8 +233,8 @@ def _check_days(db: Session, venue: Venue, data: PlanData, now: datetime) -> lis
     for day in days:
         if day <= today:
             raise Invalid("Choose days after today: {day} is not.", field="days", day=day.isoformat())
-        hours = space_queries.get_opening_hours(db, venue.id, day.weekday())
-        closed = (hours is None or space_queries.get_closure(db, venue.id, day) is not None
+        hours = venue_queries.get_opening_hours(db, venue.id, day.weekday())
+        closed = (hours is None or venue_queries.get_closure(db, venue.id, day) is not None
                   or (venue.observes_public_holidays and public_holiday(day) is not None))
         if closed:
             raise Invalid("The venue is closed on {day}.", field="days", day=day.isoformat())

@@ -1,7 +1,6 @@
 """Start-ups as the program sees them: profile, enrolments and members; staff see all, members their own."""
 from dataclasses import dataclass
 from datetime import datetime
-
 from typing import Any
 
 from sqlalchemy import select

@@ -3,7 +3,6 @@ included from their own modules."""
 from datetime import timedelta
 
 from babel.dates import format_date
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
@@ -27,16 +26,17 @@ from cohorts import panels as _panels  # noqa: F401  (registers the managers' ho
 from cohorts.forms import PROFILE_FIELDS, QUESTIONS, ApplicationForm, ProfileForm, countries
 from cohorts.labels import ENROLMENT_LABELS, PHASE_LABELS, STAGE_LABELS
 from cohorts.web import long_dates
-from spaces import access
-from spaces.admin_forms import page, posted, save, text
-from spaces.labels import KIND_LABELS, STATUS_LABELS as BOOKING_LABELS
-from spaces.rules import local_time
+from spaces.booking.labels import STATUS_LABELS as BOOKING_LABELS
+from spaces.venues import access
+from spaces.venues.labels import KIND_LABELS
+from spaces.venues.rules import local_time
 from totem import clock
 from totem.errors import Conflict, DomainError, TooManyAttempts
 from totem.i18n import N_, translate
 from totem.identity.models import User
 from totem.permissions import is_staff
 from totem.web.context import Viewer, check_csrf, get_db, get_viewer, require_user
+from totem.web.forms import page, posted, save, text
 from totem.web.nav import NavItem, register
 from totem.web.pages import form_error, redirect, render
 

@@ -10,10 +10,12 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spaces import access, credits, service
-from spaces.enums import SpaceKind
-from spaces.models import BookingRule, ClosureDay, Floor, OpeningHours, Space, Venue, Zone
-from spaces.rules import is_open_for, local_moment, local_time
+from spaces.booking import service as booking_service
+from spaces.credits import service as credits
+from spaces.venues import access
+from spaces.venues.enums import SpaceKind
+from spaces.venues.models import BookingRule, ClosureDay, Floor, OpeningHours, Space, Venue, Zone
+from spaces.venues.rules import is_open_for, local_moment, local_time
 from totem.identity import service as identity
 from totem.identity.models import User
 
@@ -213,7 +215,7 @@ def _book(db: Session, user: User | None, space: Space, venue: Venue, day: date,
     if user is None:  # the core's demo accounts were not loaded
         return
     starts_at = local_moment(day, starts, venue)
-    service.create_booking(db, actor=user, space_id=space.id, starts_at=starts_at,
+    booking_service.create_booking(db, actor=user, space_id=space.id, starts_at=starts_at,
                            ends_at=starts_at + timedelta(minutes=minutes), now=now, title=title)
 
 

@@ -5,8 +5,10 @@ from datetime import datetime
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from spaces.enums import BookingStatus
-from spaces.models import Booking, BookingSeries, WaitlistEntry
+from spaces.booking.enums import BookingStatus
+from spaces.booking.models import Booking
+from spaces.booking.waitlist.models import WaitlistEntry
+from spaces.series.models import BookingSeries
 from totem import erasure
 from totem.identity.models import User
 from totem.personal_data import register

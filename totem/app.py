@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     import_domain_modules("calendar")  # each registers its events for the private feeds
     import_domain_modules("personal_data")  # each declares the rows it holds about a person
     import_domain_modules("importing")  # each registers its kinds of import and export
+    import_domain_modules("panels")  # each registers its panels of the home page
     app.include_router(importing_views.router)
     for module in import_domain_modules("views"):
         app.include_router(module.router)

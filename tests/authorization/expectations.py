@@ -5,7 +5,7 @@ object; a route that needs a different world value or a request body to be judge
 """
 from dataclasses import dataclass
 
-from tests.authorization.world import ACTORS, ADMIN, ANON, MANAGER, MEMBER_A, MEMBER_B, MENTOR, OTHER_MANAGER
+from tests.authorization.world import ACTORS, ADMIN, ANON, MANAGER, MEMBER_A, MENTOR, OTHER_MANAGER
 from totem.demo import DEMO_PASSWORD
 
 EVERYONE = frozenset(ACTORS)

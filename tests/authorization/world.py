@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 from cohorts.mentor_models import AvailabilityException, MatchingRun, MentorSession, OfficeHours, SessionRequest
 from cohorts.models import Application, Cohort, CohortEvent, Enrolment, Milestone, Program, ProgramManager, Track
 from cohorts.speed_meeting_models import SpeedMeeting, SpeedMeetingDay, SpeedMeetingPlan
-from spaces.enums import BookingStatus, SpaceKind
-from spaces.models import (
-    Booking, BookingRule, BookingSeries, ClosureDay, DeskAllocation, Floor, Space, Venue, WaitlistEntry, Zone,
-)
-from spaces.room_feed import feed_key
-from spaces.rules import local_time
+from spaces.booking.enums import BookingStatus
+from spaces.booking.models import Booking
+from spaces.booking.room_feed import feed_key
+from spaces.booking.waitlist.models import WaitlistEntry
+from spaces.series.models import BookingSeries
+from spaces.venues.enums import SpaceKind
+from spaces.venues.models import BookingRule, ClosureDay, DeskAllocation, Floor, Space, Venue, Zone
+from spaces.venues.rules import local_time
 from totem.auth import service as auth
 from totem.auth.secrets import hash_password
 from totem.demo import load_demo

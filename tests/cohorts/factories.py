@@ -8,7 +8,7 @@ from cohorts import applications, programs, service
 from cohorts.forms import ApplicationForm
 from cohorts.models import Application, Cohort, Program
 from cohorts.phases import PhaseDates
-from spaces.models import Venue
+from spaces.venues.models import Venue
 from totem.identity.models import User
 
 _counter = itertools.count(1)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cohorts.models import ExpertiseTag, MentorProfile, Track
-from spaces.models import Venue
+from spaces.venues.models import Venue
 from tests.spaces.conftest import make_person
 
 

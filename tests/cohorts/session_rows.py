@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from cohorts.mentor_models import MentorProfile, MentorSession
-from spaces.hosted import book_room
+from spaces.booking.hosted import book_room
 from tests.spaces.conftest import NOW, Scene
 
 

@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spaces import occupancy
-from spaces.enums import BookingStatus, SpaceKind
-from spaces.models import Booking, Space, Venue
-from spaces.rules import local_moment, local_time
+from spaces.booking.enums import BookingStatus
+from spaces.booking.models import Booking
+from spaces.occupancy import rollup
+from spaces.venues.enums import SpaceKind
+from spaces.venues.models import Space, Venue
+from spaces.venues.rules import local_moment, local_time
 from tests.cohorts.test_browser import _screenshot, chromium  # noqa: F401  (this package's browser fixtures)
 from tests.e2e.conftest import serve_demo
 from totem.demo import DEMO_PASSWORD
@@ -45,7 +47,7 @@ def _book_past_weeks(db: Session, now: datetime) -> None:
                                status=BookingStatus.RELEASED if no_show else BookingStatus.CHECKED_IN,
                                checked_in_at=None if no_show else starts_at + timedelta(minutes=10)))
         db.flush()
-        occupancy.roll_up_day(db, venue=venue, day=day, now=now)
+        rollup.roll_up_day(db, venue=venue, day=day, now=now)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from datetime import date, time
 from sqlalchemy import func, select
 
 from cohorts import events, service
-from spaces.models import Booking
+from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
 from tests.helpers import form_post, login
 from tests.spaces.conftest import NOW, paris

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from cohorts import programs
 from cohorts.models import Application, Enrolment
-from spaces import access
+from spaces.venues import access
 from tests.cohorts.conftest import Accelerator
 from tests.helpers import api_token, form_post, login
 from tests.spaces.conftest import make_person, paris

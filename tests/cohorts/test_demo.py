@@ -15,7 +15,7 @@ from cohorts.mentor_models import (
     expertise_tag_track,
 )
 from cohorts.models import Application, ApplicationReview, Cohort, Enrolment, Program, StartupProfile, Track
-from spaces.models import AccessGrant
+from spaces.venues.models import AccessGrant
 from totem import demo
 from totem.identity.models import Organisation, User
 from totem.notifications.models import OutboxMessage

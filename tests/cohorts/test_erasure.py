@@ -8,7 +8,7 @@ from sqlalchemy import JSON, String, func, select
 from cohorts import sessions
 from cohorts.mentor_models import MentorSession, OfficeHours, SessionFeedback
 from cohorts.models import KpiReport
-from spaces.models import Booking
+from spaces.booking.models import Booking
 from tests.cohorts.factories import make_application
 from tests.cohorts.test_sessions import TUESDAY_2PM, mentoring  # noqa: F401  (the fixture)
 from tests.helpers import api_token, form_post, login

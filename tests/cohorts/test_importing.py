@@ -4,14 +4,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 import cohorts.importing  # noqa: F401  (registers the kinds)
-from cohorts.mentor_models import (
-    ExpertiseTag,
-    MentorProfile,
-    expertise_tag_track,
-    mentor_expertise,
-)
+from cohorts.mentor_models import ExpertiseTag, MentorProfile, expertise_tag_track, mentor_expertise
 from cohorts.models import Enrolment, StartupProfile
-from spaces.models import AccessGrant, CreditAccount, CreditEntry, DeskAllocation
+from spaces.credits.models import CreditAccount, CreditEntry
+from spaces.venues.models import AccessGrant, DeskAllocation
 from tests.cohorts.conftest import Accelerator
 from tests.helpers import csrf_from, form_post, login
 from tests.spaces.conftest import NOW

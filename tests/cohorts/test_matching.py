@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from cohorts import availability, matching, sessions
 from cohorts.mentor_models import SessionRequest
-from spaces.models import Booking
+from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.mentor_factories import make_mentor, tag
 from tests.helpers import api_token, form_post, login

@@ -3,7 +3,16 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from cohorts.matching_model import (
-    IN_PERSON, ONLINE, Busy, Mentor, MentorSlot, Request, RoomWindow, greedy_weekly, match_value, solve_weekly,
+    IN_PERSON,
+    ONLINE,
+    Busy,
+    Mentor,
+    MentorSlot,
+    Request,
+    RoomWindow,
+    greedy_weekly,
+    match_value,
+    solve_weekly,
     weekly_score,
 )
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from cohorts import mentor_jobs
 from cohorts.mentor_models import SessionRequest
-from spaces.models import Booking
+from spaces.booking.models import Booking
 from tests.cohorts.mentor_factories import make_mentor
 from tests.cohorts.session_rows import make_session
 from tests.spaces.conftest import NOW, paris

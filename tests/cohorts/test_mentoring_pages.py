@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from cohorts import availability
 from cohorts.mentor_models import ExpertiseTag, MentorProfile, MentorSession, SessionFeedback, SessionRequest
 from cohorts.models import Track
-from spaces.models import Booking
+from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.mentor_factories import make_mentor, tag
 from tests.helpers import form_post, login

@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from cohorts import applications, phases, service
-from spaces import access, credits
-from spaces.models import DeskAllocation
+from spaces.credits import service as credits
+from spaces.venues import access
+from spaces.venues.models import DeskAllocation
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.factories import make_application, make_cohort, make_program
 from tests.spaces.conftest import NOW, paris

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from cohorts import applications
 from cohorts.models import Application, ApplicationReview, Enrolment
-from spaces.models import AccessGrant
+from spaces.venues.models import AccessGrant
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.factories import application_form, make_application
 from tests.helpers import api_token, form_post, login

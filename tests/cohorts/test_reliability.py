@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from cohorts import mentor_jobs, reliability
 from cohorts.mentor_models import ReliabilityAlert, ReliabilityEntry
-from spaces.hosted import release_room
-from spaces.models import Booking
+from spaces.booking.hosted import release_room
+from spaces.booking.models import Booking
 from tests.cohorts.mentor_factories import make_mentor
 from tests.cohorts.session_rows import make_session
 from tests.helpers import api_token, login

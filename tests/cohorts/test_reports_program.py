@@ -8,8 +8,8 @@ from sqlalchemy import select
 from cohorts import reports
 from cohorts.mentor_models import MentorSession, SessionFeedback
 from cohorts.models import Enrolment, KpiReport, Milestone, MilestoneProgress
-from spaces import credits
-from spaces.models import CreditEntry
+from spaces.credits import service as credits
+from spaces.credits.models import CreditEntry
 from tests.cohorts.conftest import NOW
 from tests.cohorts.mentor_factories import make_mentor
 from tests.helpers import login

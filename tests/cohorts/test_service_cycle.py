@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from cohorts import applications, service
 from cohorts.models import Enrolment
-from spaces import access, credits
+from spaces.credits import service as credits
+from spaces.venues import access
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.factories import make_application
 from tests.spaces.conftest import NOW, paris

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from cohorts import availability, sessions
 from cohorts.mentor_models import MentorSession, SessionRequest
-from spaces.models import Booking
+from spaces.booking.models import Booking
 from tests.cohorts.mentor_factories import make_mentor
 from tests.spaces.conftest import paris
 from tests.spaces.factories import make_floor, make_rule, make_space, make_venue

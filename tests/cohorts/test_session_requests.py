@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from cohorts import availability, sessions
 from cohorts.mentor_models import MentorSession, SessionRequest
-from spaces.models import Booking
+from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.mentor_factories import make_mentor, tag
 from tests.helpers import api_token

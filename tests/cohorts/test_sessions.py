@@ -11,17 +11,17 @@ from sqlalchemy import func, select
 
 from cohorts import availability, mentor_jobs, sessions
 from cohorts.mentor_models import MentorSession, SessionRequest
-from spaces.models import Booking
+from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.mentor_factories import make_mentor, tag
 from tests.helpers import api_token
 from tests.spaces.conftest import NOW, PASSWORD, paris
 from tests.totem.test_outbox import Inbox, _free_port
 from totem import clock
-from totem.jobs.runner import run_fire
-from totem.notifications.jobs import deliver_outbox
 from totem.errors import Conflict
 from totem.identity.models import User
+from totem.jobs.runner import run_fire
+from totem.notifications.jobs import deliver_outbox
 from totem.settings import get_settings
 
 TUESDAY_2PM = paris("2026-12-01", 14)

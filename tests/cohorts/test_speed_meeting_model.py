@@ -4,7 +4,15 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from cohorts.speed_meeting_model import (
-    MUST_MEET_BONUS, STEP, Day, MentorHours, MustMeet, Pin, day_slots, greedy_speed_meeting, rank_points,
+    MUST_MEET_BONUS,
+    STEP,
+    Day,
+    MentorHours,
+    MustMeet,
+    Pin,
+    day_slots,
+    greedy_speed_meeting,
+    rank_points,
     solve_speed_meeting,
 )
 

@@ -11,7 +11,7 @@ from cohorts import sessions, speed_meetings
 from cohorts.mentor_models import MentorSession
 from cohorts.models import Enrolment
 from cohorts.speed_meeting_models import SpeedMeeting, SpeedMeetingRemoval
-from spaces.models import Booking
+from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.mentor_factories import make_mentor
 from tests.helpers import api_token

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spaces.models import Floor, Space, Venue
+from spaces.venues.models import Floor, Space, Venue
 from tests.spaces.factories import PARIS, make_floor, make_rule, make_space, make_venue
 from tests.totem.factories import PASSWORD, make_user
 from totem import clock

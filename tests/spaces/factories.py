@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from spaces.models import Booking, BookingRule, ClosureDay, Floor, OpeningHours, Space, Venue, Zone
+from spaces.booking.models import Booking
+from spaces.venues.models import BookingRule, ClosureDay, Floor, OpeningHours, Space, Venue, Zone
 from totem import clock
 from totem.identity.models import User
 

@@ -5,8 +5,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from spaces import access, service
-from spaces.models import Booking, DeskAllocation
+from spaces.booking import service as booking_service
+from spaces.booking.models import Booking
+from spaces.venues import access
+from spaces.venues.models import DeskAllocation
 from tests.helpers import api_token
 from tests.spaces.conftest import NOW, Scene, make_person, paris
 from tests.spaces.factories import make_rule, make_space
@@ -21,7 +23,7 @@ def test_a_rule_open_to_grant_holders_admits_start_ups_with_a_grant_for_its_date
                         starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 4), space_kinds=["phone_booth"], now=NOW)
 
     def book(user, day):  # type: ignore[no-untyped-def]
-        return service.create_booking(db, actor=user, space_id=booth.id, starts_at=paris(day, 9),
+        return booking_service.create_booking(db, actor=user, space_id=booth.id, starts_at=paris(day, 9),
                                       ends_at=paris(day, 9, 30), now=NOW)
 
     assert book(scene.nadia, "2026-12-01").organisation_id == scene.oceanwatt_id
@@ -52,7 +54,7 @@ def test_a_dedicated_desk_is_its_start_ups_alone_during_the_allocation(db, scene
                          starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 31), now=NOW)
 
     def book(user, day):  # type: ignore[no-untyped-def]
-        return service.create_booking(db, actor=user, space_id=desk.id, starts_at=paris(day, 9),
+        return booking_service.create_booking(db, actor=user, space_id=desk.id, starts_at=paris(day, 9),
                                       ends_at=paris(day, 17), now=NOW)
 
     assert book(scene.karim, "2026-12-01").status == "confirmed"
@@ -93,14 +95,14 @@ def test_ending_access_ends_the_grant_and_desks_given_under_its_key(db, scene: S
 
 
 def test_a_member_books_for_a_colleague_not_for_another_start_up(db, scene: Scene):
-    booking = service.create_booking(db, actor=scene.nadia, for_user_id=scene.karim.id, space_id=scene.room.id,
+    booking = booking_service.create_booking(db, actor=scene.nadia, for_user_id=scene.karim.id, space_id=scene.room.id,
                                      starts_at=paris("2026-12-01", 9), ends_at=paris("2026-12-01", 10), now=NOW)
     assert (booking.user_id, booking.created_by, booking.organisation_id) == (
         scene.karim.id, scene.nadia.id, scene.oceanwatt_id)
     with pytest.raises(Forbidden):
-        service.create_booking(db, actor=scene.nadia, for_user_id=scene.hugo.id, space_id=scene.room.id,
+        booking_service.create_booking(db, actor=scene.nadia, for_user_id=scene.hugo.id, space_id=scene.room.id,
                                starts_at=paris("2026-12-01", 11), ends_at=paris("2026-12-01", 12), now=NOW)
-    by_manager = service.create_booking(db, actor=scene.manager, for_user_id=scene.hugo.id, space_id=scene.room.id,
+    by_manager = booking_service.create_booking(db, actor=scene.manager, for_user_id=scene.hugo.id, space_id=scene.room.id,
                                         starts_at=paris("2026-12-01", 14), ends_at=paris("2026-12-01", 15), now=NOW)
     assert by_manager.user_id == scene.hugo.id and by_manager.organisation_id == scene.kelp_id
 

@@ -4,8 +4,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from spaces import access, credits
-from spaces.models import CreditEntry, DeskAllocation
+from spaces.credits import service as credits
+from spaces.credits.models import CreditEntry
+from spaces.venues import access
+from spaces.venues.models import DeskAllocation
 from tests.helpers import form_post, login
 from tests.spaces.conftest import NOW
 from tests.spaces.factories import make_space

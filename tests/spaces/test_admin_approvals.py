@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import event, select
 
-from spaces.models import Booking
+from spaces.booking.models import Booking
 from tests.helpers import csrf_from, form_post, login
 from tests.spaces.conftest import paris
 from tests.spaces.factories import make_booking, make_space

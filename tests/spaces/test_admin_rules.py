@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from spaces.models import BookingRule
+from spaces.venues.models import BookingRule
 from tests.helpers import form_post, login
 from tests.spaces.factories import make_rule, make_zone
 from tests.totem.factories import PASSWORD

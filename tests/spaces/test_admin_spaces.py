@@ -2,7 +2,8 @@
 import pytest
 from sqlalchemy import event, func, select
 
-from spaces.models import Booking, Floor, Space, Zone
+from spaces.booking.models import Booking
+from spaces.venues.models import Floor, Space, Zone
 from tests.helpers import form_post, login
 from tests.spaces.conftest import paris
 from tests.spaces.factories import make_booking, make_space, make_zone

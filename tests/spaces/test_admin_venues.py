@@ -4,7 +4,7 @@ from datetime import date, time
 import pytest
 from sqlalchemy import func, select
 
-from spaces.models import ClosureDay, OpeningHours, Venue
+from spaces.venues.models import ClosureDay, OpeningHours, Venue
 from tests.helpers import csrf_from, form_post, login
 from tests.spaces.conftest import paris
 from tests.spaces.factories import make_booking, make_closure

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
-from spaces import service
+from spaces.booking import availability
 from tests.helpers import api_token
 from tests.spaces.conftest import Scene, paris
 from tests.spaces.factories import make_booking, make_closure, make_floor, make_space, make_venue
@@ -47,7 +47,7 @@ def names(spaces) -> list[str]:  # type: ignore[no-untyped-def]
 
 def free(db, **filters) -> list[str]:  # type: ignore[no-untyped-def]
     starts_at, ends_at = filters.pop("window", WINDOW)
-    return names(service.find_available_spaces(db, starts_at=starts_at, ends_at=ends_at, **filters))
+    return names(availability.find_available_spaces(db, starts_at=starts_at, ends_at=ends_at, **filters))
 
 
 def test_free_spaces_are_exactly_those_without_an_active_booking_in_the_window(db, rooms):
@@ -56,7 +56,7 @@ def test_free_spaces_are_exactly_those_without_an_active_booking_in_the_window(d
     assert free(db, kind="meeting_room", min_capacity=10) == ["Frioul", "Goudes"]
     assert free(db, amenities=["screen"]) == ["Goudes", "Sormiou"]
     assert free(db, amenities=["screen", "videoconference"]) == ["Goudes"]
-    assert free(db, floor_id=service.get_space(db, rooms["Goudes"]).floor_id) == ["Goudes"]
+    assert free(db, floor_id=availability.get_space(db, rooms["Goudes"]).floor_id) == ["Goudes"]
     assert free(db, window=(paris("2026-12-01", 12), paris("2026-12-01", 13)), kind="meeting_room") == [
         "Calanques", "Frioul", "Goudes", "Morgiou", "Sormiou",
     ]

@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from spaces import checks, queries, service
-from spaces.models import Booking, Space
+from spaces.booking import checks, service
+from spaces.booking.models import Booking
+from spaces.venues import queries as venue_queries
+from spaces.venues.models import Space
 from tests.conftest import PG_ADMIN_DSN, _create_pg_database, _drop_pg_database
 from tests.spaces.conftest import paris
 from tests.spaces.factories import make_floor, make_rule, make_space, make_venue
@@ -96,12 +98,12 @@ def test_on_postgresql_the_constraint_alone_settles_the_race(race_factory, monke
     if race_factory.kw["bind"].dialect.name != "postgresql":
         pytest.skip("SQLite has no exclusion constraint: its writers are serialised instead")
     room_id, user_ids = set_the_scene(race_factory)
-    unlocked = queries.get_space
+    unlocked = venue_queries.get_space
 
     def get_space_without_lock(db: Session, space_id: int, *, lock: bool = False) -> Space | None:
         return unlocked(db, space_id)
 
-    monkeypatch.setattr(queries, "get_space", get_space_without_lock)
+    monkeypatch.setattr(venue_queries, "get_space", get_space_without_lock)
     monkeypatch.setattr(checks, "check_free", lambda *args, **kwargs: None)
 
     outcomes = race(race_factory, room_id, user_ids)

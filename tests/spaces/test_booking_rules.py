@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from spaces import checks, service
-from spaces.models import Booking
+from spaces.booking import availability, checks, service
+from spaces.booking.models import Booking
 from tests.spaces.conftest import NOW, Scene, paris
 from tests.spaces.factories import PARIS, make_booking, make_rule, make_space, make_zone
 from totem.audit.models import AuditEntry
@@ -103,7 +103,7 @@ def test_french_public_holidays_are_closed(db, scene, day):
 
     assert f"closed on {day}, a public holiday" in said(refused.value)
     assert refused.value.field == "starts_at"
-    assert service.list_free_slots(db, space_id=desk.id, day=date.fromisoformat(day)) == []
+    assert availability.list_free_slots(db, space_id=desk.id, day=date.fromisoformat(day)) == []
 
 
 def test_a_venue_that_ignores_public_holidays_opens_on_them(db, scene):
@@ -219,12 +219,12 @@ def test_the_free_slots_of_a_room_leave_out_its_bookings_and_their_buffers(db, s
     make_booking(db, space=scene.room, user=scene.hugo, starts_at=paris("2026-12-01", 19, 30),
                  ends_at=paris("2026-12-01", 20))
 
-    slots = service.list_free_slots(db, space_id=scene.room.id, day=date(2026, 12, 1))
+    slots = availability.list_free_slots(db, space_id=scene.room.id, day=date(2026, 12, 1))
 
     assert [(s.starts_at.astimezone(PARIS).strftime("%H:%M"), s.ends_at.astimezone(PARIS).strftime("%H:%M"))
             for s in slots] == [("08:00", "09:50"), ("11:10", "19:20")]
-    assert service.list_free_slots(db, space_id=scene.room.id, day=date(2026, 12, 5)) == []  # a Saturday
-    later = service.list_free_slots(db, space_id=scene.room.id, day=date(2026, 12, 1), now=paris("2026-12-01", 12))
+    assert availability.list_free_slots(db, space_id=scene.room.id, day=date(2026, 12, 5)) == []  # a Saturday
+    later = availability.list_free_slots(db, space_id=scene.room.id, day=date(2026, 12, 1), now=paris("2026-12-01", 12))
     assert later[0].starts_at == paris("2026-12-01", 12)
 
 

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from spaces.models import Booking
+from spaces.booking.models import Booking
 from tests.helpers import api_token
 from tests.spaces.conftest import Scene, make_person, paris
 from tests.spaces.factories import make_booking, make_closure, make_rule, make_space

@@ -1,10 +1,10 @@
 """A member's private feed carries their bookings, parsed back as RFC 5545 by the icalendar package."""
 from icalendar import Calendar
 
+from tests.helpers import api_token
 from tests.spaces.conftest import paris
 from tests.spaces.factories import make_booking
 from tests.totem.factories import PASSWORD
-from tests.helpers import api_token
 
 
 def test_the_private_feed_lists_the_members_bookings_and_no_one_elses(client, db, scene):

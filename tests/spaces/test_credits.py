@@ -4,8 +4,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from spaces import access, credits, service
-from spaces.models import BookingRule, CreditEntry
+from spaces.booking import service as booking_service
+from spaces.credits import service as credits
+from spaces.credits.models import CreditEntry
+from spaces.venues import access
+from spaces.venues.models import BookingRule
 from tests.helpers import api_token
 from tests.spaces.conftest import NOW, Scene, paris
 from tests.totem.factories import PASSWORD
@@ -26,7 +29,7 @@ def paid_rooms(db, scene: Scene) -> Scene:
 
 
 def book(db, scene, start, end, **extra):  # type: ignore[no-untyped-def]
-    return service.create_booking(db, actor=extra.pop("actor", scene.nadia), space_id=scene.room.id,
+    return booking_service.create_booking(db, actor=extra.pop("actor", scene.nadia), space_id=scene.room.id,
                                   starts_at=start, ends_at=end, now=extra.pop("now", NOW), **extra)
 
 
@@ -53,7 +56,7 @@ def test_not_enough_credits_is_a_409_that_books_nothing(db, paid_rooms):
 
     assert refused.value.params == {"startup": "OceanWatt", "balance": 2, "cost": 4}
     assert credits.balance_of(db, paid_rooms.oceanwatt_id) == 2
-    assert len(service.list_bookings(db, actor=paid_rooms.nadia, mine=True)) == 1
+    assert len(booking_service.list_bookings(db, actor=paid_rooms.nadia, mine=True)) == 1
 
 
 def test_a_timely_cancellation_refunds_a_late_one_does_not(db, paid_rooms):
@@ -61,8 +64,8 @@ def test_a_timely_cancellation_refunds_a_late_one_does_not(db, paid_rooms):
     late = book(db, paid_rooms, paris("2026-12-01", 9), paris("2026-12-01", 10))
     assert credits.balance_of(db, paid_rooms.oceanwatt_id) == 6
 
-    service.cancel_booking(db, actor=paid_rooms.nadia, booking_id=early.id, now=NOW)
-    service.cancel_booking(db, actor=paid_rooms.nadia, booking_id=late.id, now=paris("2026-12-01", 8))
+    booking_service.cancel_booking(db, actor=paid_rooms.nadia, booking_id=early.id, now=NOW)
+    booking_service.cancel_booking(db, actor=paid_rooms.nadia, booking_id=late.id, now=paris("2026-12-01", 8))
 
     assert credits.balance_of(db, paid_rooms.oceanwatt_id) == 8  # only the early one came back
     assert entries(db, paid_rooms.oceanwatt_id)[-1] == ("refund", 2)
@@ -70,10 +73,10 @@ def test_a_timely_cancellation_refunds_a_late_one_does_not(db, paid_rooms):
 
 def test_moving_a_booking_charges_or_refunds_the_difference(db, paid_rooms):
     booking = book(db, paid_rooms, paris("2026-12-01", 9), paris("2026-12-01", 10))
-    service.move_booking(db, actor=paid_rooms.nadia, booking_id=booking.id, starts_at=paris("2026-12-02", 14),
+    booking_service.move_booking(db, actor=paid_rooms.nadia, booking_id=booking.id, starts_at=paris("2026-12-02", 14),
                          ends_at=paris("2026-12-02", 16), now=NOW)
     assert credits.balance_of(db, paid_rooms.oceanwatt_id) == 6
-    service.move_booking(db, actor=paid_rooms.nadia, booking_id=booking.id, starts_at=paris("2026-12-02", 14),
+    booking_service.move_booking(db, actor=paid_rooms.nadia, booking_id=booking.id, starts_at=paris("2026-12-02", 14),
                          ends_at=paris("2026-12-02", 14, 30), now=NOW)
     assert credits.balance_of(db, paid_rooms.oceanwatt_id) == 9
     assert credits.charged_for(db, booking.id) == 1
@@ -85,7 +88,7 @@ def test_a_rejected_request_gets_its_credits_back(db, paid_rooms):
     booking = book(db, paid_rooms, paris("2026-12-01", 9), paris("2026-12-01", 11))
     assert booking.status == "pending" and credits.balance_of(db, paid_rooms.oceanwatt_id) == 6
 
-    service.reject_booking(db, actor=paid_rooms.manager, booking_id=booking.id, now=NOW)
+    booking_service.reject_booking(db, actor=paid_rooms.manager, booking_id=booking.id, now=NOW)
 
     assert credits.balance_of(db, paid_rooms.oceanwatt_id) == 10
 

@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from spaces import demo as spaces_demo
-from spaces.models import Booking, Floor, Space, Venue
-from spaces.rules import local_time
+from spaces.booking.models import Booking
+from spaces.venues.models import Floor, Space, Venue
+from spaces.venues.rules import local_time
 from totem import demo
 
 # A Monday in December, the Wednesday before Christmas, and the eve of the switch to summer time.

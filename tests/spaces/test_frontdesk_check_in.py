@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 import qrcode
 from sqlalchemy.orm import Session
 
-from spaces import frontdesk
-from spaces.models import Booking
+from spaces.booking.models import Booking
+from spaces.frontdesk import service as frontdesk
 from tests.helpers import csrf_from, login
 from tests.spaces.conftest import paris
 from tests.spaces.factories import make_booking, make_floor, make_space

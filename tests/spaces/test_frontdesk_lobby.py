@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event
 
-from spaces import frontdesk
+from spaces.frontdesk import service as frontdesk
 from tests.helpers import login
 from tests.spaces.conftest import make_person, paris
 from tests.spaces.factories import make_booking, make_floor, make_space

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from icalendar import Calendar
 from sqlalchemy import select
 
-from spaces import mail, service
+from spaces.booking import mail, service
 from tests.spaces.conftest import NOW, paris
 from tests.spaces.factories import make_rule, make_space
 from totem.notifications.models import OutboxMessage
@@ -120,8 +120,8 @@ def test_a_reminder_says_how_to_check_in_and_attaches_nothing(db, scene):
 
 
 def test_the_mail_module_can_be_imported_by_the_booking_service():
-    """spaces.service queues these mails, so spaces.mail must not import it, even indirectly."""
-    code = "import sys, spaces.mail; print('spaces.service' in sys.modules)"
+    """spaces.booking.service queues these mails, so spaces.booking.mail must not import it, even indirectly."""
+    code = "import sys, spaces.booking.mail; print('spaces.booking.service' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 

@@ -5,8 +5,10 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-import spaces.importing  # noqa: F401  (registers the kinds)
-from spaces.models import Booking, BookingRule, Floor, OpeningHours, Space, Venue, Zone
+import spaces.booking.importing  # noqa: F401  (registers the kinds of bookings)
+import spaces.venues.importing  # noqa: F401  (registers the kind of spaces)
+from spaces.booking.models import Booking
+from spaces.venues.models import BookingRule, Floor, OpeningHours, Space, Venue, Zone
 from tests.helpers import csrf_from, login
 from tests.spaces.conftest import NOW, Scene, make_person, paris
 from tests.totem.factories import PASSWORD

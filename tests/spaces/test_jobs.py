@@ -3,8 +3,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from spaces import access, credits, series
-from spaces.models import Booking, CreditAccount, CreditEntry, WaitlistEntry
+from spaces.booking.models import Booking
+from spaces.booking.waitlist.models import WaitlistEntry
+from spaces.credits import service as credits
+from spaces.credits.models import CreditAccount, CreditEntry
+from spaces.series import service as series
+from spaces.venues import access
 from tests.spaces.conftest import NOW, paris
 from tests.spaces.factories import PARIS
 from totem.cli import main

@@ -3,8 +3,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from spaces import hosted, service, waitlist
-from spaces.models import Booking, WaitlistEntry
+from spaces.booking import hosted, service
+from spaces.booking.models import Booking
+from spaces.booking.waitlist import service as waitlist
+from spaces.booking.waitlist.models import WaitlistEntry
 from tests.spaces.conftest import NOW, paris
 from tests.spaces.factories import make_booking, make_space
 from totem.audit.models import AuditEntry

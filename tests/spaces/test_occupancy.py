@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from spaces import occupancy
-from spaces.models import OccupancyHour
+from spaces.occupancy import rollup
+from spaces.occupancy.models import OccupancyHour
 from tests.spaces.conftest import paris
 from tests.spaces.factories import make_booking, make_floor, make_space, make_venue, make_zone
 from totem.jobs.registry import collect_jobs
@@ -45,7 +45,7 @@ def test_a_day_splits_minutes_across_hours_and_counts_each_booking_in_its_first_
     other_venue_room = make_space(db, floor=make_floor(db, venue=make_venue(db)))
     make_booking(db, space=other_venue_room, user=scene.hugo, starts_at=paris("2026-12-01", 9), status="checked_in")
 
-    written = occupancy.roll_up_day(db, venue=scene.venue, day=TUESDAY, now=paris("2026-12-02", 2, 30))
+    written = rollup.roll_up_day(db, venue=scene.venue, day=TUESDAY, now=paris("2026-12-02", 2, 30))
 
     assert written == 7
     assert _rows(db) == [
@@ -70,21 +70,21 @@ def test_rolling_a_day_up_again_writes_the_same_rows_and_picks_up_corrections(db
     booking = make_booking(db, space=scene.room, user=scene.nadia, starts_at=paris("2026-12-01", 9, 30),
                            ends_at=paris("2026-12-01", 11, 15), status="checked_in")
     later = paris("2026-12-02", 2, 30)
-    occupancy.roll_up_day(db, venue=scene.venue, day=TUESDAY, now=later)
+    rollup.roll_up_day(db, venue=scene.venue, day=TUESDAY, now=later)
     first = _all_columns(db)
 
-    assert occupancy.roll_up_day(db, venue=scene.venue, day=TUESDAY, now=later) == 3
+    assert rollup.roll_up_day(db, venue=scene.venue, day=TUESDAY, now=later) == 3
     assert _all_columns(db) == first
 
     booking.status = "cancelled"
     db.flush()
-    assert occupancy.roll_up_day(db, venue=scene.venue, day=TUESDAY, now=later) == 0
+    assert rollup.roll_up_day(db, venue=scene.venue, day=TUESDAY, now=later) == 0
     assert _rows(db) == []
 
 
 def test_a_day_that_is_not_over_is_refused(db, scene):
     with pytest.raises(ValueError, match="not over"):
-        occupancy.roll_up_day(db, venue=scene.venue, day=TUESDAY, now=paris("2026-12-01", 23, 59))
+        rollup.roll_up_day(db, venue=scene.venue, day=TUESDAY, now=paris("2026-12-01", 23, 59))
 
 
 def test_the_spring_forward_day_has_23_hours_and_no_2_am(db, scene):
@@ -95,7 +95,7 @@ def test_the_spring_forward_day_has_23_hours_and_no_2_am(db, scene):
     make_booking(db, space=desk, user=scene.hugo, starts_at=paris("2027-03-28", 1, 30),
                  ends_at=paris("2027-03-28", 3, 30), status="released")
 
-    assert occupancy.roll_up_day(db, venue=scene.venue, day=date(2027, 3, 28), now=paris("2027-03-29", 2, 30)) == 25
+    assert rollup.roll_up_day(db, venue=scene.venue, day=date(2027, 3, 28), now=paris("2027-03-29", 2, 30)) == 25
 
     room_rows = db.scalars(select(OccupancyHour).where(OccupancyHour.space_id == scene.room.id)
                            .order_by(OccupancyHour.starts_at)).all()
@@ -111,7 +111,7 @@ def test_the_fall_back_day_has_25_hours_with_2_am_twice(db, scene):
     make_booking(db, space=scene.room, user=scene.nadia, starts_at=paris("2027-10-31", 0),
                  ends_at=paris("2027-11-01", 0), status="checked_in")
 
-    assert occupancy.roll_up_day(db, venue=scene.venue, day=date(2027, 10, 31), now=paris("2027-11-01", 2, 30)) == 25
+    assert rollup.roll_up_day(db, venue=scene.venue, day=date(2027, 10, 31), now=paris("2027-11-01", 2, 30)) == 25
 
     rows = db.scalars(select(OccupancyHour).order_by(OccupancyHour.starts_at)).all()
     assert [row.hour for row in rows] == [0, 1, 2, 2, *range(3, 24)]
@@ -143,11 +143,11 @@ def test_the_job_rolls_up_yesterday_and_a_second_run_rewrites_the_same_rows(db, 
 def test_after_missed_nights_the_roll_up_catches_up_the_days_since_the_last_one(db, scene):
     for day in ("2026-12-01", "2026-12-02", "2026-12-03"):
         make_booking(db, space=scene.room, user=scene.nadia, starts_at=paris(day, 10), status="checked_in")
-    occupancy.roll_up(db, now=paris("2026-12-02", 2, 30))
+    rollup.roll_up(db, now=paris("2026-12-02", 2, 30))
     assert {row.day for row in db.scalars(select(OccupancyHour))} == {TUESDAY}
 
     # No run on the nights of the 3rd and the 4th: the next one fills the 2nd and 3rd in (the 4th had no bookings).
-    written = occupancy.roll_up(db, now=paris("2026-12-05", 2, 30))
+    written = rollup.roll_up(db, now=paris("2026-12-05", 2, 30))
 
     assert written == 2
     assert [(row.day, row.hour) for row in db.scalars(select(OccupancyHour).order_by(OccupancyHour.day))] == [
@@ -158,7 +158,7 @@ def test_a_first_roll_up_goes_back_at_most_31_days(db, scene):
     for day in ("2026-10-30", "2026-10-31", "2026-11-27"):
         make_booking(db, space=scene.room, user=scene.nadia, starts_at=paris(day, 10), status="checked_in")
 
-    written = occupancy.roll_up(db, now=paris("2026-12-01", 2, 30))
+    written = rollup.roll_up(db, now=paris("2026-12-01", 2, 30))
 
     assert written == 2
     assert sorted(row.day for row in db.scalars(select(OccupancyHour))) == [date(2026, 10, 31), date(2026, 11, 27)]
@@ -171,7 +171,7 @@ def test_each_venue_rolls_up_its_own_local_yesterday(db, scene):
     make_booking(db, space=room, user=scene.hugo, starts_at=datetime(2026, 12, 1, 3, tzinfo=UTC),
                  status="checked_in")
 
-    occupancy.roll_up(db, now=paris("2026-12-01", 8))  # 02:00 on Tuesday in Montréal
+    rollup.roll_up(db, now=paris("2026-12-01", 8))  # 02:00 on Tuesday in Montréal
 
     [row] = db.scalars(select(OccupancyHour)).all()
     assert (row.venue_id, row.day, row.hour, row.weekday, row.used_minutes) == (montreal.id, date(2026, 11, 30),
@@ -187,7 +187,7 @@ def test_a_day_is_read_deleted_and_written_in_a_few_statements_however_many_book
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(connection, "before_cursor_execute", listener)
     try:
-        written = occupancy.roll_up_day(db, venue=scene.venue, day=TUESDAY, now=paris("2026-12-02", 2, 30))
+        written = rollup.roll_up_day(db, venue=scene.venue, day=TUESDAY, now=paris("2026-12-02", 2, 30))
     finally:
         event.remove(connection, "before_cursor_execute", listener)
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
-from spaces import occupancy, reports
-from spaces.models import OccupancyDayHour, OccupancyHour, OccupancySpaceDay
+from spaces.occupancy import analytics, rollup
+from spaces.occupancy.models import OccupancyDayHour, OccupancyHour, OccupancySpaceDay
 from tests.spaces.conftest import paris
 from tests.spaces.factories import make_booking, make_floor, make_space, make_zone
 
@@ -39,7 +39,7 @@ def fortnight(db, scene):  # type: ignore[no-untyped-def]
     make_booking(db, space=event, user=scene.karim, starts_at=paris("2026-10-25", 0),
                  ends_at=paris("2026-10-25", 23), status="checked_in")  # 24 hours on the clock, two 02:00
     for n in range(14):
-        occupancy.roll_up_day(db, venue=scene.venue, day=date.fromordinal(FIRST.toordinal() + n),
+        rollup.roll_up_day(db, venue=scene.venue, day=date.fromordinal(FIRST.toordinal() + n),
                               now=paris("2026-11-02", 2, 30))
     db.flush()
     return {"floor_id": upstairs.id}, {"zone_id": zone.id}, {"kind": "hot_desk"}, {"floor_id": scene.floor.id}
@@ -60,26 +60,26 @@ def test_the_coarse_sums_equal_the_hourly_rows_for_every_filter(db, scene, fortn
         for first_day, last_day in ((FIRST, LAST), (date(2026, 10, 23), date(2026, 10, 26))):
             period = {"venue_id": scene.venue.id, "first_day": first_day, "last_day": last_day, **filters}
 
-            by_day_hour = occupancy.usage_by_day_hour(db, **period)
-            by_space = occupancy.usage_by_space(db, **period)
+            by_day_hour = rollup.usage_by_day_hour(db, **period)
+            by_space = rollup.usage_by_space(db, **period)
 
             expected = _hourly(db, scene.venue.id, OccupancyHour.day, OccupancyHour.hour, first_day=first_day,
                                last_day=last_day, **filters)
             assert by_day_hour == expected and expected, filters
             assert by_space == _hourly(db, scene.venue.id, OccupancyHour.space_id, first_day=first_day,
                                        last_day=last_day, **filters), filters
-    fall_back = occupancy.usage_by_day_hour(db, venue_id=scene.venue.id, first_day=date(2026, 10, 25),
+    fall_back = rollup.usage_by_day_hour(db, venue_id=scene.venue.id, first_day=date(2026, 10, 25),
                                             last_day=date(2026, 10, 25), kind="event_space")
     assert fall_back[(date(2026, 10, 25), 2)][0] == 120  # both 02:00s
 
 
 def test_the_report_needs_only_the_coarse_sums(db, scene, fortnight):
-    scope = reports.Scope(scene.venue.id, FIRST, LAST)
-    before = reports.occupancy_report(db, scope)
+    scope = analytics.Scope(scene.venue.id, FIRST, LAST)
+    before = analytics.occupancy_report(db, scope)
 
     db.execute(delete(OccupancyHour))
 
-    after = reports.occupancy_report(db, scope)
+    after = analytics.occupancy_report(db, scope)
     assert (after.total, after.by_hour, after.weeks, after.spaces) == (before.total, before.by_hour, before.weeks,
                                                                       before.spaces)
     assert before.total.bookings == 14 * 5 - 7 + 1  # the cancelled booth bookings are left out
@@ -88,7 +88,7 @@ def test_the_report_needs_only_the_coarse_sums(db, scene, fortnight):
 def test_rolling_a_day_up_again_rewrites_its_coarse_sums(db, scene, fortnight):
     first = [_coarse_rows(db, table) for table in (OccupancyDayHour, OccupancySpaceDay)]
 
-    occupancy.roll_up_day(db, venue=scene.venue, day=FIRST, now=paris("2026-11-02", 2, 30))
+    rollup.roll_up_day(db, venue=scene.venue, day=FIRST, now=paris("2026-11-02", 2, 30))
 
     assert [_coarse_rows(db, table) for table in (OccupancyDayHour, OccupancySpaceDay)] == first
 

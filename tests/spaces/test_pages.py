@@ -3,8 +3,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from spaces import access
-from spaces.models import Booking
+from spaces.booking.models import Booking
+from spaces.venues import access
 from tests.helpers import csrf_from, form_post, login
 from tests.spaces.conftest import NOW, paris
 from tests.spaces.factories import make_booking, make_space

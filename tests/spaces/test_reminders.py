@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from spaces import reminders
-from spaces.models import Booking
+from spaces.booking import reminders
+from spaces.booking.models import Booking
 from tests.spaces.conftest import paris
 from tests.spaces.factories import make_booking, make_space
 from totem.jobs.registry import collect_jobs

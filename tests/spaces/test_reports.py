@@ -3,7 +3,8 @@ from datetime import date
 
 import pytest
 
-from spaces import occupancy, reports
+from spaces.occupancy import analytics, rollup
+from spaces.occupancy import today as building_today
 from tests.helpers import api_token, login
 from tests.spaces.conftest import make_person, paris
 from tests.spaces.factories import make_booking, make_space
@@ -28,20 +29,20 @@ def week(db, scene):  # type: ignore[no-untyped-def]
     make_booking(db, space=desk, user=scene.karim, starts_at=paris("2026-11-16", 9), ends_at=paris("2026-11-16", 13),
                  status="checked_in")
     make_booking(db, space=scene.room, user=scene.hugo, starts_at=paris("2026-11-19", 9), status="cancelled")
-    occupancy.roll_up(db, now=paris("2026-11-21", 2, 30))
+    rollup.roll_up(db, now=paris("2026-11-21", 2, 30))
     db.commit()
     return desk
 
 
 def _scope(scene, **kwargs):  # type: ignore[no-untyped-def]
-    return reports.Scope(scene.venue.id, MONDAY, FRIDAY, **kwargs)
+    return analytics.Scope(scene.venue.id, MONDAY, FRIDAY, **kwargs)
 
 
 def test_figures_match_the_hand_counted_week(db, scene, week):
-    report = reports.occupancy_report(db, _scope(scene))
+    report = analytics.occupancy_report(db, _scope(scene))
 
     # Booked: 120 + 60 + 90 + 240 = 510 minutes; used (checked in): 450; four bookings, one no-show.
-    assert report.total == occupancy.Figures(capacity_minutes=7200, booked_minutes=510, used_minutes=450,
+    assert report.total == rollup.Figures(capacity_minutes=7200, booked_minutes=510, used_minutes=450,
                                              bookings=4, check_ins=3, no_shows=1)
     assert report.total.booked_rate == pytest.approx(510 / 7200)
     assert report.total.check_in_rate == 0.75 and report.total.no_show_rate == 0.25
@@ -54,9 +55,9 @@ def test_figures_match_the_hand_counted_week(db, scene, week):
 
 
 def test_a_kind_keeps_its_own_spaces(db, scene, week):
-    desks = reports.occupancy_report(db, _scope(scene, kind="hot_desk"))
+    desks = analytics.occupancy_report(db, _scope(scene, kind="hot_desk"))
 
-    assert desks.total == occupancy.Figures(capacity_minutes=3600, booked_minutes=240, used_minutes=240, bookings=1,
+    assert desks.total == rollup.Figures(capacity_minutes=3600, booked_minutes=240, used_minutes=240, bookings=1,
                                             check_ins=1)
 
 
@@ -116,8 +117,8 @@ def test_the_managers_home_counts_the_building_now_and_today(client, db, scene, 
                  ends_at=paris("2026-11-30", 8, 45))
     db.commit()
 
-    floors = reports.occupancy_now(db, now=paris("2026-11-30", 9))
-    today = reports.today(db, now=paris("2026-11-30", 9))
+    floors = building_today.occupancy_now(db, now=paris("2026-11-30", 9))
+    today = building_today.today(db, now=paris("2026-11-30", 9))
 
     assert [(f.floor, f.rooms.in_use, f.rooms.free, f.desks.booked, f.desks.free) for f in floors] == [
         ("1er étage", 1, 0, 1, 0)]
@@ -125,6 +126,6 @@ def test_the_managers_home_counts_the_building_now_and_today(client, db, scene, 
     login(client, scene.manager.email, PASSWORD)
     home = client.get("/").text
     assert 'href="/admin/reports/today?status=released">1<' in home
-    assert [r.holder for r in reports.list_today(db, now=paris("2026-11-30", 9), which="released")] == [scene.hugo.name]
+    assert [r.holder for r in building_today.list_today(db, now=paris("2026-11-30", 9), which="released")] == [scene.hugo.name]
     login(client, scene.nadia.email, PASSWORD)
     assert "Calanques" in client.get("/").text  # her own booking of the day

@@ -5,9 +5,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from spaces import credits, series
-from spaces.models import Booking, BookingRule, BookingSeries, CreditEntry, SeriesException
-from spaces.series_occurrences import SeriesConflict
+from spaces.booking.models import Booking
+from spaces.credits import service as credits
+from spaces.credits.models import CreditEntry
+from spaces.series import service as series
+from spaces.series.models import BookingSeries, SeriesException
+from spaces.series.occurrences import SeriesConflict
+from spaces.venues.models import BookingRule
 from tests.spaces.conftest import NOW, Scene, paris
 from tests.spaces.factories import make_booking, make_floor, make_space, make_venue
 from totem.audit.models import AuditEntry

@@ -2,7 +2,8 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from spaces.models import Booking, BookingSeries
+from spaces.booking.models import Booking
+from spaces.series.models import BookingSeries
 from tests.helpers import api_token
 from tests.spaces.conftest import Scene, paris
 from tests.spaces.factories import make_booking

@@ -3,7 +3,8 @@ from datetime import date
 
 from sqlalchemy import event, select
 
-from spaces.models import Booking, BookingSeries
+from spaces.booking.models import Booking
+from spaces.series.models import BookingSeries
 from tests.helpers import form_post, login
 from tests.spaces.conftest import Scene, paris
 from tests.spaces.factories import make_booking

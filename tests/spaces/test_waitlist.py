@@ -6,8 +6,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from spaces import access, credits, service, waitlist
-from spaces.models import Booking, BookingRule, Space, WaitlistEntry
+from spaces.booking import availability, service
+from spaces.booking.models import Booking
+from spaces.booking.waitlist import service as waitlist
+from spaces.booking.waitlist.models import WaitlistEntry
+from spaces.credits import service as credits
+from spaces.venues import access
+from spaces.venues.models import BookingRule, Space
 from tests.spaces.conftest import NOW, Scene, paris
 from tests.spaces.factories import make_booking
 from totem.audit.models import AuditEntry
@@ -115,9 +120,9 @@ def test_the_held_slot_blocks_other_bookings_and_is_taken_in_availability(db, sc
     with pytest.raises(Conflict, match="already booked"), db.begin_nested():
         service.create_booking(db, actor=scene.hugo, space_id=scene.room.id, starts_at=paris(TUESDAY, 10),
                                ends_at=paris(TUESDAY, 11), now=NOW)
-    free = service.find_available_spaces(db, starts_at=paris(TUESDAY, 10), ends_at=paris(TUESDAY, 11))
+    free = availability.find_available_spaces(db, starts_at=paris(TUESDAY, 10), ends_at=paris(TUESDAY, 11))
     assert scene.room not in free
-    assert [(s.starts_at, s.ends_at) for s in service.list_free_slots(db, space_id=scene.room.id,
+    assert [(s.starts_at, s.ends_at) for s in availability.list_free_slots(db, space_id=scene.room.id,
                                                                       day=date(2026, 12, 1))] == \
         [(paris(TUESDAY, 8), paris(TUESDAY, 9, 50)), (paris(TUESDAY, 11, 10), paris(TUESDAY, 20))]
 
@@ -245,7 +250,7 @@ def test_leaving_the_waitlist_gives_up_a_held_slot_too(db, scene, taken):
 
     assert statuses(db, nadia, karim) == ["withdrawn", "withdrawn"]
     assert db.get(Booking, nadia.booking_id).status == "expired"
-    free = service.find_available_spaces(db, starts_at=paris(TUESDAY, 10), ends_at=paris(TUESDAY, 11))
+    free = availability.find_available_spaces(db, starts_at=paris(TUESDAY, 10), ends_at=paris(TUESDAY, 11))
     assert [space.id for space in free] == [scene.room.id]
     assert waitlist.withdraw(db, actor=scene.nadia, entry_id=nadia.id, now=NOW).status == "withdrawn"  # twice: same
 

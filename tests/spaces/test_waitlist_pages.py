@@ -3,8 +3,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from spaces import service, waitlist
-from spaces.models import Booking, WaitlistEntry
+from spaces.booking import service as booking_service
+from spaces.booking.models import Booking
+from spaces.booking.waitlist import service as waitlist
+from spaces.booking.waitlist.models import WaitlistEntry
 from tests.helpers import api_token, csrf_from, form_post, login
 from tests.spaces.conftest import NOW, paris
 from tests.spaces.factories import make_booking
@@ -48,7 +50,7 @@ def test_the_api_joins_lists_and_accepts_an_offer(client, db, scene):
         "status": "waiting", "created_at": "2026-11-30T08:00:00Z", "offered_at": None, "offer_expires_at": None,
         "booking_id": None,
     }
-    service.cancel_booking(db, actor=scene.hugo, booking_id=taken.id, now=NOW)
+    booking_service.cancel_booking(db, actor=scene.hugo, booking_id=taken.id, now=NOW)
     db.commit()
     (mine,) = client.get("/api/v1/waitlist", headers=headers).json()
     assert mine["status"] == "offered" and mine["offer_expires_at"] == "2026-11-30T08:30:00Z"
@@ -120,7 +122,7 @@ def test_the_page_shows_the_offer_with_its_expiry_and_accepting_books_it(client,
     taken = take_the_room(db, scene)
     entry = waitlist.join_waitlist(db, actor=scene.nadia, space_id=scene.room.id, starts_at=paris(TUESDAY, 10),
                                    ends_at=paris(TUESDAY, 11), now=NOW)
-    service.cancel_booking(db, actor=scene.hugo, booking_id=taken.id, now=NOW)
+    booking_service.cancel_booking(db, actor=scene.hugo, booking_id=taken.id, now=NOW)
     db.commit()
     login(client, scene.nadia.email, PASSWORD)
 
@@ -140,7 +142,7 @@ def test_a_late_answer_is_told_the_offer_expired(client, db, scene, monkeypatch)
     taken = take_the_room(db, scene)
     entry = waitlist.join_waitlist(db, actor=scene.nadia, space_id=scene.room.id, starts_at=paris(TUESDAY, 10),
                                    ends_at=paris(TUESDAY, 11), now=NOW)
-    service.cancel_booking(db, actor=scene.hugo, booking_id=taken.id, now=NOW)
+    booking_service.cancel_booking(db, actor=scene.hugo, booking_id=taken.id, now=NOW)
     db.commit()
     login(client, scene.nadia.email, PASSWORD)
     token = csrf_from(client.get("/waitlist"))
@@ -157,7 +159,7 @@ def test_another_member_cannot_answer_or_leave_someone_elses_entry_from_the_page
     taken = take_the_room(db, scene)
     entry = waitlist.join_waitlist(db, actor=scene.nadia, space_id=scene.room.id, starts_at=paris(TUESDAY, 10),
                                    ends_at=paris(TUESDAY, 11), now=NOW)
-    service.cancel_booking(db, actor=scene.hugo, booking_id=taken.id, now=NOW)
+    booking_service.cancel_booking(db, actor=scene.hugo, booking_id=taken.id, now=NOW)
     db.commit()
     login(client, scene.karim.email, PASSWORD)
 
@@ -172,7 +174,7 @@ def test_declining_from_the_page_passes_the_slot_on(client, db, scene):
     taken = take_the_room(db, scene)
     entry = waitlist.join_waitlist(db, actor=scene.nadia, space_id=scene.room.id, starts_at=paris(TUESDAY, 10),
                                    ends_at=paris(TUESDAY, 11), now=NOW)
-    service.cancel_booking(db, actor=scene.hugo, booking_id=taken.id, now=NOW)
+    booking_service.cancel_booking(db, actor=scene.hugo, booking_id=taken.id, now=NOW)
     db.commit()
     login(client, scene.nadia.email, PASSWORD)
 

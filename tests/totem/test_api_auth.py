@@ -1,11 +1,11 @@
 """Bearer tokens for the API: issue, use, revoke; JSON errors."""
 from sqlalchemy import select
 
-from totem import clock
-from totem.auth.service import deactivate_user
 from tests.helpers import api_token, csrf_from, login
 from tests.totem.factories import PASSWORD, make_user
+from totem import clock
 from totem.auth.models import ApiToken
+from totem.auth.service import deactivate_user
 
 
 def test_token_and_me(client, db):

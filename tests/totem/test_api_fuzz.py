@@ -41,7 +41,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from cohorts.mentor_models import AvailabilityException, MentorProfile, MentorSession, OfficeHours, SessionRequest
 from cohorts.models import Application, Cohort, Milestone, Program, Track
 from cohorts.speed_meeting_models import SpeedMeeting
-from spaces.models import Booking, BookingSeries, Floor, Space, Venue, WaitlistEntry, Zone
+from spaces.booking.models import Booking
+from spaces.booking.waitlist.models import WaitlistEntry
+from spaces.series.models import BookingSeries
+from spaces.venues.models import Floor, Space, Venue, Zone
 from totem import demo
 from totem.app import create_app
 from totem.auth.service import issue_api_token

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from tests.helpers import csrf_from, form_post, login
 from tests.totem.factories import PASSWORD, make_user
 from totem import clock
-from totem.i18n import translate
 from totem.auth.models import AuthSession, LoginFailure
 from totem.auth.service import deactivate_user
+from totem.i18n import translate
 
 
 def test_member_logs_in_and_lands_on_their_home(client, db):

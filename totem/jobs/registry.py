@@ -23,6 +23,10 @@ INTERVAL_ANCHOR = datetime(2020, 1, 1, tzinfo=UTC)
 
 MAX_NAME_LENGTH = 80  # JobRun.job
 
+# For schedules and grace periods written in seconds.
+HOUR = 3600
+DAY = 24 * HOUR
+
 # Widening windows in which to look back for a cron job's previous fire: a
 # frequent job is found in the first, a monthly one without stepping through
 # every minute of the month.
@@ -98,6 +102,11 @@ def collect_jobs() -> dict[str, Job]:
     """Every job declared at module level in the core's and the domains' `jobs` modules."""
     modules = [importlib.import_module(name) for name in CORE_JOB_MODULES]
     return jobs_in_modules([*modules, *import_domain_modules("jobs")])
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """A run's summary says "1 booking", "3 bookings", "2 waitlist entries"."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def jobs_in_modules(modules: Iterable[ModuleType]) -> dict[str, Job]:

@@ -1,0 +1,293 @@
+"""Pages for residents: find and book a space, see and manage one's bookings."""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from spaces.booking import availability, plan, service
+from spaces.booking.enums import BookingStatus
+from spaces.booking.labels import STATUS_LABELS
+from spaces.booking.models import Booking
+from spaces.booking.rules import may_check_in
+from spaces.credits import service as credits
+from spaces.venues.enums import SpaceKind
+from spaces.venues.labels import KIND_LABELS
+from spaces.venues.models import Space, Venue
+from spaces.venues.rules import local_moment, local_time
+from totem import clock
+from totem.errors import DomainError, Invalid
+from totem.i18n import N_
+from totem.identity import service as identity
+from totem.identity.models import User
+from totem.identity.service import load_memberships
+from totem.permissions import is_staff
+from totem.web.context import check_csrf, get_db, require_user
+from totem.web.nav import NavItem, register
+from totem.web.pages import form_error, redirect, render, translated_labels
+
+router = APIRouter(dependencies=[Depends(check_csrf)])
+register(
+    NavItem("Book", "spaces.book", order=200),
+    NavItem("My bookings", "spaces.my_bookings", order=210),
+    NavItem("Floor plan", "spaces.floor_plan", order=220),
+    NavItem("Rooms", "spaces.room_timeline", order=230),
+)
+
+PAST_DAYS_SHOWN = 30
+# The Book form's fields that show their own error; the others' errors go at the top of the page.
+SEARCH_FIELDS = {"day", "starts_at", "ends_at", "min_capacity", "kind"}
+
+
+@dataclass(frozen=True)
+class Search:
+    """The Book form's fields, as typed: a local day and wall-clock times at the venue."""
+
+    day: str
+    start: str
+    end: str
+    kind: str
+    min_capacity: str
+
+    def window(self, venue: Venue) -> tuple[datetime, datetime]:
+        try:
+            day = date.fromisoformat(self.day)
+            start, end = time.fromisoformat(self.start), time.fromisoformat(self.end)
+        except ValueError:
+            raise Invalid("Choose a valid day and times.", field="day") from None
+        return local_moment(day, start, venue), local_moment(day, end, venue)
+
+    def capacity(self) -> int | None:
+        if not self.min_capacity.strip():
+            return None
+        if not self.min_capacity.strip().isdigit():
+            raise Invalid("The number of people must be a whole number.", field="min_capacity")
+        return int(self.min_capacity)
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    """A booking as My bookings shows it, in the venue's time."""
+
+    booking: Booking
+    day: date
+    start: str
+    end: str
+    upcoming: bool
+    may_cancel: bool
+    may_move: bool
+    is_offer: bool  # held for them from the waitlist: they accept or decline it there
+    may_check_in: bool
+
+
+def _default_search(venue: Venue, now: datetime, day: str = "") -> Search:
+    # The next whole hour today, or tomorrow morning once the day is late; 09:00 on another day asked for.
+    local_now = local_time(now, venue)
+    start = (local_now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    if start.hour >= 18:
+        start = (start + timedelta(days=1)).replace(hour=9)
+    if day and day != start.date().isoformat():
+        start = start.replace(hour=9)
+        return Search(day, f"{start:%H:%M}", "10:00", SpaceKind.MEETING_ROOM, "")
+    return Search(start.date().isoformat(), f"{start:%H:%M}", f"{start + timedelta(hours=1):%H:%M}",
+                  SpaceKind.MEETING_ROOM, "")
+
+
+def _first_venue(db: Session) -> Venue | None:
+    venues = availability.list_venues(db)
+    return venues[0] if venues else None
+
+
+def _book_context(db: Session, user: User, venue: Venue | None, search: Search | None,
+                  results: list[Space] | None) -> dict:
+    user = load_memberships(db, user)
+    startups = [membership.organisation for membership in user.memberships]
+    return {
+        "venue": venue, "search": search, "results": results, "taken": [], "kinds": KIND_LABELS,
+        "floor_names": {floor.id: floor.name for floor in plan.list_floors(db)},
+        "startups": startups,
+        "balances": [(startup.name, credits.balance_of(db, startup.id)) for startup in startups],
+        "colleagues": service.list_colleagues(db, actor=user), "book_for_anyone": is_staff(user),
+        "values": {"title": "", "for_user": "", "for_email": ""},
+    }
+
+
+@router.get("/book", name="spaces.book")
+def book_page(request: Request, day: str = "", start: str = "", end: str = "", kind: str = "",
+              min_capacity: str = "", space_id: int | None = None, user: User = Depends(require_user),
+              db: Session = Depends(get_db)) -> Response:
+    venue = _first_venue(db)
+    if venue is None:
+        return render(request, "spaces/booking/book.html", _book_context(db, user, None, None, None))
+    # A first visit shows what is free in the next hour.
+    search = Search(day, start, end, kind, min_capacity) if day and start else _default_search(venue, clock.now(), day)
+    context = _book_context(db, user, venue, search, None)
+    try:
+        starts_at, ends_at = search.window(venue)
+        results = availability.find_available_spaces(
+            db, starts_at=starts_at, ends_at=ends_at, kind=search.kind or None, min_capacity=search.capacity(),
+        )
+        # From the floor plan or the timeline: the one space clicked, if it is free.
+        context["results"] = [space for space in results if space_id is None or space.id == space_id]
+        context["taken"] = [space for space in availability.find_taken_spaces(
+            db, starts_at=starts_at, ends_at=ends_at, kind=search.kind or None, min_capacity=search.capacity(),
+        ) if space_id is None or space.id == space_id]
+    except DomainError as error:
+        return form_error(request, "spaces/booking/book.html", error, context)
+    return render(request, "spaces/booking/book.html", context)
+
+
+@router.post("/book", name="spaces.book_submit")
+def book(request: Request, space_id: int = Form(...), day: str = Form(""), start: str = Form(""),
+         end: str = Form(""), kind: str = Form(""), min_capacity: str = Form(""), title: str = Form(""),
+         startup_id: str = Form(""), for_user: str = Form(""), for_email: str = Form(""),
+         user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+    venue = _first_venue(db)
+    search = Search(day, start, end, kind, min_capacity)
+    try:
+        if venue is None:
+            raise Invalid("No such space.", field="space_id")
+        starts_at, ends_at = search.window(venue)
+        booking = service.create_booking(
+            db, actor=user, space_id=space_id, starts_at=starts_at, ends_at=ends_at, now=clock.now(),
+            title=title, startup_id=int(startup_id) if startup_id.isdigit() else None,
+            for_user_id=_booked_for(db, for_user, for_email),
+        )
+    except DomainError as error:
+        db.rollback()
+        context = _book_context(db, user, venue, search, None)
+        context["values"] = {"title": title, "for_user": for_user, "for_email": for_email}
+        if error.field not in SEARCH_FIELDS:
+            error.field = None  # the refused row's own fields are not shown again: say it at the top
+        return form_error(request, "spaces/booking/book.html", error, context)
+    space_name = availability.get_space(db, booking.space_id).name
+    db.commit()
+    message = (N_("Request sent for {space}; a manager will confirm it.") if booking.status == BookingStatus.PENDING
+               else N_("{space} is booked for you."))
+    return redirect(request, "/my-bookings", message, space=space_name)
+
+
+def _booked_for(db: Session, for_user: str, for_email: str) -> int | None:
+    """The colleague chosen in the list, or the person whose e-mail a manager typed."""
+    if for_email.strip():
+        person = identity.get_user_by_email(db, for_email)
+        if person is None:
+            raise Invalid("No account uses this e-mail address.", field="for_email")
+        return person.id
+    return int(for_user) if for_user.isdigit() else None
+
+
+@router.get("/my-bookings", name="spaces.my_bookings")
+def my_bookings(request: Request, user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+    now = clock.now()
+    bookings = service.list_bookings(db, actor=user, mine=True, starts_after=now - timedelta(days=PAST_DAYS_SHOWN))
+    rows = [_row(booking, now) for booking in bookings]
+    return render(request, "spaces/booking/my_bookings.html", {
+        "upcoming": [row for row in rows if row.upcoming],
+        "past": [row for row in reversed(rows) if not row.upcoming],
+        "kinds": KIND_LABELS, "statuses": STATUS_LABELS,
+    })
+
+
+def _row(booking: Booking, now: datetime) -> BookingRow:
+    venue = booking.space.floor.venue
+    start, end = local_time(booking.starts_at, venue), local_time(booking.ends_at, venue)
+    active = booking.status in (BookingStatus.PENDING, BookingStatus.CONFIRMED)
+    return BookingRow(
+        booking=booking, day=start.date(), start=f"{start:%H:%M}", end=f"{end:%H:%M}",
+        upcoming=booking.ends_at > now,
+        may_cancel=active and booking.ends_at > now,
+        may_move=active and booking.starts_at > now,
+        is_offer=booking.status == BookingStatus.OFFERED,
+        may_check_in=may_check_in(booking, now),
+    )
+
+
+@router.post("/my-bookings/{booking_id}/cancel", name="spaces.cancel_booking")
+def cancel(request: Request, booking_id: int, user: User = Depends(require_user),
+           db: Session = Depends(get_db)) -> Response:
+    return _change(request, db, lambda: service.cancel_booking(db, actor=user, booking_id=booking_id, now=clock.now()),
+                   N_("Booking cancelled."))
+
+
+@router.post("/my-bookings/{booking_id}/move", name="spaces.move_booking")
+def move(request: Request, booking_id: int, day: str = Form(""), start: str = Form(""), end: str = Form(""),
+         user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+    def change() -> Booking:
+        venue = service.get_booking(db, actor=user, booking_id=booking_id).space.floor.venue
+        starts_at, ends_at = Search(day, start, end, "", "").window(venue)
+        return service.move_booking(db, actor=user, booking_id=booking_id, starts_at=starts_at, ends_at=ends_at,
+                                    now=clock.now())
+
+    return _change(request, db, change, N_("Booking moved."))
+
+
+@router.post("/my-bookings/{booking_id}/check-in", name="spaces.check_in")
+def check_in(request: Request, booking_id: int, user: User = Depends(require_user),
+             db: Session = Depends(get_db)) -> Response:
+    return _change(request, db, lambda: service.check_in(db, actor=user, booking_id=booking_id, now=clock.now()),
+                   N_("You are checked in. Have a good day!"))
+
+
+def _change(request: Request, db: Session, change, done: str) -> Response:  # type: ignore[no-untyped-def]
+    """Run a change to a booking; a refusal comes back as a message on My bookings."""
+    try:
+        change()
+    except DomainError as error:
+        if error.status_code == 404:
+            raise  # before the rollback, which would expire the viewer the error page shows
+        db.rollback()
+        return redirect(request, "/my-bookings", error.message, kind="error", **error.params)
+    db.commit()
+    return redirect(request, "/my-bookings", done)
+
+
+def _local_day_and_time(venue: Venue, day: str, at: str, now: datetime) -> tuple[date, time]:
+    """The day and time asked for, or now at the venue."""
+    local_now = local_time(now, venue)
+    try:
+        chosen_day = date.fromisoformat(day) if day else local_now.date()
+        chosen_time = time.fromisoformat(at) if at else local_now.time().replace(second=0, microsecond=0)
+    except ValueError:
+        raise Invalid("Choose a valid day and times.", field="day") from None
+    return chosen_day, chosen_time
+
+
+@router.get("/floors", name="spaces.floor_plan")
+def first_floor_plan(request: Request, user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+    floors = plan.list_floors(db)
+    if not floors:
+        return render(request, "spaces/booking/floor_plan.html", {"floors": [], "plan": None})
+    return floor_plan(request, floors[0].id, user=user, db=db)
+
+
+@router.get("/floors/{floor_id}", name="spaces.floor")
+def floor_plan(request: Request, floor_id: int, day: str = "", at: str = "", user: User = Depends(require_user),
+               db: Session = Depends(get_db)) -> Response:
+    floor = plan.get_floor(db, floor_id)
+    venue = floor.venue
+    chosen_day, chosen_time = _local_day_and_time(venue, day, at, clock.now())
+    moment = local_moment(chosen_day, chosen_time, venue)
+    floor_plan = plan.floor_plan(db, floor=floor, at=moment, viewer=load_memberships(db, user))
+    return render(request, "spaces/booking/floor_plan.html", {
+        "floors": plan.list_floors(db), "plan": floor_plan, "day": chosen_day.isoformat(),
+        "at": f"{chosen_time:%H:%M}", "until": f"{(moment + timedelta(hours=1)).astimezone(moment.tzinfo):%H:%M}",
+        "kind_names": translated_labels(request, KIND_LABELS),
+    })
+
+
+@router.get("/rooms", name="spaces.room_timeline")
+def room_timeline(request: Request, day: str = "", user: User = Depends(require_user),
+                  db: Session = Depends(get_db)) -> Response:
+    venue = _first_venue(db)
+    if venue is None:
+        return render(request, "spaces/booking/room_timeline.html", {"timeline": None})
+    chosen_day, _ = _local_day_and_time(venue, day, "", clock.now())
+    timeline = plan.room_timeline(db, venue=venue, day=chosen_day, viewer=load_memberships(db, user))
+    return render(request, "spaces/booking/room_timeline.html", {
+        "timeline": timeline, "day": chosen_day.isoformat(),
+        "previous_day": (chosen_day - timedelta(days=1)).isoformat(),
+        "next_day": (chosen_day + timedelta(days=1)).isoformat(),
+        "row_height": 40, "label_width": 220, "header_height": 28,
+    })

@@ -1,0 +1,77 @@
+"""`GET /api/v1/reports/occupancy`: a period's occupancy figures for managers, from the nightly roll-up."""
+from datetime import date
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from spaces.occupancy import analytics
+from spaces.occupancy.rollup import Figures
+from totem import clock
+from totem.api.deps import api_user
+from totem.identity.models import User
+from totem.permissions import require
+from totem.web import reports as _reports  # noqa: F401  (registers "reports.read")
+from totem.web.context import get_db
+
+router = APIRouter(tags=["reports"])
+
+
+class HourOut(BaseModel):
+    weekday: int  # 0 is Monday
+    hour: int  # local
+    utilisation: float | None
+    used_rate: float | None
+    check_in_rate: float | None
+    no_show_rate: float | None
+    capacity_minutes: int
+    booked_minutes: int
+    used_minutes: int
+    bookings: int
+    check_ins: int
+    no_shows: int
+
+
+class OccupancyOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    venue_id: int
+    from_: date = Field(alias="from")
+    to: date
+    utilisation: float | None  # booked share of the open space-minutes
+    used_rate: float | None  # share held by bookings that were checked in
+    check_in_rate: float | None
+    no_show_rate: float | None
+    bookings: int
+    by_hour: list[HourOut]
+
+
+def _hour(figures: analytics.HourFigures) -> HourOut:
+    return HourOut(weekday=figures.weekday, hour=figures.hour, **_rates(figures),
+                   capacity_minutes=figures.capacity_minutes, booked_minutes=figures.booked_minutes,
+                   used_minutes=figures.used_minutes, bookings=figures.bookings, check_ins=figures.check_ins,
+                   no_shows=figures.no_shows)
+
+
+def _rates(figures: Figures) -> dict[str, float | None]:
+    return {"utilisation": figures.booked_rate, "used_rate": figures.used_rate,
+            "check_in_rate": figures.check_in_rate, "no_show_rate": figures.no_show_rate}
+
+
+@router.get("/reports/occupancy", response_model=OccupancyOut,
+            responses={403: {"description": "Managers only"}, 422: {"description": "Bad period or venue"}})
+def occupancy(
+    from_: date | None = Query(None, alias="from", description="First local day; default: 13 weeks before `to`"),
+    to: date | None = Query(None, description="Last local day, included; default: yesterday"),
+    venue_id: int | None = Query(None, description="Default: the first venue"),
+    floor_id: int | None = None, zone_id: int | None = None, kind: str | None = None,
+    user: User = Depends(api_user), db: Session = Depends(get_db),
+):
+    """Utilisation, check-in and no-show rates of the period, and by weekday and local hour."""
+    require(user, "reports.read")
+    scope = analytics.parse_scope(db, venue_id=venue_id, first=from_.isoformat() if from_ else None,
+                                last=to.isoformat() if to else None, floor_id=floor_id, zone_id=zone_id, kind=kind,
+                                today=clock.now().date())
+    report = analytics.occupancy_report(db, scope)
+    return OccupancyOut(venue_id=scope.venue_id, from_=scope.first_day, to=scope.last_day, **_rates(report.total),
+                        bookings=report.total.bookings, by_hour=[_hour(h) for h in report.by_hour])
