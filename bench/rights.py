@@ -3,7 +3,7 @@
 The ledger replays the year: each month's allowance (what was left expires),
 a debit when a charged booking was made, a refund when it was cancelled in
 time, and a manager's top-up where a start-up would have run short. Every
-balance is then the sum of its ledger, as `spaces.credits` keeps it.
+balance is then the sum of its ledger, as `spaces.credits.service` keeps it.
 """
 import math
 from collections import defaultdict

@@ -5,22 +5,20 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from cohorts.enums import BUSY_SESSIONS, SessionStatus
-from cohorts.mentor_models import OfficeHoursSlot, SessionDecline
-from cohorts.models import (
-    Application,
-    ApplicationReview,
+from cohorts.mentoring.enums import BUSY_SESSIONS, SessionStatus
+from cohorts.mentoring.models import (
     AvailabilityException,
-    KpiReport,
     MentorProfile,
     MentorSession,
-    MilestoneProgress,
     OfficeHours,
-    ProgramManager,
+    OfficeHoursSlot,
     ReliabilityEntry,
+    SessionDecline,
     SessionFeedback,
     SessionRequest,
 )
+from cohorts.programs.models import ProgramManager
+from cohorts.startups.models import Application, ApplicationReview, KpiReport, MilestoneProgress
 from spaces.booking.enums import BookingStatus
 from spaces.booking.models import Booking
 from totem import erasure

@@ -13,18 +13,17 @@ from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 import cohorts.personal_data  # noqa: F401  (registers the cohorts' eraser)
-from cohorts.enums import ApplicationStatus
-from cohorts.models import Application, ApplicationReview, Enrolment
+from cohorts.programs.models import Enrolment
+from cohorts.startups.enums import ApplicationStatus
+from cohorts.startups.models import Application, ApplicationReview
 from totem import audit, erasure
 from totem.auth.models import ApiToken, AuthSession
 from totem.erasure import Purged
 from totem.identity.enums import Role
 from totem.identity.models import Membership, User, UserRole
-from totem.jobs.registry import cron_job
 from totem.notifications.models import OutboxMessage
 from totem.settings import Settings, get_settings
 
-HOUR = 3600
 log = logging.getLogger("cohorts.retention")
 REJECTED_APPLICATION = "rejected application"
 ALUMNI_ACCOUNT = "alumni account"
@@ -118,14 +117,3 @@ def describe(purged: list[Purged]) -> str:
     return text[:500]
 
 
-@cron_job(
-    "cohorts.purge_retention",
-    hour=3,
-    minute=30,
-    # Nothing is lost by running late: what is due stays due until the next run.
-    misfire_grace_seconds=23 * HOUR,
-    description="Delete rejected applications and erase inactive alumni accounts past their retention periods",
-)
-def purge_retention(db: Session, fire_time: datetime) -> str:
-    """Purge what has outlived its retention period."""
-    return describe(purge(db, now=fire_time, settings=get_settings()))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import uvicorn
 
-from totem import backup as backups
 from totem import clock, erasure, importing
+from totem import backup as backups
 from totem.auth.secrets import hash_password
 from totem.db import make_engine, make_session_factory, transaction
 from totem.demo import DEMO_PASSWORD, load_demo

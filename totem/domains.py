@@ -12,7 +12,7 @@ DOMAINS = ("spaces", "cohorts")
 
 def domain_parts(domain: str) -> tuple[str, ...]:
     """The domain's parts as dotted names, in its dependency order ("spaces.venues", "spaces.booking", ...)."""
-    return tuple(f"{domain}.{part}" for part in getattr(importlib.import_module(domain), "PARTS", ()))  # TRANSITION
+    return tuple(f"{domain}.{part}" for part in importlib.import_module(domain).PARTS)
 
 
 def packages() -> list[str]:

@@ -57,8 +57,7 @@ def _loader() -> BaseLoader:
         for package in packages()
         if (files(package) / "templates").is_dir()
     }
-    old = [PackageLoader(d, "templates") for d in ("cohorts",) if (files(d) / "templates").is_dir()]  # TRANSITION
-    return ChoiceLoader([PackageLoader("totem", "templates"), PartLoader(parts), *old])
+    return ChoiceLoader([PackageLoader("totem", "templates"), PartLoader(parts)])
 
 
 class PartLoader(BaseLoader):

@@ -9,7 +9,7 @@ not a member's request. Nothing is mailed.
 """
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, update

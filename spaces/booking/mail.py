@@ -2,8 +2,8 @@
 
 Confirmations and cancellations carry an iTIP invitation (.ics) whose UID and
 SEQUENCE are those of the booking in the holder's private feed
-(`spaces.calendar`), so that calendar apps update one event instead of adding
-another. `spaces.service` queues these mails: this module imports nothing that
+(`spaces.booking.calendar`), so that calendar apps update one event instead of adding
+another. `spaces.booking.service` queues these mails: this module imports nothing that
 imports it.
 """
 from dataclasses import dataclass

@@ -9,7 +9,6 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
-    event,
     false,
     func,
     literal_column,

@@ -1,8 +1,9 @@
 """Reading bookings; one overlap helper backs every conflict and availability query."""
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from spaces.booking.enums import ACTIVE_STATUSES, BookingStatus
@@ -11,13 +12,6 @@ from spaces.venues.models import Floor, Space, Venue
 from spaces.venues.queries import SPACE_COLUMNS, SpaceRow, space_filters
 from spaces.venues.rules import local_moment, local_time
 from totem.identity.models import Membership, Organisation, User
-
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-
-from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, or_, select
-from sqlalchemy.orm import Session, joinedload
 
 # A booking starts and ends on one local day (`rules.check_open`), so it is shorter than this. Bounding
 # the start from below lets the (space_id, starts_at) index skip a space's whole history.

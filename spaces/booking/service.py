@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from spaces.booking import checks, mail, queries
 from spaces.booking import permissions as _permissions  # noqa: F401  (registers the booking rules)
+from spaces.booking import checks, mail, queries
 from spaces.booking.enums import BookingStatus
 from spaces.booking.models import Booking
 from spaces.booking.rules import check_in_window

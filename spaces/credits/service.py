@@ -5,7 +5,14 @@ refusal by a manager, refunds what it was charged. On the first of each month
 what is left expires and the month's allowance (from the start-up's access
 grants) is credited.
 """
-from typing import Any
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from spaces.credits.enums import CreditReason
 from spaces.credits.models import CreditAccount, CreditEntry
@@ -15,22 +22,6 @@ from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
 from totem.identity.models import Organisation, User
 from totem.permissions import is_staff, require, rule
-
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Protocol
-from typing import Any
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-import math
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 NOTE_MAX_LENGTH = 200
 

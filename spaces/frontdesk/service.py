@@ -1,7 +1,7 @@
 """The front desk: checking in from a space's QR code, the codes' printable sheet, and who is in today.
 
 Read models shaped for the pages; the one change, a check-in, goes through
-`spaces.service.check_in`. Names reach a page only for those allowed to see
+`spaces.booking.service.check_in`. Names reach a page only for those allowed to see
 them: staff, the person themselves and their start-up's members.
 """
 from dataclasses import dataclass, field

@@ -7,7 +7,7 @@ rate is the share of bookings checked in, the no-show rate the share not.
 """
 import csv
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from io import StringIO
 from typing import Any

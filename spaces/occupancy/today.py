@@ -1,7 +1,7 @@
 """The building now and today: spaces in use per floor, today's arrivals, no-shows and those still expected,
 and one's own bookings of the day."""
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select

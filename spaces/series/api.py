@@ -1,4 +1,4 @@
-"""Recurring series in the JSON API: thin routes over `spaces.series`."""
+"""Recurring series in the JSON API: thin routes over `spaces.series.service`."""
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session

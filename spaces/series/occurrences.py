@@ -1,7 +1,7 @@
 """The dates of a series: booking each one like a single booking, or keeping it skipped with its reason.
 
 Shared by creating a series, the job that extends it and the changes to it
-(`spaces.series`); nothing here is an entry point.
+(`spaces.series.service`); nothing here is an entry point.
 """
 import json
 from collections.abc import Iterator

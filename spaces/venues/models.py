@@ -136,7 +136,7 @@ class BookingRule(Base):
     """How a kind of space, or every space of a zone, may be booked in a venue.
 
     A zone's rule wins over its kind's rule; a space without either follows
-    the defaults of `spaces.rules.DEFAULT_POLICY`.
+    the defaults of `spaces.venues.rules.DEFAULT_POLICY`.
     """
 
     __tablename__ = "booking_rule"
@@ -175,7 +175,7 @@ class BookingRule(Base):
 class AccessGrant(Base):
     """A start-up's right to book a venue's spaces for a period, with a monthly credit allowance.
 
-    Programs give them on enrolment (through `spaces.access`), keyed by
+    Programs give them on enrolment (through `spaces.venues.access`), keyed by
     `source_key` so that ending the enrolment ends the grant.
     """
 

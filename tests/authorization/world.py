@@ -10,9 +10,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from cohorts.mentor_models import AvailabilityException, MatchingRun, MentorSession, OfficeHours, SessionRequest
-from cohorts.models import Application, Cohort, CohortEvent, Enrolment, Milestone, Program, ProgramManager, Track
-from cohorts.speed_meeting_models import SpeedMeeting, SpeedMeetingDay, SpeedMeetingPlan
+from cohorts.matching.models import MatchingRun
+from cohorts.mentoring.models import AvailabilityException, MentorSession, OfficeHours, SessionRequest
+from cohorts.programs.models import Cohort, CohortEvent, Enrolment, Program, ProgramManager, Track
+from cohorts.speed_meeting.models import SpeedMeeting, SpeedMeetingDay, SpeedMeetingPlan
+from cohorts.startups.models import Application, Milestone
 from spaces.booking.enums import BookingStatus
 from spaces.booking.models import Booking
 from spaces.booking.room_feed import feed_key

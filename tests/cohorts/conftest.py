@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy.orm import Session
 
-from cohorts.models import Cohort, Program
+from cohorts.programs.models import Cohort, Program
 from tests.cohorts.factories import make_cohort, make_program
 from tests.spaces.conftest import NOW, Scene, fixed_clock, scene  # noqa: F401  (fixtures used here)
 

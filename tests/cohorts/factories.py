@@ -4,10 +4,13 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from cohorts import applications, programs, service
-from cohorts.forms import ApplicationForm
-from cohorts.models import Application, Cohort, Program
-from cohorts.phases import PhaseDates
+from cohorts.programs import cohorts as cohort_service
+from cohorts.programs import service as programs
+from cohorts.programs.models import Cohort, Program
+from cohorts.programs.phases import PhaseDates
+from cohorts.startups import applications
+from cohorts.startups.forms import ApplicationForm
+from cohorts.startups.models import Application
 from spaces.venues.models import Venue
 from totem.identity.models import User
 
@@ -32,7 +35,7 @@ def make_cohort(
     applications_open_on: date = date(2026, 11, 16), selection_on: date = date(2026, 12, 7),
     starts_on: date = date(2027, 1, 4), demo_day_on: date = date(2027, 6, 10), ends_on: date = date(2027, 6, 30),
 ) -> Cohort:
-    return service.create_cohort(db, actor=manager, program_id=program.id, now=now, data=service.CohortData(
+    return cohort_service.create_cohort(db, actor=manager, program_id=program.id, now=now, data=cohort_service.CohortData(
         name=name or f"Promo {next(_counter)}", capacity=capacity,
         dates=PhaseDates(applications_open_on, selection_on, starts_on, demo_day_on, ends_on)))
 

@@ -5,7 +5,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cohorts.models import ExpertiseTag, MentorProfile, Track
+from cohorts.mentoring.models import ExpertiseTag, MentorProfile
+from cohorts.programs.models import Track
 from spaces.venues.models import Venue
 from tests.spaces.conftest import make_person
 

@@ -1,10 +1,10 @@
 """Mentor sessions written straight to their table (the sessions service is tested on its own), with a room
-booked through `spaces.hosted` when in person."""
+booked through `spaces.booking.hosted` when in person."""
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from cohorts.mentor_models import MentorProfile, MentorSession
+from cohorts.mentoring.models import MentorProfile, MentorSession
 from spaces.booking.hosted import book_room
 from tests.spaces.conftest import NOW, Scene
 

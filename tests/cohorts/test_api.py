@@ -1,7 +1,8 @@
 """The cohorts API: the contract's cohorts and start-ups, the public application, reviews and decisions."""
 from sqlalchemy import func, select
 
-from cohorts.models import Application, Enrolment
+from cohorts.programs.models import Enrolment
+from cohorts.startups.models import Application
 from tests.cohorts.conftest import Accelerator
 from tests.helpers import api_token
 from tests.spaces.conftest import make_person

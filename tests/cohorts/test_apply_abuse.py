@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from cohorts.models import Application
+from cohorts.startups.models import Application
 from tests.cohorts.conftest import Accelerator
 from tests.helpers import csrf_from
 from tests.spaces.conftest import NOW

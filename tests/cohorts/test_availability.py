@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cohorts import availability
-from cohorts.availability import OfficeHoursData, Slot
-from cohorts.availability_jobs import materialise_office_hours
-from cohorts.mentor_models import MentorProfile, MentorSession, OfficeHoursSlot
+from cohorts.mentoring import availability
+from cohorts.mentoring.availability import OfficeHoursData, Slot
+from cohorts.mentoring.jobs import materialise_office_hours
+from cohorts.mentoring.models import MentorProfile, MentorSession, OfficeHoursSlot
 from tests.cohorts.mentor_factories import make_mentor
 from tests.spaces.conftest import NOW, Scene, paris
 from tests.spaces.factories import make_venue

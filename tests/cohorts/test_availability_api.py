@@ -6,8 +6,8 @@ from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cohorts.availability_jobs import materialise_office_hours
-from cohorts.mentor_models import AvailabilityException, MentorProfile, OfficeHours
+from cohorts.mentoring.jobs import materialise_office_hours
+from cohorts.mentoring.models import AvailabilityException, MentorProfile, OfficeHours
 from tests.cohorts.mentor_factories import make_mentor
 from tests.helpers import api_token, form_post, login
 from tests.spaces.conftest import NOW, PARIS, Scene, paris

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from cohorts import speed_meetings
+from cohorts.speed_meeting import service as speed_meetings
 from tests.cohorts.test_browser import _screenshot, chromium, page  # noqa: F401  (this package's browser fixtures)
 from tests.e2e.conftest import live_server  # noqa: F401  (the demo served in a thread)
 from totem.demo import DEMO_PASSWORD

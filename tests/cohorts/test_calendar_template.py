@@ -4,7 +4,8 @@ from datetime import date, time
 
 from sqlalchemy import func, select
 
-from cohorts import events, service
+from cohorts.programs import events
+from cohorts.programs import cohorts as cohort_service
 from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
 from tests.helpers import form_post, login
@@ -44,7 +45,7 @@ def test_preview_then_book_the_free_dates_then_release_them_at_the_end(client, d
     assert titles == [paris("2027-01-05", 10), paris("2027-01-19", 10), paris("2027-01-26", 10)]
     assert events.book_template(db, actor=manager, cohort_id=cohort.id, now=NOW)[0] == 0  # twice: nothing more
 
-    service.force_phase(db, actor=manager, cohort_id=cohort.id, phase="alumni", now=paris("2027-01-15", 10))
+    cohort_service.force_phase(db, actor=manager, cohort_id=cohort.id, phase="alumni", now=paris("2027-01-15", 10))
     statuses = db.scalars(select(Booking.status).where(Booking.title == "Promo 2027 — Réunion Mer")
                           .order_by(Booking.starts_at)).all()
     assert statuses == ["confirmed", "cancelled", "cancelled"]

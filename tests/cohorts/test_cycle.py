@@ -5,8 +5,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from cohorts import programs
-from cohorts.models import Application, Enrolment
+from cohorts.programs import service as programs
+from cohorts.programs.models import Enrolment
+from cohorts.startups.models import Application
 from spaces.venues import access
 from tests.cohorts.conftest import Accelerator
 from tests.helpers import api_token, form_post, login

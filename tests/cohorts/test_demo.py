@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from cohorts import demo as cohorts_demo
-from cohorts.mentor_models import (
+from cohorts.mentoring.models import (
     MentorProfile,
     MentorSession,
     OfficeHoursSlot,
@@ -14,7 +14,8 @@ from cohorts.mentor_models import (
     SessionRequest,
     expertise_tag_track,
 )
-from cohorts.models import Application, ApplicationReview, Cohort, Enrolment, Program, StartupProfile, Track
+from cohorts.programs.models import Cohort, Enrolment, Program, Track
+from cohorts.startups.models import Application, ApplicationReview, StartupProfile
 from spaces.venues.models import AccessGrant
 from totem import demo
 from totem.identity.models import Organisation, User

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import JSON, String, func, select
 
-from cohorts import sessions
-from cohorts.mentor_models import MentorSession, OfficeHours, SessionFeedback
-from cohorts.models import KpiReport
+from cohorts.mentoring import sessions
+from cohorts.mentoring.models import MentorSession, OfficeHours, SessionFeedback
+from cohorts.startups.models import KpiReport
 from spaces.booking.models import Booking
 from tests.cohorts.factories import make_application
 from tests.cohorts.test_sessions import TUESDAY_2PM, mentoring  # noqa: F401  (the fixture)

@@ -3,9 +3,11 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-import cohorts.importing  # noqa: F401  (registers the kinds)
-from cohorts.mentor_models import ExpertiseTag, MentorProfile, expertise_tag_track, mentor_expertise
-from cohorts.models import Enrolment, StartupProfile
+import cohorts.mentoring.importing  # noqa: F401  (registers the kind of mentors)
+import cohorts.startups.importing  # noqa: F401  (registers the kinds of start-ups and members)
+from cohorts.mentoring.models import ExpertiseTag, MentorProfile, expertise_tag_track, mentor_expertise
+from cohorts.programs.models import Enrolment
+from cohorts.startups.models import StartupProfile
 from spaces.credits.models import CreditAccount, CreditEntry
 from spaces.venues.models import AccessGrant, DeskAllocation
 from tests.cohorts.conftest import Accelerator

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from cohorts import demo as cohorts_demo
-from cohorts.models import Cohort, Enrolment, KpiReport, Milestone, MilestoneProgress
+from cohorts.programs.models import Cohort, Enrolment
+from cohorts.startups.models import KpiReport, Milestone, MilestoneProgress
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.test_milestones import enrol_both
 from tests.helpers import api_token, form_post, login

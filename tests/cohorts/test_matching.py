@@ -5,8 +5,9 @@ from datetime import date, time
 import pytest
 from sqlalchemy import select
 
-from cohorts import availability, matching, sessions
-from cohorts.mentor_models import SessionRequest
+from cohorts.matching import service as matching
+from cohorts.mentoring import availability, sessions
+from cohorts.mentoring.models import SessionRequest
 from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.mentor_factories import make_mentor, tag

@@ -2,7 +2,7 @@
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from cohorts.matching_model import (
+from cohorts.matching.solver import (
     IN_PERSON,
     ONLINE,
     Busy,
@@ -76,7 +76,7 @@ def test_the_solver_finds_the_brute_force_optimum():
 
 
 def _proposal(r, c):
-    from cohorts.matching_model import Proposal
+    from cohorts.matching.solver import Proposal
     return Proposal(r.id, r.startup_id, c[0].id, c[1], c[2], None, "online", match_value(r, c[0]))
 
 

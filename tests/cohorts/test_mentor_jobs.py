@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from cohorts import mentor_jobs
-from cohorts.mentor_models import SessionRequest
+from cohorts.mentoring import jobs as mentoring_jobs
+from cohorts.mentoring.models import SessionRequest
 from spaces.booking.models import Booking
 from tests.cohorts.mentor_factories import make_mentor
 from tests.cohorts.session_rows import make_session
@@ -29,16 +29,16 @@ def _sent(db):  # type: ignore[no-untyped-def]
 def test_the_day_ahead_and_hour_ahead_reminders_go_to_both_sides_once(db, scene):
     session = make_session(db, scene, _mentor(db, scene), starts_at=START)
 
-    assert mentor_jobs.send_session_reminders(db, now=START - timedelta(hours=25)) == (0, 0)
-    assert mentor_jobs.send_session_reminders(db, now=START - timedelta(hours=23, minutes=55)) == (1, 0)
-    assert mentor_jobs.send_session_reminders(db, now=START - timedelta(hours=23, minutes=50)) == (0, 0)
+    assert mentoring_jobs.send_session_reminders(db, now=START - timedelta(hours=25)) == (0, 0)
+    assert mentoring_jobs.send_session_reminders(db, now=START - timedelta(hours=23, minutes=55)) == (1, 0)
+    assert mentoring_jobs.send_session_reminders(db, now=START - timedelta(hours=23, minutes=50)) == (0, 0)
     day = _sent(db)
     assert [address for address, _ in day] == ["nadia@oceanwatt.fr", "yves@mentors.fr"]
     assert all(subject.startswith("Reminder: mentor session on Port logistics") for _, subject in day)
     assert session.reminded_24h_at == START - timedelta(hours=23, minutes=55)
 
-    assert mentor_jobs.send_session_reminders(db, now=START - timedelta(minutes=55)) == (0, 1)
-    assert mentor_jobs.send_session_reminders(db, now=START - timedelta(minutes=50)) == (0, 0)
+    assert mentoring_jobs.send_session_reminders(db, now=START - timedelta(minutes=55)) == (0, 1)
+    assert mentoring_jobs.send_session_reminders(db, now=START - timedelta(minutes=50)) == (0, 0)
     hour = [sent for sent in _sent(db) if sent not in day]
     assert hour == [("nadia@oceanwatt.fr", "In one hour: mentor session on Port logistics at 10:00"),
                     ("yves@mentors.fr", "In one hour: mentor session on Port logistics at 10:00")]
@@ -50,8 +50,8 @@ def test_a_session_made_three_hours_ahead_gets_only_the_hour_ahead_reminder(db, 
     start = NOW + timedelta(hours=3)
     make_session(db, scene, _mentor(db, scene), starts_at=start, created_at=NOW)
 
-    assert mentor_jobs.send_session_reminders(db, now=NOW + timedelta(minutes=5)) == (0, 0)
-    assert mentor_jobs.send_session_reminders(db, now=start - timedelta(minutes=55)) == (0, 1)
+    assert mentoring_jobs.send_session_reminders(db, now=NOW + timedelta(minutes=5)) == (0, 0)
+    assert mentoring_jobs.send_session_reminders(db, now=start - timedelta(minutes=55)) == (0, 1)
     assert len(_sent(db)) == 2
 
 
@@ -60,8 +60,8 @@ def test_proposed_and_cancelled_sessions_get_no_reminder(db, scene):
     make_session(db, scene, mentor, starts_at=START, status="proposed")
     make_session(db, scene, mentor, starts_at=START + timedelta(hours=2), status="cancelled", in_room=False)
 
-    assert mentor_jobs.send_session_reminders(db, now=START - timedelta(minutes=30)) == (0, 0)
-    assert mentor_jobs.send_session_reminders(db, now=START - timedelta(hours=20)) == (0, 0)
+    assert mentoring_jobs.send_session_reminders(db, now=START - timedelta(minutes=30)) == (0, 0)
+    assert mentoring_jobs.send_session_reminders(db, now=START - timedelta(hours=20)) == (0, 0)
     assert _sent(db) == []
 
 
@@ -85,8 +85,8 @@ def test_ended_sessions_await_attendance_and_both_sides_are_asked_for_feedback_o
     running = make_session(db, scene, mentor, starts_at=NOW - timedelta(minutes=30), in_room=False,
                            created_at=paris("2026-11-20", 9))
 
-    assert mentor_jobs.close_past_sessions(db, now=NOW) == (1, 0)
-    assert mentor_jobs.close_past_sessions(db, now=NOW + timedelta(minutes=15)) == (0, 0)
+    assert mentoring_jobs.close_past_sessions(db, now=NOW) == (1, 0)
+    assert mentoring_jobs.close_past_sessions(db, now=NOW + timedelta(minutes=15)) == (0, 0)
 
     assert (ended.status, ended.feedback_requested_at) == ("awaiting_attendance", NOW)
     assert running.status == "confirmed"
@@ -105,9 +105,9 @@ def test_a_proposed_session_not_confirmed_by_its_start_is_dropped_and_its_room_r
     session = make_session(db, scene, mentor, starts_at=START, status="proposed", request_id=request.id)
     booking = db.get_one(Booking, session.booking_id)
 
-    assert mentor_jobs.close_past_sessions(db, now=START - timedelta(minutes=1)) == (0, 0)
-    assert mentor_jobs.close_past_sessions(db, now=START + timedelta(minutes=5)) == (0, 1)
-    assert mentor_jobs.close_past_sessions(db, now=START + timedelta(minutes=20)) == (0, 0)
+    assert mentoring_jobs.close_past_sessions(db, now=START - timedelta(minutes=1)) == (0, 0)
+    assert mentoring_jobs.close_past_sessions(db, now=START + timedelta(minutes=5)) == (0, 1)
+    assert mentoring_jobs.close_past_sessions(db, now=START + timedelta(minutes=20)) == (0, 0)
 
     assert (session.status, session.cancel_reason) == ("cancelled", "Not confirmed before it started.")
     assert booking.status == "cancelled"

@@ -5,8 +5,8 @@ from datetime import timedelta
 from icalendar import Calendar
 from sqlalchemy import select
 
-from cohorts import mentor_mail
-from cohorts.mentor_models import SessionRequest
+from cohorts.mentoring import mail as mentor_mail
+from cohorts.mentoring.models import SessionRequest
 from tests.cohorts.mentor_factories import make_mentor
 from tests.cohorts.session_rows import make_session
 from tests.spaces.conftest import NOW, paris

@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from cohorts import availability
-from cohorts.mentor_models import ExpertiseTag, MentorProfile, MentorSession, SessionFeedback, SessionRequest
-from cohorts.models import Track
+from cohorts.mentoring import availability
+from cohorts.mentoring.models import ExpertiseTag, MentorProfile, MentorSession, SessionFeedback, SessionRequest
+from cohorts.programs.models import Track
 from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.mentor_factories import make_mentor, tag

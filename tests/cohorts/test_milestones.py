@@ -3,8 +3,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from cohorts import enrolment, milestones, queries, service
-from cohorts.models import MilestoneProgress
+from cohorts.programs import enrolment
+from cohorts.programs import cohorts as cohort_service
+from cohorts.programs import queries as program_queries
+from cohorts.startups import milestones
+from cohorts.startups.models import MilestoneProgress
 from tests.cohorts.conftest import Accelerator
 from tests.helpers import api_token, form_post, login
 from tests.spaces.conftest import NOW
@@ -13,12 +16,12 @@ from tests.totem.factories import PASSWORD
 
 def enrol_both(db, accelerator: Accelerator) -> None:
     """OceanWatt in Mer, Kelp Studio in Industries créatives, each with a milestone of its track."""
-    scene, cohort = accelerator.scene, service.get_cohort(db, accelerator.cohort.id)
+    scene, cohort = accelerator.scene, cohort_service.get_cohort(db, accelerator.cohort.id)
     mer, creative = accelerator.program.tracks[1], accelerator.program.tracks[0]
     assert (mer.name, creative.name) == ("Mer", "Industries créatives")
     for organisation_id, track in ((scene.oceanwatt_id, mer), (scene.kelp_id, creative)):
         enrolment.enrol_startup(db, actor=scene.manager, cohort=cohort, track=track, now=NOW,
-                                organisation=queries.get_organisation(db, organisation_id))
+                                organisation=program_queries.get_organisation(db, organisation_id))
     milestones.create_milestone(db, actor=scene.manager, track_id=mer.id, title="First buoy at sea",
                                 description="", due_offset_days=30, now=NOW)
     milestones.create_milestone(db, actor=scene.manager, track_id=creative.id, title="First exhibition",

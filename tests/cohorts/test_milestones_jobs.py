@@ -1,9 +1,10 @@
 """The milestone reminders and the monthly KPI requests, run by the job runner: each mail goes once."""
 from sqlalchemy import select
 
-from cohorts import kpis, milestones, service
-from cohorts.board import cohort_board
-from cohorts.models import KpiRequest
+from cohorts.programs import cohorts as cohort_service
+from cohorts.startups import kpis, milestones
+from cohorts.startups.board import cohort_board
+from cohorts.startups.models import KpiRequest
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.test_milestones import enrol_both
 from tests.spaces.conftest import paris
@@ -14,8 +15,8 @@ from totem.notifications.models import OutboxMessage
 
 def _running(db, accelerator: Accelerator) -> None:  # type: ignore[no-untyped-def]
     enrol_both(db, accelerator)
-    service.advance_phases(db, now=paris("2026-12-07", 0, 10))
-    service.advance_phases(db, now=paris("2027-01-04", 0, 10))
+    cohort_service.advance_phases(db, now=paris("2026-12-07", 0, 10))
+    cohort_service.advance_phases(db, now=paris("2027-01-04", 0, 10))
     db.commit()
 
 
@@ -81,7 +82,7 @@ def test_the_board_shows_milestone_progress_and_kpi_status(client, db, accelerat
     kpis.save_report(db, actor=scene.hugo, organisation_id=scene.kelp_id, now=paris("2027-02-03", 10),
                      figures=kpis.Figures(paris("2027-01-01", 0).date(), 2, 0, 0, 1))
     db.commit()
-    board = cohort_board(db, service.get_cohort(db, accelerator.cohort.id), now=paris("2027-02-10", 9))
+    board = cohort_board(db, cohort_service.get_cohort(db, accelerator.cohort.id), now=paris("2027-02-10", 9))
     cards = {card.organisation.name: card for column in board.columns for card in column.cards}
     ocean, kelp = cards["OceanWatt"], cards["Kelp Studio"]
     assert board.kpi_month == paris("2027-01-01", 0).date()

@@ -3,8 +3,9 @@ from datetime import date
 
 from sqlalchemy import event, func, select
 
-from cohorts import applications
-from cohorts.models import Application, Cohort, Program, Track
+from cohorts.programs.models import Cohort, Program, Track
+from cohorts.startups import applications
+from cohorts.startups.models import Application
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.factories import make_application, make_program
 from tests.helpers import form_post, login

@@ -1,7 +1,7 @@
 """A person downloads everything Totem holds about them, and nothing about anyone else; secrets never leave."""
 import json
 
-from cohorts import sessions
+from cohorts.mentoring import sessions
 from tests.cohorts.test_sessions import TUESDAY_2PM, mentoring  # noqa: F401  (the fixture)
 from tests.helpers import api_token, login
 from tests.spaces.conftest import NOW, PASSWORD

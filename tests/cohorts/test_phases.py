@@ -4,7 +4,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from cohorts import applications, phases, service
+from cohorts.programs import phases
+from cohorts.programs import cohorts as cohort_service
+from cohorts.startups import applications
 from spaces.credits import service as credits
 from spaces.venues import access
 from spaces.venues.models import DeskAllocation
@@ -35,21 +37,21 @@ def test_the_job_runs_every_night_after_midnight_in_paris():
 def test_a_manager_s_move_wins_over_the_dates_already_past(db, accelerator: Accelerator):
     manager, cohort = accelerator.scene.manager, accelerator.cohort
     # Applications are extended by hand after the selection date.
-    service.advance_phases(db, now=paris("2026-12-07", 0, 10))
+    cohort_service.advance_phases(db, now=paris("2026-12-07", 0, 10))
     assert cohort.phase == "selection"
-    service.force_phase(db, actor=manager, cohort_id=cohort.id, phase="applications_open", now=paris("2026-12-08", 9))
-    assert service.advance_phases(db, now=paris("2026-12-09", 0, 10)) == []
+    cohort_service.force_phase(db, actor=manager, cohort_id=cohort.id, phase="applications_open", now=paris("2026-12-08", 9))
+    assert cohort_service.advance_phases(db, now=paris("2026-12-09", 0, 10)) == []
     assert cohort.phase == "applications_open"
     # The next date still moves it.
-    moves = service.advance_phases(db, now=paris("2027-01-04", 0, 10))
+    moves = cohort_service.advance_phases(db, now=paris("2027-01-04", 0, 10))
     assert [(m.before, m.after) for m in moves] == [("applications_open", "running")]
 
 
 def test_an_alumni_cohort_cannot_be_brought_back(db, accelerator: Accelerator):
     manager, cohort = accelerator.scene.manager, accelerator.cohort
-    service.force_phase(db, actor=manager, cohort_id=cohort.id, phase="alumni", now=NOW)
+    cohort_service.force_phase(db, actor=manager, cohort_id=cohort.id, phase="alumni", now=NOW)
     with pytest.raises(Conflict):
-        service.force_phase(db, actor=manager, cohort_id=cohort.id, phase="running", now=NOW)
+        cohort_service.force_phase(db, actor=manager, cohort_id=cohort.id, phase="running", now=NOW)
 
 
 def test_ending_a_cohort_early_ends_the_grants_and_desks_that_day(db, scene, settings):
@@ -61,9 +63,9 @@ def test_ending_a_cohort_early_ends_the_grants_and_desks_that_day(db, scene, set
                          selection_on=date(2026, 10, 20), starts_on=date(2026, 11, 2), demo_day_on=date(2027, 3, 1),
                          ends_on=date(2027, 3, 31))
     assert cohort.phase == "running"
-    service.force_phase(db, actor=scene.manager, cohort_id=cohort.id, phase="applications_open", now=NOW)
+    cohort_service.force_phase(db, actor=scene.manager, cohort_id=cohort.id, phase="applications_open", now=NOW)
     application, other = make_application(db, cohort=cohort, now=NOW), make_application(db, cohort=cohort, now=NOW)
-    service.force_phase(db, actor=scene.manager, cohort_id=cohort.id, phase="running", now=NOW)
+    cohort_service.force_phase(db, actor=scene.manager, cohort_id=cohort.id, phase="running", now=NOW)
     applications.decide(db, actor=scene.manager, application_id=application.id, decision="accept",
                         settings=settings, now=NOW)
     organisation_id = application.organisation_id
@@ -74,7 +76,7 @@ def test_ending_a_cohort_early_ends_the_grants_and_desks_that_day(db, scene, set
         applications.decide(db, actor=scene.manager, application_id=other.id, decision="accept", settings=settings,
                             now=NOW)
 
-    service.force_phase(db, actor=scene.manager, cohort_id=cohort.id, phase="alumni", now=paris("2027-01-15", 10))
+    cohort_service.force_phase(db, actor=scene.manager, cohort_id=cohort.id, phase="alumni", now=paris("2027-01-15", 10))
     db.expire_all()
     assert [d.ends_on for d in db.scalars(select(DeskAllocation).where(
         DeskAllocation.organisation_id == organisation_id))] == [date(2027, 1, 15)] * 2
@@ -92,8 +94,8 @@ def test_a_cohort_starting_on_the_first_gets_its_credits_from_the_monthly_reset_
     applications.decide(db, actor=scene.manager, application_id=application.id, decision="accept", settings=settings,
                         now=NOW)
     credits.reset_month(db, month_start=date(2027, 1, 1), now=paris("2027-01-01", 0, 5))
-    service.advance_phases(db, now=paris("2027-01-01", 0, 10))
+    cohort_service.advance_phases(db, now=paris("2027-01-01", 0, 10))
     assert cohort.phase == "running"
     assert credits.balance_of(db, application.organisation_id) == 25
-    service.advance_phases(db, now=paris("2027-01-01", 0, 10) + timedelta(days=1))
+    cohort_service.advance_phases(db, now=paris("2027-01-01", 0, 10) + timedelta(days=1))
     assert credits.balance_of(db, application.organisation_id) == 25

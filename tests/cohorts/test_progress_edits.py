@@ -1,8 +1,9 @@
 """Managers edit and remove milestones; members edit their start-up's profile; each refusal changes nothing."""
 from sqlalchemy import func, select
 
-from cohorts import milestones
-from cohorts.models import Enrolment, Milestone, MilestoneProgress, StartupProfile
+from cohorts.programs.models import Enrolment
+from cohorts.startups import milestones
+from cohorts.startups.models import Milestone, MilestoneProgress, StartupProfile
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.factories import make_program
 from tests.cohorts.test_milestones import enrol_both

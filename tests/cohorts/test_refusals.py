@@ -2,8 +2,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from cohorts import applications
-from cohorts.models import Application, ApplicationReview, Enrolment
+from cohorts.programs.models import Enrolment
+from cohorts.startups import applications
+from cohorts.startups.models import Application, ApplicationReview
 from spaces.venues.models import AccessGrant
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.factories import application_form, make_application

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from cohorts import mentor_jobs, reliability
-from cohorts.mentor_models import ReliabilityAlert, ReliabilityEntry
+from cohorts.mentoring import reliability
+from cohorts.mentoring import jobs as mentoring_jobs
+from cohorts.mentoring.models import ReliabilityAlert, ReliabilityEntry
 from spaces.booking.hosted import release_room
 from spaces.booking.models import Booking
 from tests.cohorts.mentor_factories import make_mentor
@@ -117,8 +118,8 @@ def test_the_job_collects_and_alerts_and_a_second_run_does_nothing_more(db, scen
     for day in ("2026-11-25", "2026-11-26", "2026-11-27"):
         _released(db, scene, scene.nadia, paris(day, 10))
 
-    assert mentor_jobs.flag_no_shows(db, NOW) == "recorded 3 missed check-ins, sent 1 alerts"
-    assert mentor_jobs.flag_no_shows(db, NOW + timedelta(hours=1)) == "recorded 0 missed check-ins, sent 0 alerts"
+    assert mentoring_jobs.flag_no_shows(db, NOW) == "recorded 3 missed check-ins, sent 1 alerts"
+    assert mentoring_jobs.flag_no_shows(db, NOW + timedelta(hours=1)) == "recorded 0 missed check-ins, sent 0 alerts"
 
 
 def test_staff_see_the_records_and_nobody_else_does(client, db, scene):

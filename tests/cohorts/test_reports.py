@@ -1,8 +1,8 @@
 """The managers' home counts of the programs, and one's mentor sessions of the day."""
 from datetime import timedelta
 
-from cohorts import reports
-from cohorts.mentor_models import SessionRequest
+from cohorts.mentoring.models import SessionRequest
+from cohorts.reports import service as reports
 from tests.cohorts.conftest import NOW
 from tests.cohorts.factories import make_application
 from tests.cohorts.mentor_factories import make_mentor

@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from cohorts import reports
-from cohorts.mentor_models import MentorSession, SessionFeedback
-from cohorts.models import Enrolment, KpiReport, Milestone, MilestoneProgress
+from cohorts.mentoring.models import MentorSession, SessionFeedback
+from cohorts.programs.models import Enrolment
+from cohorts.reports import service as reports
+from cohorts.startups.models import KpiReport, Milestone, MilestoneProgress
 from spaces.credits import service as credits
 from spaces.credits.models import CreditEntry
 from tests.cohorts.conftest import NOW

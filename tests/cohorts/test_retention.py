@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from cohorts import applications, retention
-from cohorts.models import Application, Enrolment
+from cohorts import jobs, retention
+from cohorts.programs.models import Enrolment
+from cohorts.startups import applications
+from cohorts.startups.models import Application
 from tests.cohorts.factories import make_application
 from tests.spaces.conftest import NOW
 from totem.auth.models import AuthSession
@@ -64,7 +66,7 @@ def test_the_job_purges_what_is_due_once_and_keeps_the_rest(db, accelerator, due
     old, recent = due
     scene = accelerator.scene
 
-    summary = retention.purge_retention(db, LATER)
+    summary = jobs.purge_retention(db, LATER)
     db.commit()
 
     assert summary == f"deleted 1 rejected applications, erased 1 alumni accounts (users #{scene.nadia.id})"
@@ -73,7 +75,7 @@ def test_the_job_purges_what_is_due_once_and_keeps_the_rest(db, accelerator, due
     assert nadia.email.endswith("@erased.invalid") and not nadia.is_active
     assert karim.email == "karim@oceanwatt.fr" and hugo.email == "hugo@kelpstudio.fr"
     assert db.scalar(select(func.count()).select_from(User).where(User.id == scene.manager.id, User.is_active))
-    assert retention.purge_retention(db, LATER) == "deleted 0 rejected applications, erased 0 alumni accounts"
+    assert jobs.purge_retention(db, LATER) == "deleted 0 rejected applications, erased 0 alumni accounts"
 
 
 def test_the_periods_are_settings(db, accelerator, due):

@@ -3,8 +3,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from cohorts import applications, service
-from cohorts.models import Enrolment
+from cohorts.programs import cohorts as cohort_service
+from cohorts.programs.models import Enrolment
+from cohorts.startups import applications
 from spaces.credits import service as credits
 from spaces.venues import access
 from tests.cohorts.conftest import Accelerator
@@ -24,12 +25,12 @@ def test_the_cycle_at_service_level(db, accelerator: Accelerator, settings):
                               kind="meeting_room", day=date(2027, 1, 4))
     assert credits.balance_of(db, enrolment.organisation_id) == 0  # the cohort has not started
 
-    moves = service.advance_phases(db, now=paris("2026-12-07", 0, 10))
+    moves = cohort_service.advance_phases(db, now=paris("2026-12-07", 0, 10))
     assert [(m.before, m.after) for m in moves] == [("applications_open", "selection")]
-    assert service.advance_phases(db, now=paris("2026-12-07", 3)) == []
-    service.advance_phases(db, now=paris("2027-01-04", 0, 10))
+    assert cohort_service.advance_phases(db, now=paris("2026-12-07", 3)) == []
+    cohort_service.advance_phases(db, now=paris("2027-01-04", 0, 10))
     assert credits.balance_of(db, enrolment.organisation_id) == 40
-    service.advance_phases(db, now=paris("2027-07-01", 0, 10))
+    cohort_service.advance_phases(db, now=paris("2027-07-01", 0, 10))
     db.refresh(enrolment)
     assert (cohort.phase, enrolment.status, enrolment.ended_on) == ("alumni", "ended", date(2027, 6, 30))
     assert not access.holds_grant(db, organisation_id=enrolment.organisation_id, venue_id=accelerator.scene.venue.id,

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
-from cohorts import availability, sessions
-from cohorts.mentor_models import MentorSession, SessionRequest
+from cohorts.mentoring import availability, sessions
+from cohorts.mentoring.models import MentorSession, SessionRequest
 from spaces.booking.models import Booking
 from tests.cohorts.mentor_factories import make_mentor
 from tests.spaces.conftest import paris

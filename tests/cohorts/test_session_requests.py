@@ -5,8 +5,8 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from cohorts import availability, sessions
-from cohorts.mentor_models import MentorSession, SessionRequest
+from cohorts.mentoring import availability, sessions
+from cohorts.mentoring.models import MentorSession, SessionRequest
 from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.mentor_factories import make_mentor, tag

@@ -9,8 +9,9 @@ from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from cohorts import availability, mentor_jobs, sessions
-from cohorts.mentor_models import MentorSession, SessionRequest
+from cohorts.mentoring import availability, sessions
+from cohorts.mentoring import jobs as mentoring_jobs
+from cohorts.mentoring.models import MentorSession, SessionRequest
 from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.mentor_factories import make_mentor, tag
@@ -116,7 +117,7 @@ def test_anyone_who_fits_to_feedback_over_http(client, db, session_factory, acce
     sent_before = len(mail_server.messages)
     for minutes in (0, 5, 10):
         with session_factory() as job_db:
-            mentor_jobs.send_session_reminders(job_db, now=paris("2026-11-30", 15, minutes))
+            mentoring_jobs.send_session_reminders(job_db, now=paris("2026-11-30", 15, minutes))
             job_db.commit()
     _deliver(session_factory, paris("2026-11-30", 15, 11))
     reminders = mail_server.messages[sent_before:]
@@ -126,7 +127,7 @@ def test_anyone_who_fits_to_feedback_over_http(client, db, session_factory, acce
     after = paris("2026-12-01", 15, 30)
     monkeypatch.setattr(clock, "now", lambda: after)
     with session_factory() as job_db:
-        mentor_jobs.close_past_sessions(job_db, now=after)
+        mentoring_jobs.close_past_sessions(job_db, now=after)
         job_db.commit()
     assert client.get(f"/api/v1/sessions/{session['id']}", headers=nadia).json()["status"] == "awaiting_attendance"
     attended = client.post(f"/api/v1/sessions/{session['id']}/attendance", headers=as_yann,

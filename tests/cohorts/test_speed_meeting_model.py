@@ -3,7 +3,7 @@ import itertools
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from cohorts.speed_meeting_model import (
+from cohorts.speed_meeting.solver import (
     MUST_MEET_BONUS,
     STEP,
     Day,

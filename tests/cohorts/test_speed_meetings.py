@@ -7,10 +7,11 @@ from datetime import date, time
 import pytest
 from sqlalchemy import select
 
-from cohorts import sessions, speed_meetings
-from cohorts.mentor_models import MentorSession
-from cohorts.models import Enrolment
-from cohorts.speed_meeting_models import SpeedMeeting, SpeedMeetingRemoval
+from cohorts.mentoring import sessions
+from cohorts.mentoring.models import MentorSession
+from cohorts.programs.models import Enrolment
+from cohorts.speed_meeting import service as speed_meetings
+from cohorts.speed_meeting.models import SpeedMeeting, SpeedMeetingRemoval
 from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.mentor_factories import make_mentor

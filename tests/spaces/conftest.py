@@ -1,7 +1,7 @@
 """A venue open Monday to Friday 08:00–20:00 in Paris, its room Calanques, and a fixed clock."""
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
 import pytest
 from sqlalchemy import select

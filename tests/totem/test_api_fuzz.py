@@ -38,9 +38,10 @@ from schemathesis.schemas import BaseSchema
 from sqlalchemy import Connection, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cohorts.mentor_models import AvailabilityException, MentorProfile, MentorSession, OfficeHours, SessionRequest
-from cohorts.models import Application, Cohort, Milestone, Program, Track
-from cohorts.speed_meeting_models import SpeedMeeting
+from cohorts.mentoring.models import AvailabilityException, MentorProfile, MentorSession, OfficeHours, SessionRequest
+from cohorts.programs.models import Cohort, Program, Track
+from cohorts.speed_meeting.models import SpeedMeeting
+from cohorts.startups.models import Application, Milestone
 from spaces.booking.models import Booking
 from spaces.booking.waitlist.models import WaitlistEntry
 from spaces.series.models import BookingSeries

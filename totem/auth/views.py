@@ -15,7 +15,14 @@ from totem.identity.models import User
 from totem.personal_data import export as export_personal_data
 from totem.settings import Settings
 from totem.web.context import (
-    LANG_COOKIE, Viewer, check_csrf, get_db, get_settings_dep, get_viewer, require_user, session_cookie_name,
+    LANG_COOKIE,
+    Viewer,
+    check_csrf,
+    get_db,
+    get_settings_dep,
+    get_viewer,
+    require_user,
+    session_cookie_name,
 )
 from totem.web.pages import add_flash, form_error, redirect, render
 

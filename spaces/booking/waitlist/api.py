@@ -1,4 +1,4 @@
-"""The waitlist in the JSON API: thin routes over `spaces.waitlist`."""
+"""The waitlist in the JSON API: thin routes over `spaces.booking.waitlist.service`."""
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 

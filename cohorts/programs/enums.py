@@ -1,0 +1,26 @@
+"""Phases of a cohort, states of applications, enrolments and milestones, and start-up stages."""
+from enum import StrEnum
+
+
+class Phase(StrEnum):
+    """A cohort's life, in order: each phase starts on its date (see `cohorts.programs.phases`)."""
+
+    DRAFT = "draft"
+    APPLICATIONS_OPEN = "applications_open"
+    SELECTION = "selection"
+    RUNNING = "running"
+    DEMO_DAY = "demo_day"
+    ALUMNI = "alumni"
+
+
+PHASE_ORDER = tuple(Phase)
+
+
+class EnrolmentStatus(StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"  # the cohort became alumni: space rights are gone
+
+
+def sql_list(values: tuple[str, ...] | type[StrEnum]) -> str:
+    """`'a', 'b'` for a CHECK written in SQL."""
+    return ", ".join(f"'{value}'" for value in values)

@@ -1,0 +1,190 @@
+"""Programs, their managers and their sector tracks: what staff set up before running cohorts."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from cohorts.programs import permissions as _permissions  # noqa: F401  (registers the rules checked here)
+from cohorts.programs import queries
+from cohorts.programs.models import Cohort, Enrolment, Program, ProgramManager, Track
+from spaces.venues.enums import SpaceKind
+from spaces.venues.models import Venue
+from totem import audit
+from totem.errors import Conflict, Invalid, NotFound
+from totem.identity.models import User
+from totem.permissions import can, is_staff, require
+
+NAME_MAX = 200
+TRACK_NAME_MAX = 100
+
+
+@dataclass(frozen=True)
+class ProgramData:
+    """A program's fields as a form or the API gives them."""
+
+    name: str
+    venue_id: int
+    description: str = ""
+    monthly_credits: int = 0
+    space_kinds: tuple[str, ...] = ()
+    desks_per_startup: int = 0
+    manager_ids: tuple[int, ...] = field(default=())
+
+    def cleaned(self) -> "ProgramData":
+        name = self.name.strip()
+        if not name:
+            raise Invalid("Enter the program's name.", field="name")
+        if len(name) > NAME_MAX:
+            raise Invalid("Keep the name under {length} characters.", field="name", length=NAME_MAX + 1)
+        if self.monthly_credits < 0:
+            raise Invalid("Monthly credits cannot be negative.", field="monthly_credits")
+        if self.desks_per_startup < 0:
+            raise Invalid("The number of desks cannot be negative.", field="desks_per_startup")
+        kinds = tuple(sorted(set(self.space_kinds)))
+        if set(kinds) - {kind.value for kind in SpaceKind}:
+            raise Invalid("Unknown kind of space.", field="space_kinds")
+        return ProgramData(name, self.venue_id, self.description.strip(), self.monthly_credits, kinds,
+                           self.desks_per_startup, tuple(sorted(set(self.manager_ids))))
+
+
+def get_program(db: Session, program_id: int) -> Program:
+    program = queries.get_program(db, program_id)
+    if program is None:
+        raise NotFound("No such program.")
+    return program
+
+
+def get_managed_program(db: Session, *, actor: User, program_id: int) -> Program:
+    """The program if the actor runs it; NotFound for members, Forbidden for other programs' managers."""
+    program = queries.get_program(db, program_id)
+    if program is None or not is_staff(actor):
+        raise NotFound("No such program.")
+    require(actor, "program.manage", program)
+    return program
+
+
+def list_programs(db: Session) -> list[Program]:
+    return queries.list_programs(db)
+
+
+def may_manage(actor: User, program: Program) -> bool:
+    return can(actor, "program.manage", program)
+
+
+def create_program(db: Session, *, actor: User, data: ProgramData, now: datetime) -> Program:
+    """A new program; its creator runs it, with the managers chosen."""
+    require(actor, "program.create")
+    data = data.cleaned()
+    _check_venue_and_name(db, data)
+    program = Program(name=data.name, venue_id=data.venue_id, description=data.description,
+                      monthly_credits=data.monthly_credits, space_kinds=list(data.space_kinds),
+                      desks_per_startup=data.desks_per_startup, created_at=now)
+    program.managers = [ProgramManager(user_id=user_id) for user_id in _manager_ids(db, data, actor)]
+    db.add(program)
+    db.flush()
+    audit.record(db, actor=actor, action="program.create", obj=program, summary=f"created {program.name}", now=now)
+    return get_program(db, program.id)
+
+
+def update_program(db: Session, *, actor: User, program_id: int, data: ProgramData, now: datetime) -> Program:
+    """Change the program's name, description, rules and managers (the rules apply to later enrolments)."""
+    program = get_managed_program(db, actor=actor, program_id=program_id)
+    data = data.cleaned()
+    _check_venue_and_name(db, data, excluding=program.id)
+    if data.venue_id != program.venue_id and db.scalar(select(Cohort.id).where(Cohort.program_id == program.id)):
+        raise Conflict("A program with cohorts cannot move to another venue.", field="venue_id")
+    program.name, program.venue_id, program.description = data.name, data.venue_id, data.description
+    program.monthly_credits, program.space_kinds = data.monthly_credits, list(data.space_kinds)
+    program.desks_per_startup = data.desks_per_startup
+    wanted = set(_manager_ids(db, data, None))
+    if not wanted:
+        raise Invalid("A program needs at least one manager.", field="manager_ids")
+    program.managers = [m for m in program.managers if m.user_id in wanted] + [
+        ProgramManager(user_id=user_id) for user_id in sorted(wanted - program.manager_ids)]
+    db.flush()
+    audit.record(db, actor=actor, action="program.update", obj=program, summary=f"updated {program.name}", now=now)
+    return get_program(db, program.id)
+
+
+def _check_venue_and_name(db: Session, data: ProgramData, *, excluding: int | None = None) -> None:
+    if db.get(Venue, data.venue_id) is None:
+        raise Invalid("No such venue.", field="venue_id")
+    query = select(Program.id).where(Program.venue_id == data.venue_id, Program.name == data.name)
+    if excluding is not None:
+        query = query.where(Program.id != excluding)
+    if db.scalar(query) is not None:
+        raise Conflict("A program of this venue already has this name.", field="name")
+
+
+def _manager_ids(db: Session, data: ProgramData, creator: User | None) -> list[int]:
+    """The chosen managers, who must be staff; the creator is always one."""
+    ids = set(data.manager_ids) | ({creator.id} if creator else set())
+    staff = {user.id for user in queries.list_staff(db)}
+    if ids - staff:
+        raise Invalid("Only managers and admins can run a program.", field="manager_ids")
+    return sorted(ids)
+
+
+# -- tracks ---------------------------------------------------------------------------------------
+
+
+def add_track(db: Session, *, actor: User, program_id: int, name: str, description: str, now: datetime) -> Track:
+    program = get_managed_program(db, actor=actor, program_id=program_id)
+    name = _track_name(db, program.id, name)
+    track = Track(program_id=program.id, name=name, description=description.strip())
+    db.add(track)
+    db.flush()
+    audit.record(db, actor=actor, action="track.create", obj=track, summary=f"{program.name}: {name}", now=now)
+    return track
+
+
+def update_track(db: Session, *, actor: User, track_id: int, name: str, description: str, now: datetime) -> Track:
+    track = _managed_track(db, actor, track_id)
+    track.name = _track_name(db, track.program_id, name, excluding=track.id)
+    track.description = description.strip()
+    db.flush()
+    audit.record(db, actor=actor, action="track.update", obj=track, summary=f"renamed {track.name}", now=now)
+    return track
+
+
+def delete_track(db: Session, *, actor: User, track_id: int, now: datetime) -> None:
+    """Remove a track nobody applied or enrolled in."""
+    track = _managed_track(db, actor, track_id)
+    used = db.scalar(select(exists().where(Enrolment.track_id == track.id))) or db.scalar(
+        select(Track.applications.any()).where(Track.id == track.id))
+    if used:
+        raise Conflict("Start-ups applied or enrolled in this track: it cannot be removed.")
+    db.delete(track)
+    db.flush()
+    audit.record(db, actor=actor, action="track.delete", obj=track, summary=f"removed {track.name}", now=now)
+
+
+def _managed_track(db: Session, actor: User, track_id: int) -> Track:
+    track = queries.get_track(db, track_id)
+    if track is None or not is_staff(actor):
+        raise NotFound("No such track.")
+    require(actor, "program.manage", track.program)
+    return track
+
+
+def _track_name(db: Session, program_id: int, name: str, *, excluding: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise Invalid("Enter the track's name.", field="name")
+    if len(name) > TRACK_NAME_MAX:
+        raise Invalid("Keep the name under {length} characters.", field="name", length=TRACK_NAME_MAX + 1)
+    if queries.track_name_taken(db, program_id, name, excluding=excluding):
+        raise Conflict("This program already has a track of this name.", field="name")
+    return name
+
+
+def track_of(program: Program, track_id: int | None) -> Track | None:
+    """The program's track with this id; Invalid if it belongs to another program."""
+    if track_id is None:
+        return None
+    track = next((t for t in program.tracks if t.id == track_id), None)
+    if track is None:
+        raise Invalid("Choose one of the program's tracks.", field="track_id")
+    return track
+

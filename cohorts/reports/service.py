@@ -1,0 +1,531 @@
+"""Program figures for managers' home: what needs a manager today in the programs they run, and the day's
+mentor sessions of members and mentors."""
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from io import StringIO
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from cohorts.mentoring import sessions
+from cohorts.mentoring.enums import NoShow, RequestStatus, SessionStatus, Side
+from cohorts.mentoring.models import MentorSession, SessionFeedback, SessionRequest
+from cohorts.mentoring.sessions import MentorHours
+from cohorts.programs import queries as program_queries
+from cohorts.programs import service as programs
+from cohorts.programs.enrolment import today_at
+from cohorts.programs.enums import Phase
+from cohorts.programs.models import Cohort, Enrolment, Program
+from cohorts.startups import kpis, milestones
+from cohorts.startups import queries as startup_queries
+from cohorts.startups.applications import DECIDING_PHASES
+from cohorts.startups.enums import MilestoneStatus
+from cohorts.startups.models import KpiReport, Milestone, MilestoneProgress, StartupProfile
+from spaces.credits import service as spaces_credits
+from spaces.credits.service import CreditUse
+from spaces.venues.rules import local_moment
+from totem.errors import Invalid
+from totem.identity.models import Organisation, User
+
+RUNNING = (Phase.RUNNING, Phase.DEMO_DAY)
+
+
+# -- what needs a manager today -------------------------------------------------------------------
+
+
+@dataclass
+class CohortAttention:
+    cohort: Cohort
+    undecided: int = 0
+    overdue_milestones: int = 0
+    missing_kpis: int = 0
+    kpi_month: date | None = None
+
+
+@dataclass
+class Attention:
+    cohorts: list[CohortAttention]
+    open_requests: int
+
+    @property
+    def undecided(self) -> int:
+        return sum(c.undecided for c in self.cohorts)
+
+    @property
+    def overdue_milestones(self) -> int:
+        return sum(c.overdue_milestones for c in self.cohorts)
+
+    @property
+    def missing_kpis(self) -> int:
+        return sum(c.missing_kpis for c in self.cohorts)
+
+
+def attention(db: Session, *, actor: User, now: datetime) -> Attention:
+    """In the cohorts the manager runs: applications to decide, overdue milestones, KPIs not reported; and the
+    session requests no mentor has taken yet."""
+    rows = []
+    for cohort in program_queries.list_cohorts(db, phases=(*DECIDING_PHASES, Phase.DEMO_DAY)):
+        if not programs.may_manage(actor, cohort.program):
+            continue
+        row = CohortAttention(cohort)
+        if cohort.phase in DECIDING_PHASES:
+            counts = startup_queries.count_applications_by_status(db, cohort.id)
+            row.undecided = counts.get("submitted", 0) + counts.get("under_review", 0)
+        if cohort.phase in RUNNING:
+            today = today_at(cohort, now)
+            row.overdue_milestones = sum(item.status != MilestoneStatus.DONE and item.due_on < today
+                                         for item in milestones.cohort_milestones(db, cohort.id))
+            row.kpi_month = kpis.month_due(cohort.starts_on, today)
+            if row.kpi_month is not None:
+                ids = [e.organisation_id for e in program_queries.list_active_enrolments(db, cohort.id)]
+                row.missing_kpis = len(set(ids) - kpis.reported(db, ids, row.kpi_month)) if ids else 0
+        if row.undecided or row.overdue_milestones or row.missing_kpis or cohort.phase in RUNNING:
+            rows.append(row)
+    open_requests = db.scalar(select(func.count()).select_from(SessionRequest)
+                              .where(SessionRequest.status == RequestStatus.OPEN)) or 0
+    return Attention(rows, open_requests)
+
+
+@dataclass(frozen=True)
+class DaySession:
+    id: int
+    topic: str
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    with_name: str  # the start-up for a mentor, the mentor for a member
+    timezone: str
+
+    @property
+    def start(self) -> str:
+        return self.starts_at.astimezone(ZoneInfo(self.timezone)).strftime("%H:%M")
+
+    @property
+    def end(self) -> str:
+        return self.ends_at.astimezone(ZoneInfo(self.timezone)).strftime("%H:%M")
+
+
+def my_sessions_today(db: Session, *, user: User, organisation_ids: Iterable[int], now: datetime,
+                      timezone: str) -> list[DaySession]:
+    """The user's mentor sessions of the day still to end: as mentor, or for one of their start-ups."""
+    zone = ZoneInfo(timezone)
+    day = now.astimezone(zone).date()
+    ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    ids = list(organisation_ids)
+    mentor_rows = db.execute(
+        select(MentorSession.id, MentorSession.topic, MentorSession.starts_at, MentorSession.ends_at,
+               MentorSession.status, Organisation.name)
+        .join(Organisation, Organisation.id == MentorSession.organisation_id)
+        .where(MentorSession.mentor_id == user.id, MentorSession.ends_at > now, MentorSession.starts_at < ends,
+               MentorSession.status.in_((SessionStatus.PROPOSED, SessionStatus.CONFIRMED)))).all()
+    startup_rows = db.execute(
+        select(MentorSession.id, MentorSession.topic, MentorSession.starts_at, MentorSession.ends_at,
+               MentorSession.status, User.name)
+        .join(User, User.id == MentorSession.mentor_id)
+        .where(MentorSession.organisation_id.in_(ids), MentorSession.ends_at > now, MentorSession.starts_at < ends,
+               MentorSession.status.in_((SessionStatus.PROPOSED, SessionStatus.CONFIRMED)))).all() if ids else []
+    found = {row[0]: DaySession(*row, timezone=timezone) for row in [*mentor_rows, *startup_rows]}
+    return sorted(found.values(), key=lambda s: s.starts_at)
+
+
+# -- a program's report for a period --------------------------------------------------------------
+# Sessions belong to the program through their cohort (or, without one, their track); start-ups through
+# enrolments in its cohorts running during the period.
+
+HELD = (SessionStatus.COMPLETED, SessionStatus.AWAITING_ATTENDANCE)
+MAX_DAYS = 400
+
+
+@dataclass(frozen=True)
+class Period:
+    program: Program
+    first_day: date
+    last_day: date  # included
+
+    @property
+    def starts_at(self) -> datetime:
+        return local_moment(self.first_day, time(), self.program.venue).astimezone(UTC)
+
+    @property
+    def ends_at(self) -> datetime:
+        return local_moment(self.last_day + timedelta(days=1), time(), self.program.venue).astimezone(UTC)
+
+    def query(self) -> str:
+        return f"from={self.first_day.isoformat()}&to={self.last_day.isoformat()}"
+
+
+def parse_period(db: Session, *, actor: User, program_id: int, first: str | None, last: str | None,
+                 today: date) -> Period:
+    """The program if the actor runs it (Forbidden for other programs' managers) and the days asked for; by
+    default the last 13 full weeks."""
+    program = programs.get_managed_program(db, actor=actor, program_id=program_id)
+    try:
+        last_day = date.fromisoformat(last) if last else today - timedelta(days=1)
+        first_day = date.fromisoformat(first) if first else last_day - timedelta(weeks=13) + timedelta(days=1)
+    except ValueError:
+        raise Invalid("Enter dates such as 2026-09-30.", field="from") from None
+    if last_day < first_day:
+        raise Invalid("The last day must not be before the first.", field="to")
+    if (last_day - first_day).days >= MAX_DAYS:
+        raise Invalid("Choose a period of at most {days} days.", field="from", days=MAX_DAYS)
+    return Period(program, first_day, last_day)
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Mentor sessions held and their hours for one track, cohort or mentor."""
+
+    name: str
+    sessions: int
+    minutes: int
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+@dataclass(frozen=True)
+class SessionFigures:
+    held: int
+    no_shows: int  # sessions one side (or both) missed
+    startup_no_shows: int
+    mentor_no_shows: int
+    cancelled: int
+    startup_rating: float | None  # the start-ups' average rating of their sessions, 1 to 5
+    mentor_rating: float | None  # the mentors' average rating
+    ratings: int
+
+    @property
+    def no_show_rate(self) -> float | None:
+        return self.no_shows / (self.held + self.no_shows) if self.held + self.no_shows else None
+
+
+@dataclass(frozen=True)
+class TrackMilestones:
+    track: str
+    due: int  # milestones of the track's start-ups due in the period
+    done: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.done / self.due if self.due else None
+
+
+@dataclass(frozen=True)
+class CohortKpis:
+    """A cohort's figures over the period, from each start-up's first and last monthly report in it."""
+
+    cohort: str
+    startups: int
+    reporting: int
+    headcount_start: int
+    headcount_end: int
+    revenue_eur: int  # the months' revenue added up
+    funds_raised_eur: int
+    revenue_first_month: int  # summed over the start-ups, each its first and last month reported
+    revenue_last_month: int
+
+    @property
+    def jobs_created(self) -> int:
+        return self.headcount_end - self.headcount_start
+
+    @property
+    def revenue_growth(self) -> float | None:
+        if not self.revenue_first_month:
+            return None
+        return (self.revenue_last_month - self.revenue_first_month) / self.revenue_first_month
+
+
+@dataclass(frozen=True)
+class MonthKpis:
+    month: date
+    headcount: int
+    revenue_eur: int
+    funds_raised_eur: int
+
+
+@dataclass(frozen=True)
+class StartupRow:
+    organisation_id: int
+    name: str
+    cohort: str
+    track: str
+    sector: str
+    sessions: int
+    minutes: int
+    milestones_due: int
+    milestones_done: int
+    headcount: int | None  # the last month reported in the period
+    revenue_eur: int
+    funds_raised_eur: int
+    credits: CreditUse
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+@dataclass(frozen=True)
+class ProgramReport:
+    period: Period
+    cohorts: list[Cohort]
+    by_track: list[Hours]
+    by_cohort: list[Hours]
+    by_mentor: list[Hours]
+    sessions: SessionFigures
+    milestones: list[TrackMilestones]
+    kpis: list[CohortKpis]
+    months: list[MonthKpis]
+    startups: list[StartupRow]
+
+    @property
+    def minutes(self) -> int:
+        return sum(row.minutes for row in self.by_track)
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+    @property
+    def milestones_total(self) -> TrackMilestones:
+        return TrackMilestones("", sum(m.due for m in self.milestones), sum(m.done for m in self.milestones))
+
+    @property
+    def kpis_total(self) -> CohortKpis:
+        return CohortKpis("", *(sum(getattr(row, name) for row in self.kpis) for name in (
+            "startups", "reporting", "headcount_start", "headcount_end", "revenue_eur", "funds_raised_eur",
+            "revenue_first_month", "revenue_last_month")))
+
+    @property
+    def credits_total(self) -> CreditUse:
+        rows = [row.credits for row in self.startups]
+        return CreditUse(0, sum(r.given for r in rows), sum(r.used for r in rows), sum(r.expired for r in rows))
+
+
+def program_report(db: Session, period: Period, *, actor: User) -> ProgramReport:
+    """Mentor hours, sessions and feedback, milestones, KPIs and credits of the program's start-ups over the
+    period: a dozen grouped queries whatever the program's size."""
+    program = period.program
+    cohorts = [c for c in program_queries.list_cohorts(db, program_id=program.id)
+               if c.starts_on <= period.last_day and c.ends_on >= period.first_day]
+    cohort_names = {c.id: c.name for c in cohorts}
+    track_names = {t.id: t.name for t in program.tracks}
+    enrolments = _enrolments(db, list(cohort_names))
+    organisation_ids = sorted({e.organisation_id for e in enrolments})
+
+    held = [row for row in sessions.mentor_hours(db, actor=actor, starts_after=period.starts_at,
+                                                 starts_before=period.ends_at)
+            if row.cohort_id in cohort_names or (row.cohort_id is None and row.track_id in track_names)]
+    mentors = {u.id: u.name for u in program_queries.user_list(db, {row.mentor_id for row in held})}
+    by_track = _hours(held, lambda r: track_names.get(r.track_id) if r.track_id else None)
+    by_cohort = _hours(held, lambda r: cohort_names.get(r.cohort_id) if r.cohort_id else None)
+    by_mentor = _hours(held, lambda r: mentors.get(r.mentor_id, ""))
+
+    startup_hours = _startup_hours(db, period, list(cohort_names), list(track_names))
+    done, due = _milestones(db, enrolments, {c.id: c.starts_on for c in cohorts}, period)
+    reports = _kpi_reports(db, organisation_ids, period)
+    credits = spaces_credits.credit_consumption(db, organisation_ids=organisation_ids, starts_at=period.starts_at,
+                                                ends_at=period.ends_at)
+    names = {o.id: o.name for o in program_queries.list_startups(db, organisation_ids=organisation_ids)}
+    sectors = dict(db.execute(select(StartupProfile.organisation_id, StartupProfile.sector)
+                              .where(StartupProfile.organisation_id.in_(organisation_ids))).tuples().all())
+
+    milestone_rows = []
+    for track_id, name in sorted(track_names.items(), key=lambda item: item[1].lower()):
+        keys = [key for key in due if key[1] == track_id]
+        milestone_rows.append(TrackMilestones(name, sum(due[k] for k in keys), sum(done.get(k, 0) for k in keys)))
+
+    kpi_rows = []
+    for cohort in cohorts:
+        members = [e.organisation_id for e in enrolments if e.cohort_id == cohort.id]
+        kpi_rows.append(_cohort_kpis(cohort.name, members, reports))
+    months: dict[date, list[int]] = {}
+    for report in (r for rows in reports.values() for r in rows):
+        totals = months.setdefault(report.month, [0, 0, 0])
+        totals[0] += report.headcount
+        totals[1] += report.revenue_eur
+        totals[2] += report.funds_raised_eur
+
+    rows = []
+    for enrolment in enrolments:
+        organisation_id = enrolment.organisation_id
+        own = reports.get(organisation_id, [])
+        sessions_held, minutes = startup_hours.get(organisation_id, (0, 0))
+        rows.append(StartupRow(
+            organisation_id, names.get(organisation_id, ""), cohort_names[enrolment.cohort_id],
+            track_names.get(enrolment.track_id, "") if enrolment.track_id else "", sectors.get(organisation_id, ""),
+            sessions_held, minutes, sum(n for (e, _), n in due.items() if e == enrolment.id),
+            sum(n for (e, _), n in done.items() if e == enrolment.id), own[-1].headcount if own else None,
+            sum(r.revenue_eur for r in own), sum(r.funds_raised_eur for r in own),
+            credits.get(organisation_id, CreditUse(organisation_id))))
+    rows.sort(key=lambda row: (row.name.lower(), row.cohort))
+    return ProgramReport(period, cohorts, by_track, by_cohort, by_mentor,
+                         _session_figures(db, period, list(cohort_names), list(track_names)), milestone_rows,
+                         kpi_rows, [MonthKpis(month, *values) for month, values in sorted(months.items())], rows)
+
+
+def _enrolments(db: Session, cohort_ids: list[int]) -> list[Enrolment]:
+    if not cohort_ids:
+        return []
+    return list(db.scalars(select(Enrolment).where(Enrolment.cohort_id.in_(cohort_ids)).order_by(Enrolment.id)))
+
+
+def _of_program(cohort_ids: list[int], track_ids: list[int]) -> Any:
+    return or_(MentorSession.cohort_id.in_(cohort_ids),
+               and_(MentorSession.cohort_id.is_(None), MentorSession.track_id.in_(track_ids)))
+
+
+def _hours(held: list[MentorHours], name_of: Callable[[MentorHours], str | None]) -> list[Hours]:
+    totals: dict[str, list[int]] = {}
+    for row in held:
+        sums = totals.setdefault(name_of(row) or "", [0, 0])
+        sums[0] += row.sessions
+        sums[1] += row.minutes
+    return sorted((Hours(name, *sums) for name, sums in totals.items()), key=lambda h: (-h.minutes, h.name.lower()))
+
+
+def _startup_hours(db: Session, period: Period, cohort_ids: list[int], track_ids: list[int]) -> dict[int, tuple[int, int]]:
+    totals: dict[int, tuple[int, int]] = {}
+    for organisation_id, starts_at, ends_at in db.execute(
+            select(MentorSession.organisation_id, MentorSession.starts_at, MentorSession.ends_at)
+            .where(_of_program(cohort_ids, track_ids), MentorSession.status.in_(HELD),
+                   MentorSession.starts_at >= period.starts_at, MentorSession.starts_at < period.ends_at)):
+        count, minutes = totals.get(organisation_id, (0, 0))
+        totals[organisation_id] = (count + 1, minutes + int((ends_at - starts_at).total_seconds() // 60))
+    return totals
+
+
+def _session_figures(db: Session, period: Period, cohort_ids: list[int], track_ids: list[int]) -> SessionFigures:
+    """Sessions of the period by outcome, and the average rating each side gave the sessions held."""
+    in_period = (_of_program(cohort_ids, track_ids), MentorSession.starts_at >= period.starts_at,
+                 MentorSession.starts_at < period.ends_at)
+    counts: dict[tuple[str, str | None], int] = {
+        (status, no_show): count for status, no_show, count in db.execute(
+            select(MentorSession.status, MentorSession.no_show, func.count()).where(*in_period)
+            .group_by(MentorSession.status, MentorSession.no_show))}
+    missed = {no_show: count for (status, no_show), count in counts.items() if status == SessionStatus.NO_SHOW}
+    ratings = {side: (float(average), count) for side, average, count in db.execute(
+        select(SessionFeedback.side, func.avg(SessionFeedback.rating), func.count())
+        .join(MentorSession, MentorSession.id == SessionFeedback.session_id)
+        .where(*in_period, MentorSession.status.in_(HELD)).group_by(SessionFeedback.side))}
+    startup_rating, startup_count = ratings.get(Side.STARTUP, (None, 0))
+    mentor_rating, mentor_count = ratings.get(Side.MENTOR, (None, 0))
+    return SessionFigures(
+        held=sum(count for (status, _), count in counts.items() if status in HELD),
+        no_shows=sum(missed.values()),
+        startup_no_shows=missed.get(NoShow.STARTUP, 0) + missed.get(NoShow.BOTH, 0),
+        mentor_no_shows=missed.get(NoShow.MENTOR, 0) + missed.get(NoShow.BOTH, 0),
+        cancelled=sum(count for (status, _), count in counts.items() if status == SessionStatus.CANCELLED),
+        startup_rating=None if startup_rating is None else round(startup_rating, 2),
+        mentor_rating=None if mentor_rating is None else round(mentor_rating, 2),
+        ratings=startup_count + mentor_count)
+
+
+def _milestones(db: Session, enrolments: list[Enrolment], starts_on: dict[int, date],
+                period: Period) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+    """Per (enrolment, track): the milestones due in the period that are done, and all those due."""
+    tracked = [e for e in enrolments if e.track_id is not None]
+    if not tracked:
+        return {}, {}
+    milestones = list(db.scalars(select(Milestone).where(Milestone.track_id.in_({e.track_id for e in tracked}))))
+    done_ids = set(db.execute(select(MilestoneProgress.enrolment_id, MilestoneProgress.milestone_id).where(
+        MilestoneProgress.enrolment_id.in_([e.id for e in tracked]),
+        MilestoneProgress.status == MilestoneStatus.DONE)).tuples().all())
+    done: dict[tuple[int, int], int] = {}
+    due: dict[tuple[int, int], int] = {}
+    for enrolment in tracked:
+        for milestone in milestones:
+            day = starts_on[enrolment.cohort_id] + timedelta(days=milestone.due_offset_days)
+            if milestone.track_id != enrolment.track_id or not period.first_day <= day <= period.last_day:
+                continue
+            key = (enrolment.id, milestone.track_id)
+            due[key] = due.get(key, 0) + 1
+            if (enrolment.id, milestone.id) in done_ids:
+                done[key] = done.get(key, 0) + 1
+    return done, due
+
+
+def _kpi_reports(db: Session, organisation_ids: list[int], period: Period) -> dict[int, list[KpiReport]]:
+    """Each start-up's monthly reports for the months the period touches, by month."""
+    found: dict[int, list[KpiReport]] = {}
+    if not organisation_ids:
+        return found
+    for report in db.scalars(select(KpiReport).where(
+            KpiReport.organisation_id.in_(organisation_ids), KpiReport.month >= period.first_day.replace(day=1),
+            KpiReport.month <= period.last_day).order_by(KpiReport.month)):
+        found.setdefault(report.organisation_id, []).append(report)
+    return found
+
+
+def _cohort_kpis(name: str, organisation_ids: list[int], reports: dict[int, list[KpiReport]]) -> CohortKpis:
+    reporting = [reports[o] for o in organisation_ids if reports.get(o)]
+    return CohortKpis(
+        name, len(organisation_ids), len(reporting),
+        headcount_start=sum(rows[0].headcount for rows in reporting),
+        headcount_end=sum(rows[-1].headcount for rows in reporting),
+        revenue_eur=sum(r.revenue_eur for rows in reporting for r in rows),
+        funds_raised_eur=sum(r.funds_raised_eur for rows in reporting for r in rows),
+        revenue_first_month=sum(rows[0].revenue_eur for rows in reporting),
+        revenue_last_month=sum(rows[-1].revenue_eur for rows in reporting))
+
+
+# -- exports --------------------------------------------------------------------------------------
+
+CSV_TABLES = ("tracks", "cohorts", "mentors", "sessions", "milestones", "kpis", "months", "credits", "startups")
+
+
+def _ratio(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def program_csv(report: ProgramReport, table: str) -> str:
+    """One of the report's tables, or the data behind a chart, as CSV: plain numbers, ISO dates."""
+    out = StringIO()
+    writer = csv.writer(out)
+    if table in ("tracks", "cohorts", "mentors"):
+        rows = {"tracks": report.by_track, "cohorts": report.by_cohort, "mentors": report.by_mentor}[table]
+        writer.writerow([table.removesuffix("s"), "sessions", "minutes", "hours"])
+        writer.writerows([row.name, row.sessions, row.minutes, row.hours] for row in rows)
+    elif table == "sessions":
+        figures = report.sessions
+        writer.writerow(["program", "from", "to", "held", "mentor_hours", "no_shows", "startup_no_shows",
+                         "mentor_no_shows", "no_show_rate", "cancelled", "startup_rating", "mentor_rating", "ratings"])
+        writer.writerow([report.period.program.name, report.period.first_day, report.period.last_day, figures.held,
+                         report.hours, figures.no_shows, figures.startup_no_shows, figures.mentor_no_shows,
+                         _ratio(figures.no_show_rate), figures.cancelled, figures.startup_rating or "",
+                         figures.mentor_rating or "", figures.ratings])
+    elif table == "milestones":
+        writer.writerow(["track", "due", "done", "completion"])
+        writer.writerows([row.track, row.due, row.done, _ratio(row.rate)] for row in report.milestones)
+    elif table == "kpis":
+        writer.writerow(["cohort", "startups", "reporting", "headcount_start", "headcount_end", "jobs_created",
+                         "revenue_eur", "funds_raised_eur", "revenue_growth"])
+        writer.writerows([row.cohort, row.startups, row.reporting, row.headcount_start, row.headcount_end,
+                          row.jobs_created, row.revenue_eur, row.funds_raised_eur, _ratio(row.revenue_growth)]
+                         for row in report.kpis)
+    elif table == "months":
+        writer.writerow(["month", "headcount", "revenue_eur", "funds_raised_eur"])
+        writer.writerows([row.month.isoformat(), row.headcount, row.revenue_eur, row.funds_raised_eur]
+                         for row in report.months)
+    elif table == "credits":
+        writer.writerow(["startup", "cohort", "credits_given", "credits_used", "credits_expired", "used_share"])
+        writer.writerows([row.name, row.cohort, row.credits.given, row.credits.used, row.credits.expired,
+                          _ratio(row.credits.used_share)] for row in report.startups)
+    elif table == "startups":
+        writer.writerow(["startup", "cohort", "track", "sector", "sessions", "mentor_minutes", "milestones_due",
+                         "milestones_done", "headcount", "revenue_eur", "funds_raised_eur", "credits_used"])
+        writer.writerows([row.name, row.cohort, row.track, row.sector, row.sessions, row.minutes, row.milestones_due,
+                          row.milestones_done, "" if row.headcount is None else row.headcount, row.revenue_eur,
+                          row.funds_raised_eur, row.credits.used] for row in report.startups)
+    else:
+        raise Invalid("Unknown table.", field="table")
+    return out.getvalue()
+
+
+def managed_programs(db: Session, *, actor: User) -> list[Program]:
+    """The programs whose reports the actor may read: those they run (every one for admins)."""
+    return [program for program in program_queries.list_programs(db) if programs.may_manage(actor, program)]

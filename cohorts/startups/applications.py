@@ -1,0 +1,280 @@
+"""Applying to a cohort without an account, reviewing applications on the rubric, and deciding.
+
+Accepting creates (or finds) the start-up and its profile, the founder's
+account invited by e-mail, and the enrolment with its space rights, all in
+the caller's transaction: a refusal on the way (the cohort is full) leaves
+nothing behind once the caller rolls back.
+"""
+import threading
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import mean
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cohorts.programs import permissions as _permissions  # noqa: F401  (registers the rules checked here)
+from cohorts.programs import enrolment
+from cohorts.programs import queries as program_queries
+from cohorts.programs.enums import Phase
+from cohorts.programs.models import Cohort
+from cohorts.startups import mail, queries
+from cohorts.startups import service as startups
+from cohorts.startups.enums import OPEN_TO_DECISION, UNDECIDED, ApplicationStatus, Criterion, Decision
+from cohorts.startups.forms import ApplicationForm
+from cohorts.startups.models import Application, ApplicationReview
+from totem import audit
+from totem.auth import service as auth
+from totem.errors import Conflict, Invalid, NotFound, TooManyAttempts
+from totem.identity import service as identity
+from totem.identity.models import User
+from totem.permissions import is_staff, require
+from totem.settings import Settings
+
+COMMENT_MAX = 4000
+DECIDING_PHASES = (Phase.APPLICATIONS_OPEN, Phase.SELECTION, Phase.RUNNING)
+# The queue shows the undecided first, then the waiting list, then the decided.
+QUEUE_ORDER = {ApplicationStatus.SUBMITTED: 0, ApplicationStatus.UNDER_REVIEW: 0, ApplicationStatus.WAITLISTED: 1,
+               ApplicationStatus.ACCEPTED: 2, ApplicationStatus.REJECTED: 3}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    application: Application
+    reviews: int
+    average: float | None  # of the reviewers' totals, out of 20
+    criteria: dict[str, float]  # each criterion's average, out of 5
+    mine: ApplicationReview | None
+
+
+# -- applying -------------------------------------------------------------------------------------
+
+
+def get_open_cohort(db: Session, cohort_id: int) -> Cohort:
+    """The cohort of a public form: NotFound if it does not exist or is still a draft, Conflict if closed."""
+    cohort = program_queries.get_cohort(db, cohort_id)
+    if cohort is None or cohort.phase == Phase.DRAFT:
+        raise NotFound("No such cohort.")
+    if cohort.phase != Phase.APPLICATIONS_OPEN:
+        raise Conflict("Applications to {cohort} are closed.", cohort=cohort.name)
+    return cohort
+
+
+def submit_application(
+    db: Session, *, cohort_id: int, form: ApplicationForm, now: datetime, acknowledge: bool = True,
+) -> Application:
+    """Record an application from the public form and acknowledge it by e-mail; one per founder and cohort.
+
+    `acknowledge=False` sends no e-mail (the demo's applicants do not exist).
+    """
+    cohort = get_open_cohort(db, cohort_id)
+    data = form.cleaned(cohort.program)
+    if queries.has_applied(db, cohort.id, data.founder_email):
+        raise Conflict("An application from {email} to this cohort already exists.", field="founder_email",
+                       email=data.founder_email)
+    application = Application(
+        cohort_id=cohort.id, track_id=data.track_id, startup_name=data.startup_name, founder_name=data.founder_name,
+        founder_email=data.founder_email, website=data.website, country=data.country, stage=data.stage,
+        sector=data.sector, team_size=data.team_size, pitch=data.pitch, answers=data.answers, locale=data.locale,
+        status=ApplicationStatus.SUBMITTED, created_at=now,
+    )
+    try:
+        with db.begin_nested():
+            db.add(application)
+            db.flush()
+    except IntegrityError:  # the same founder sent the form twice at once
+        raise Conflict("An application from {email} to this cohort already exists.", field="founder_email",
+                       email=data.founder_email) from None
+    audit.record(db, actor=None, action="application.submit", obj=application, now=now,
+                 summary=f"{data.startup_name} ({data.founder_email}) to {cohort.name}")
+    if acknowledge:
+        mail.queue_application_received(db, application, cohort, now)
+    return application
+
+
+class SubmissionLimit:
+    """At most `limit` applications from one client (an IP address) per `window`, against scripted floods.
+
+    Kept in this process's memory: it resets on restart, and behind a load
+    balancer each app process counts its own clients (the limit is then per
+    process), which is enough to stop a script without a table or a cache.
+    """
+
+    def __init__(self, limit: int = 5, window: timedelta = timedelta(minutes=10)) -> None:
+        self.limit, self.window = limit, window
+        self._sent: dict[str, deque[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, client: str, now: datetime) -> None:
+        """TooManyAttempts when the client has sent `limit` applications within the window."""
+        with self._lock:
+            sent = self._recent(client, now)
+            if len(sent) >= self.limit:
+                wait = sent[0] + self.window - now
+                seconds = max(1, int(wait.total_seconds()))
+                raise TooManyAttempts("Too many applications were sent from your connection. Try again in "
+                                      "{minutes} min.", retry_after_seconds=seconds, minutes=-(-seconds // 60))
+
+    def record(self, client: str, now: datetime) -> None:
+        with self._lock:
+            self._recent(client, now).append(now)
+            if len(self._sent) > 10_000:  # forget the clients that sent nothing lately
+                for key in [key for key, times in self._sent.items() if not self._prune(times, now)]:
+                    del self._sent[key]
+
+    def _recent(self, client: str, now: datetime) -> deque[datetime]:
+        sent = self._sent.setdefault(client, deque())
+        self._prune(sent, now)
+        return sent
+
+    def _prune(self, sent: deque[datetime], now: datetime) -> deque[datetime]:
+        while sent and sent[0] <= now - self.window:
+            sent.popleft()
+        return sent
+
+
+_limits_lock = threading.Lock()
+
+
+def submission_limit(app_state: Any) -> SubmissionLimit:
+    """The limit of one app (its `state`): made on first use, so that each app, and each test's, has its own."""
+    with _limits_lock:
+        limit = getattr(app_state, "application_limit", None)
+        if limit is None:
+            limit = app_state.application_limit = SubmissionLimit()
+        return limit
+
+
+# -- reviewing ------------------------------------------------------------------------------------
+
+
+def get_application(db: Session, *, actor: User, application_id: int, lock: bool = False) -> Application:
+    """The application if the actor runs its program: NotFound for others who are not staff."""
+    application = queries.get_application(db, application_id, lock=lock)
+    if application is None or not is_staff(actor):
+        raise NotFound("No such application.")
+    require(actor, "program.manage", application.cohort.program)
+    return application
+
+
+def review_queue(db: Session, *, actor: User, cohort: Cohort, status: str | None = None) -> list[QueueRow]:
+    """The cohort's applications with their scores: undecided first, the best scored first."""
+    require(actor, "program.manage", cohort.program)
+    statuses = None
+    if status == "undecided":
+        statuses = list(UNDECIDED)
+    elif status:
+        statuses = [ApplicationStatus(status)]
+    rows = [_row(application, actor) for application in
+            queries.list_applications(db, cohort_id=cohort.id, statuses=statuses)]
+    return sorted(rows, key=lambda r: (QUEUE_ORDER[ApplicationStatus(r.application.status)],
+                                       -(r.average or 0), r.application.created_at))
+
+
+def _row(application: Application, actor: User) -> QueueRow:
+    reviews = application.reviews
+    criteria = {c.value: _average(getattr(r, c.value) for r in reviews) for c in Criterion} if reviews else {}
+    return QueueRow(application, len(reviews), _average(r.total for r in reviews) if reviews else None,
+                    criteria, next((r for r in reviews if r.reviewer_id == actor.id), None))
+
+
+def _average(values: Iterable[int]) -> float:
+    return round(float(mean(values)), 1)
+
+
+def review_application(
+    db: Session, *, actor: User, application_id: int, scores: dict[str, int], comment: str, now: datetime,
+) -> ApplicationReview:
+    """Score the application on each criterion from 1 to 5; a reviewer scoring again replaces their review."""
+    application = get_application(db, actor=actor, application_id=application_id)
+    if application.status not in OPEN_TO_DECISION:
+        raise Conflict("This application has been decided: reviews are closed.")
+    values = {}
+    for criterion in Criterion:
+        value = scores.get(criterion.value)
+        if value is None or not 1 <= value <= 5:
+            raise Invalid("Score each criterion from 1 to 5.", field=criterion.value)
+        values[criterion.value] = value
+    comment = comment.strip()
+    if len(comment) > COMMENT_MAX:
+        raise Invalid("Keep the comment under {length} characters.", field="comment", length=COMMENT_MAX + 1)
+    review = queries.get_review(db, application.id, actor.id)
+    if review is None:
+        review = ApplicationReview(application_id=application.id, reviewer_id=actor.id, created_at=now, **values)
+        db.add(review)
+    else:
+        for name, value in values.items():
+            setattr(review, name, value)
+    review.comment, review.updated_at = comment, now
+    if application.status == ApplicationStatus.SUBMITTED:
+        application.status = ApplicationStatus.UNDER_REVIEW
+    db.flush()
+    audit.record(db, actor=actor, action="application.review", obj=application, now=now,
+                 summary=f"{application.startup_name}: {sum(values.values())}/20")
+    return review
+
+
+# -- deciding -------------------------------------------------------------------------------------
+
+
+def decide(
+    db: Session, *, actor: User, application_id: int, decision: str, settings: Settings, now: datetime,
+) -> Application:
+    """Accept, waitlist or reject, and tell the founder by e-mail; a waitlisted application may still be accepted."""
+    try:
+        wanted = Decision(decision)
+    except ValueError:
+        raise Invalid("Unknown decision.", field="decision") from None
+    application = get_application(db, actor=actor, application_id=application_id, lock=True)
+    cohort = application.cohort
+    allowed = UNDECIDED if wanted == Decision.WAITLIST else OPEN_TO_DECISION
+    if application.status not in allowed:
+        raise Conflict("This application has already been decided.")
+    if cohort.phase not in DECIDING_PHASES:
+        raise Conflict("Decisions are taken while applications are open, during the selection and while the "
+                       "cohort runs.")
+    if wanted == Decision.ACCEPT:
+        _accept(db, actor=actor, application=application, settings=settings, now=now)
+    else:
+        application.status = (ApplicationStatus.WAITLISTED if wanted == Decision.WAITLIST
+                               else ApplicationStatus.REJECTED)
+        _mark_decided(application, actor, now)
+        (mail.queue_waitlisted if wanted == Decision.WAITLIST else mail.queue_rejected)(db, application, cohort, now)
+    db.flush()
+    audit.record(db, actor=actor, action=f"application.{wanted.value}", obj=application, now=now,
+                 summary=f"{application.startup_name} to {cohort.name}: {application.status}")
+    return application
+
+
+def _mark_decided(application: Application, actor: User, now: datetime) -> None:
+    application.decided_at, application.decided_by = now, actor.id
+
+
+def _accept(db: Session, *, actor: User, application: Application, settings: Settings, now: datetime) -> None:
+    cohort = application.cohort
+    founder = identity.get_user_by_email(db, application.founder_email)
+    organisation = program_queries.find_organisation(db, application.startup_name)
+    if organisation is not None and (founder is None or founder.id not in
+                                     {m.id for m in queries.list_members(db, organisation.id)}):
+        raise Conflict("A start-up named {startup} already exists, and {email} is not one of its members.",
+                       startup=organisation.name, email=application.founder_email)
+    if organisation is None:
+        organisation = identity.get_or_create_organisation(db, actor=actor, name=application.startup_name, now=now)
+    if founder is None:
+        founder = identity.create_user(db, actor=None, email=application.founder_email,
+                                       name=application.founder_name, roles=["member"], now=now,
+                                       locale=application.locale)
+    identity.add_membership(db, actor=actor, user=founder, organisation=organisation, now=now)
+    startups.save_profile_from(db, organisation_id=organisation.id, application=application, now=now)
+    enrolment.enrol_startup(db, actor=actor, cohort=cohort, organisation=organisation,
+                            track=application.track, application_id=application.id, now=now)
+    application.status, application.organisation_id = ApplicationStatus.ACCEPTED, organisation.id
+    _mark_decided(application, actor, now)
+    # Someone who never chose a password gets the invitation; someone who did logs in as usual.
+    invited = founder.password_hash is None
+    mail.queue_accepted(db, founder, application, cohort, now, invited=invited)
+    if invited:
+        auth.invite_user(db, actor=actor, user=founder, settings=settings, now=now)
