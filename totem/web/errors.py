@@ -94,7 +94,7 @@ def install_page_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error_page(request, 500, reload_viewer=True)
+        return _error_page(request, 500)
 
 
 def install_api_handlers(api: FastAPI) -> None:
