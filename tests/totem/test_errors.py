@@ -70,3 +70,11 @@ def test_the_openapi_schema_lists_every_code(client):
     assert set(error["required"]) == {"detail", "code"}
     assert error["properties"]["code"]["enum"] == list(declared_codes())
     assert {"validation_error", "not_found", "forbidden", "unauthenticated"} <= set(error["properties"]["code"]["enum"])
+
+
+def test_a_nul_character_in_json_or_a_query_is_refused_on_both_databases(client, db):
+    nul_json = client.post("/api/v1/auth/token", content=b'{"email": "a@b.fr", "password": "x\\u0000y"}',
+                           headers={"content-type": "application/json"})
+    assert nul_json.status_code == 422 and nul_json.json()["code"] == "validation_error"
+    nul_query = client.get("/api/v1/me?x=%00")
+    assert nul_query.status_code == 422 and nul_query.json()["code"] == "validation_error"
