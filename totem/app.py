@@ -4,12 +4,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from totem import importing_views
 from totem.api import core as core_api
+from totem.api.deps import refuse_nul_characters
 from totem.api.openapi import install_openapi
 from totem.auth import views as auth_views
 from totem.calendar import views as calendar_views
@@ -38,6 +39,7 @@ def create_api() -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        dependencies=[Depends(refuse_nul_characters)],
     )
     api.include_router(core_api.router)
     api.include_router(jobs_api.router)

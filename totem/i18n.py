@@ -58,10 +58,24 @@ def ntranslate(locale: str, singular: str, plural: str, n: int, **params: object
     return text.format(n=n, **params)
 
 
-def negotiate(accept_language: str | None, default: str) -> str:
-    """The first supported language in an Accept-Language header."""
-    for part in (accept_language or "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LOCALES:
-            return code
-    return default
+def negotiate(accept_language: str | None, default: str | None) -> str | None:
+    """The supported language an Accept-Language header prefers most (its q-values weigh), else `default`."""
+    ranked = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, quality = part.strip().partition(";")
+        code = tag.strip().lower().split("-")[0]
+        weight = _quality(quality)
+        if code in LOCALES and weight > 0:
+            ranked.append((-weight, position, code))
+    return min(ranked)[2] if ranked else default
+
+
+def _quality(parameter: str) -> float:
+    # "q=0.8"; a missing or unreadable weight counts as 1, as RFC 9110 defaults it.
+    name, _, value = parameter.strip().partition("=")
+    if name.strip().lower() != "q":
+        return 1.0
+    try:
+        return max(0.0, min(1.0, float(value)))
+    except ValueError:
+        return 1.0

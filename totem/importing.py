@@ -233,7 +233,7 @@ def export_csv(db: Session, kind: str) -> str:
 def _not_invited() -> Select:
     """People created without a password (an import) and never sent an invitation."""
     invited = select(OneTimeLink.id).where(OneTimeLink.user_id == User.id, OneTimeLink.purpose == auth.INVITATION)
-    return select(User).where(User.password_hash.is_(None), User.is_active, ~invited.exists())
+    return select(User).where(User.password_hash.is_(None), User.is_active, ~User.is_system, ~invited.exists())
 
 
 def count_not_invited(db: Session) -> int:

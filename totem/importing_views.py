@@ -1,15 +1,10 @@
 """The managers' Import page (upload, preview, confirm), Export page (a CSV per kind), and "Invite"."""
-import hashlib
-import secrets
-import tempfile
-import time
-from pathlib import Path
-
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from totem import clock, importing
+from totem.uploads import service as uploads
 from totem.i18n import N_, translate
 from totem.identity.models import User
 from totem.permissions import require
@@ -20,11 +15,6 @@ from totem.web.pages import redirect, render, translated_labels
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 register(NavItem("Import / export", "totem.import", permission="data.import", order=810))
-
-# An upload waits here between its preview and its confirmation (an hour at most).
-UPLOADS = Path(tempfile.gettempdir()) / "totem-imports"
-UPLOAD_LIFETIME_SECONDS = 3600
-
 
 def _manager(user: User = Depends(require_user)) -> User:
     require(user, "data.import")
@@ -55,7 +45,11 @@ def preview(request: Request, kind: str = Form(""), file: UploadFile = File(...)
         return _page(request, db, {"values": values, "errors": {"kind": _say(request, N_("Choose what the file holds."))}}, 422)
     result = importing.run_import(db, kind=kind, data=data, dry_run=True, options=_options(user, space, booker))
     db.rollback()
-    token = _keep(data, user) if not result.refused else ""
+    token = ""
+    if not result.refused:
+        # Kept in the database: the confirmation may reach another web process behind the load balancer.
+        token = uploads.keep(db, user=user, content=data, now=clock.now())
+        db.commit()
     return _page(request, db, {"values": values, "result": result, "token": token, "file_name": file.filename,
                                "preview_limit": importing.PREVIEW_LIMIT},
                  status_code=200 if not result.refused else 422)
@@ -65,7 +59,7 @@ def preview(request: Request, kind: str = Form(""), file: UploadFile = File(...)
 def confirm(request: Request, kind: str = Form(""), token: str = Form(""), space: str = Form(""),
             booker: str = Form(""), user: User = Depends(_manager), db: Session = Depends(get_db)) -> Response:
     """Import the previewed file for real; it is checked again, as the database may have changed since."""
-    data = _take(token, user)
+    data = uploads.take(db, user=user, token=token, now=clock.now())
     if data is None:
         return redirect(request, "/import", "The preview has expired: upload the file again.", kind="error")
     result = importing.run_import(db, kind=kind, data=data, dry_run=False, options=_options(user, space, booker))
@@ -129,33 +123,3 @@ def _say(request: Request, message: str) -> str:
 def _options(user: User, space: str, booker: str) -> importing.Options:
     extra = {name: value.strip() for name, value in (("space", space), ("booker", booker)) if value.strip()}
     return importing.Options(actor=user, now=clock.now(), extra=extra)
-
-
-def _keep(data: bytes, user: User) -> str:
-    """Keep the previewed file for its confirmation; the token names it and is good for its uploader only."""
-    UPLOADS.mkdir(mode=0o700, exist_ok=True)
-    for old in UPLOADS.iterdir():
-        if old.stat().st_mtime < time.time() - UPLOAD_LIFETIME_SECONDS:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    (UPLOADS / _file_name(token, user)).write_bytes(data)
-    return token
-
-
-def _take(token: str, user: User) -> bytes | None:
-    if not token:
-        return None
-    path = UPLOADS / _file_name(token, user)
-    try:
-        if path.stat().st_mtime < time.time() - UPLOAD_LIFETIME_SECONDS:
-            return None
-        data = path.read_bytes()
-    except OSError:
-        return None
-    path.unlink(missing_ok=True)
-    return data
-
-
-def _file_name(token: str, user: User) -> str:
-    return hashlib.sha256(f"{user.id}:{token}".encode()).hexdigest()
-

@@ -21,6 +21,7 @@ from totem.domains import packages
 from totem.i18n import ntranslate, translate
 from totem.identity.enums import ROLE_LABELS
 from totem.settings import get_settings
+from totem.web.formats import FILTERS
 
 
 @pass_context
@@ -46,6 +47,7 @@ def environment() -> Environment:
     )
     # `_("Hello {name}", name=...)`: translated, then formatted; `{% trans %}` is not used.
     env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, role_labels=ROLE_LABELS)
+    env.filters.update(FILTERS)
     return env
 
 

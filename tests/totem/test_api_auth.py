@@ -28,8 +28,10 @@ def test_token_and_me(client, db):
 def test_wrong_password_and_bad_tokens_get_401_json(client, db):
     make_user(db, email="a@example.com")
     db.commit()
-    response = client.post("/api/v1/auth/token", json={"email": "a@example.com", "password": "nope"})
-    assert response.status_code == 401 and response.json() == {"detail": "Wrong e-mail or password."}
+    response = client.post("/api/v1/auth/token", json={"email": "a@example.com", "password": "nope"},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Wrong e-mail or password.", "code": "unauthenticated"}
     assert client.get("/api/v1/me").status_code == 401
     bad = client.get("/api/v1/me", headers={"Authorization": "Bearer nonsense"})
     assert bad.status_code == 401 and "detail" in bad.json()

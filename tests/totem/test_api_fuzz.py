@@ -268,4 +268,4 @@ def test_an_api_path_that_misses_the_mount_gets_a_json_404() -> None:
     with TestClient(SCHEMA_APP) as client:
         response = client.get("/api/v1/bookings/1%0A")
     assert response.status_code == 404
-    assert response.headers["content-type"] == "application/json" and response.json() == {"detail": "Not Found"}
+    assert response.headers["content-type"] == "application/json" and response.json()["code"] == "not_found"

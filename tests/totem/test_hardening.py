@@ -39,7 +39,8 @@ def test_a_body_over_the_limit_gets_a_clear_413_page_or_json(client):
                       headers={"content-type": "application/json"})
 
     assert page.status_code == 413 and "La requête est trop volumineuse." in page.text  # French by default
-    assert api.status_code == 413 and api.json() == {"detail": "The request is too large."}
+    assert api.status_code == 413
+    assert api.json() == {"detail": "La requête est trop volumineuse.", "code": "request_too_large"}
     # Just under the limit is read as usual (here: a wrong password).
     assert client.post("/api/v1/auth/token", json={"email": "a@b.fr", "password": "x" * 1000}).status_code == 401
 
@@ -56,20 +57,20 @@ def test_login_with_an_unknown_email_still_computes_a_password_hash(client, db, 
     make_user(db, email="known@example.com")
     db.commit()
     verified = []
-    real_hasher = secrets._hasher
+    real_hasher = secrets._hasher()
 
     class Spy:
         def verify(self, hash_: str, password: str) -> bool:
             verified.append(hash_)
             return real_hasher.verify(hash_, password)
 
-    monkeypatch.setattr(secrets, "_hasher", Spy())
+    monkeypatch.setattr(secrets, "_hasher", lambda: Spy())
 
     unknown = client.post("/api/v1/auth/token", json={"email": "nobody@example.com", "password": "whatever-123"})
     known = client.post("/api/v1/auth/token", json={"email": "known@example.com", "password": "whatever-123"})
 
     assert unknown.status_code == known.status_code == 401 and unknown.json() == known.json()
-    assert len(verified) == 2 and verified[0] == secrets._DUMMY_HASH and verified[1] != secrets._DUMMY_HASH
+    assert len(verified) == 2 and verified[0] == secrets._dummy_hash() and verified[1] != secrets._dummy_hash()
 
 
 def test_a_password_reset_request_answers_the_same_for_known_and_unknown_emails(client, db):
@@ -87,3 +88,11 @@ def test_a_password_reset_request_answers_the_same_for_known_and_unknown_emails(
     assert answers == [(303, "/login"), (303, "/login")]
     assert flashes[0] == flashes[1] and flashes[0]  # the same message, whether or not the account exists
     assert sent == [1, 0]  # only the real account gets mail
+
+
+def test_passwords_are_hashed_with_argon2id_and_rfc_9106_parameters_outside_the_suite(monkeypatch):
+    monkeypatch.setattr(secrets, "_hasher", secrets._hasher.__wrapped__)  # not the suite's cached one
+    monkeypatch.setattr(secrets, "get_settings", lambda: Settings(environment="production", secret_key="s" * 32))
+    production = secrets.hash_password("correct-horse-battery")
+    assert production.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert secrets.verify_password(production, "correct-horse-battery")

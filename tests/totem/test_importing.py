@@ -1,10 +1,17 @@
-"""The import framework's invitations: nobody imported is mailed until a manager presses "Invite"."""
-from sqlalchemy import select
+"""The import page: previews kept in the database for their confirmation; nobody imported is mailed before "Invite"."""
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.helpers import form_post, login
+from tests.helpers import csrf_from, form_post, login
 from tests.totem.factories import PASSWORD, make_user
+from totem import clock
+from totem.app import create_app
+from totem.identity import service as identity
 from totem.notifications.models import OutboxMessage
+from totem.uploads.models import PendingUpload
 
 
 def test_people_without_a_password_are_invited_only_when_a_manager_presses_invite(client, db: Session) -> None:  # type: ignore[no-untyped-def]
@@ -20,3 +27,56 @@ def test_people_without_a_password_are_invited_only_when_a_manager_presses_invit
     # Pressing it again invites nobody twice.
     form_post(client, "/import", "/import/invite", {})
     assert len(db.scalars(select(OutboxMessage).where(OutboxMessage.user_id == imported.id)).all()) == 1
+
+
+MEMBERS_CSV = b"email,name\nines@seabird.example,Ines Morel\n"
+
+
+def _preview(client, db: Session) -> str:  # type: ignore[no-untyped-def]
+    page = client.get("/import")
+    preview = client.post("/import", data={"kind": "members", "csrf_token": csrf_from(page)},
+                          files={"file": ("members.csv", MEMBERS_CSV, "text/csv")})
+    assert preview.status_code == 200, preview.text[:300]
+    return preview.text.split('name="token" value="')[1].split('"')[0]
+
+
+def _confirm(client, token: str):  # type: ignore[no-untyped-def]
+    return client.post("/import/confirm", data={"kind": "members", "token": token,
+                                                "csrf_token": csrf_from(client.get("/import"))}, follow_redirects=False)
+
+
+def test_a_preview_is_confirmed_by_another_web_process(client, app, settings, session_factory, db: Session) -> None:  # type: ignore[no-untyped-def]
+    manager = make_user(db, role="manager")
+    db.commit()
+    login(client, manager.email, PASSWORD)
+    token = _preview(client, db)
+    assert db.scalar(select(func.count()).select_from(PendingUpload)) == 1  # in the database, not a local file
+
+    # Another process: its own app, the same database, the same browser cookies.
+    with TestClient(create_app(settings, session_factory), base_url="http://testserver",
+                    cookies=client.cookies) as other_process:
+        assert _confirm(other_process, token).status_code == 303
+        assert identity.get_user_by_email(db, "ines@seabird.example") is not None
+        assert db.scalar(select(func.count()).select_from(PendingUpload)) == 0
+        again = _confirm(other_process, token)  # used once
+    assert again.status_code == 303 and again.headers["location"] == "/import"
+
+
+def test_an_upload_is_for_its_uploader_within_the_hour(client, db: Session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    first, second = make_user(db, role="manager"), make_user(db, role="manager")
+    db.commit()
+    login(client, first.email, PASSWORD)
+    expiring = _preview(client, db)
+    token = _preview(client, db)
+    login(client, second.email, PASSWORD)
+    _confirm(client, token)
+    assert identity.get_user_by_email(db, "ines@seabird.example") is None  # not the other manager's
+
+    login(client, first.email, PASSWORD)
+    later = clock.now() + timedelta(hours=1, minutes=1)
+    with monkeypatch.context() as patch:
+        patch.setattr("totem.clock.now", lambda: later)
+        _confirm(client, expiring)
+        assert identity.get_user_by_email(db, "ines@seabird.example") is None  # past its hour
+    assert _confirm(client, token).status_code == 303  # its uploader, within the hour
+    assert identity.get_user_by_email(db, "ines@seabird.example") is not None

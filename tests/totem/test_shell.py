@@ -30,8 +30,8 @@ def test_unknown_page_is_a_404_page(client):
 
 
 def test_unknown_api_route_is_json_404(client):
-    response = client.get("/api/v1/no-such-thing")
-    assert response.status_code == 404 and response.json() == {"detail": "Not Found"}
+    response = client.get("/api/v1/no-such-thing", headers={"Accept-Language": "en"})
+    assert response.status_code == 404 and response.json() == {"detail": "Nothing is at this address.", "code": "not_found"}
 
 
 def test_healthz_checks_the_database(client):

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from totem import clock
 from totem.auth import service as auth
-from totem.errors import Unauthenticated
+from totem.errors import VALIDATION_ERROR, Invalid, Unauthenticated
 from totem.identity.models import User
 from totem.web.context import get_db
 
@@ -27,3 +27,10 @@ def api_user(
     # The error handlers answer in the user's language; kept apart, as a rollback expires the user.
     request.state.api_locale = user.locale
     return user
+
+
+async def refuse_nul_characters(request: Request) -> None:
+    """No JSON text or query value may hold a NUL character: PostgreSQL cannot store one, SQLite would hide it."""
+    body = await request.body()  # read once: the operation's own parsing gets it from the request's cache
+    if b"\\u0000" in body or "%00" in request.url.query or "\x00" in request.url.query:
+        raise Invalid("A field holds a NUL character, which no form sends. Type the text again.", code=VALIDATION_ERROR)

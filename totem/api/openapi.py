@@ -1,7 +1,8 @@
 """The API's OpenAPI document declares its errors as they are sent (see `totem.web.errors.install_api_handlers`).
 
-Every error is JSON `{"detail": "..."}`: a validation error too (one sentence,
-not FastAPI's list of objects). Every operation behind a bearer token may
+Every error is JSON `{"detail": "...", "code": "..."}` (and `field` when one
+field is at fault): a validation error too (one sentence, not FastAPI's list
+of objects). The codes are every one declared with `totem.errors.error_code`. Every operation behind a bearer token may
 answer 401, and every one that reads a body 400 when it cannot be parsed.
 """
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from totem.api.schemas import ErrorOut
+from totem.errors import declared_codes
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 FASTAPI_VALIDATION = {"$ref": "#/components/schemas/HTTPValidationError"}
@@ -42,7 +44,9 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
                 if json_schema is None or json_schema == FASTAPI_VALIDATION:
                     response["content"] = {"application/json": {"schema": dict(ERROR_REF)}}
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    components["ErrorOut"] = ErrorOut.model_json_schema()
+    error_schema = ErrorOut.model_json_schema()
+    error_schema["properties"]["code"]["enum"] = list(declared_codes())
+    components["ErrorOut"] = error_schema
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
     return schema

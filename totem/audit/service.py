@@ -1,7 +1,7 @@
 """Record every write made through the services, and read the log back."""
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session
 
 from totem.audit.models import AuditEntry
@@ -25,9 +25,9 @@ def record(
 
 
 def list_entries(db: Session, *, limit: int = 200, before_id: int | None = None) -> list[tuple[AuditEntry, str | None]]:
-    """Newest first, with the actor's e-mail."""
+    """Newest first, with the actor's e-mail: None for the system (a job, an import, the demo)."""
     query: Select = (
-        select(AuditEntry, User.email)
+        select(AuditEntry, case((User.is_system, None), else_=User.email))
         .outerjoin(User, User.id == AuditEntry.actor_id)
         .order_by(AuditEntry.id.desc())
         .limit(limit)

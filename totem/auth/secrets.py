@@ -2,14 +2,29 @@
 import hashlib
 import hmac
 import secrets
+from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so that a login takes the same
-# time whether or not the account exists.
-_DUMMY_HASH = _hasher.hash("totem-dummy-password")
+from totem.settings import get_settings
+
+# The test suite hashes and checks thousands of passwords: there, argon2id's smallest parameters. Every other
+# environment uses argon2-cffi's defaults (RFC 9106's low-memory profile); a hash carries its parameters, so
+# either verifies the other's.
+_TEST_PARAMETERS = {"time_cost": 1, "memory_cost": 8, "parallelism": 1, "hash_len": 16, "salt_len": 16,
+                    "type": Type.ID}
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher(**_TEST_PARAMETERS) if get_settings().environment == "test" else PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the e-mail is unknown, so that a login takes the same time whether or not it exists."""
+    return _hasher().hash("totem-dummy-password")
 
 
 def new_token() -> tuple[str, str]:
@@ -23,12 +38,12 @@ def hash_token(raw: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher().verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

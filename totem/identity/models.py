@@ -1,7 +1,7 @@
 """Users, their roles, organisations (a start-up is one) and memberships."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from totem.db import Base
@@ -22,6 +22,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     locale: Mapped[str] = mapped_column(String(5), default="fr")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # The one account jobs and command-line imports act as: it holds no role, has no password, never logs in.
+    is_system: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime]
     # Bumped on password change and deactivation: older sessions and links die.
     credentials_changed_at: Mapped[datetime | None]

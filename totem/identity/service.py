@@ -32,8 +32,9 @@ def parse_roles(values: list[str]) -> list[Role]:
 
 
 def get_user(db: Session, user_id: int) -> User:
+    """A person, for the admins' pages: the system's account is nobody's to change, deactivate or erase."""
     user = db.get(User, user_id)
-    if user is None:
+    if user is None or user.is_system:
         raise NotFound("No such user.")
     return user
 
@@ -144,9 +145,23 @@ def add_membership(db: Session, *, actor: User | None, user: User, organisation:
     return membership
 
 
+SYSTEM_EMAIL = "system@totem.invalid"  # an address that can never receive mail (RFC 2606)
+
+
+def system_actor(db: Session, *, now: datetime) -> User:
+    """The system, as the audit log names it: who periodic jobs and command-line imports act as; made once."""
+    user = db.scalar(select(User).where(User.is_system))
+    if user is None:
+        user = User(email=SYSTEM_EMAIL, name="System", password_hash=None, locale="fr", is_active=True,
+                    is_system=True, created_at=now, calendar_token=secrets.token_urlsafe(32), roles=[])
+        db.add(user)
+        db.flush()
+    return user
+
+
 def list_users(db: Session, *, search: str = "", limit: int = 50, offset: int = 0) -> tuple[list[User], int]:
-    """Users matching a search on name or e-mail, by name, with the total count."""
-    query = select(User)
+    """People matching a search on name or e-mail, by name, with the total count; the system is nobody's."""
+    query = select(User).where(~User.is_system)
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
         query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))

@@ -10,7 +10,9 @@ from totem import clock
 from totem.auth import service as auth
 from totem.auth.models import AuthSession
 from totem.auth.secrets import sign, signature_matches
-from totem.errors import Forbidden, Unauthenticated
+from totem.errors import VALIDATION_ERROR, Forbidden, Invalid, Unauthenticated
+from totem.i18n import LOCALES, negotiate
+from totem.identity import service as identity
 from totem.identity.models import User
 from totem.settings import Settings
 
@@ -70,11 +72,27 @@ def resolve_viewer(request: Request, db: Session, settings: Settings) -> Viewer:
             user = db.get(User, auth_session.user_id)
             db.commit()  # keep the session's last_seen_at
     purpose, seed, fresh = _csrf_seed(request, settings)
-    locale = user.locale if user else request.cookies.get(LANG_COOKIE, settings.default_locale)
-    if locale not in ("fr", "en"):
-        locale = settings.default_locale
-    return Viewer(user=user, auth_session=auth_session, locale=locale,
-                  csrf_token=sign(settings.secret_key, purpose, seed), new_anon_seed=fresh)
+    viewer = Viewer(user=user, auth_session=auth_session, locale=_locale(request, user, settings),
+                    csrf_token=sign(settings.secret_key, purpose, seed), new_anon_seed=fresh)
+    chosen = request.query_params.get("lang")
+    if chosen in LOCALES and request.method in SAFE_METHODS:
+        # `?lang=en` wins, and is remembered like the language switch: on the person, else in a cookie.
+        viewer.locale = chosen
+        viewer.cookies_to_set[LANG_COOKIE] = chosen
+        if user is not None and user.locale != chosen:
+            identity.set_locale(db, user=user, locale=chosen, now=clock.now())
+            db.commit()
+    return viewer
+
+
+def _locale(request: Request, user: User | None, settings: Settings) -> str:
+    """The person's saved language, else the one they chose here before, else their browser's, else the venue's."""
+    if user is not None and user.locale in LOCALES:
+        return user.locale
+    remembered = request.cookies.get(LANG_COOKIE)
+    if remembered in LOCALES:
+        return remembered
+    return negotiate(request.headers.get("accept-language"), None) or settings.default_locale
 
 
 async def check_csrf(request: Request) -> None:
@@ -87,6 +105,9 @@ async def check_csrf(request: Request) -> None:
     purpose, seed, fresh = _csrf_seed(request, settings)
     if fresh is not None or not token or not signature_matches(settings.secret_key, purpose, seed, token):
         raise Forbidden("The form has expired. Reload the page and try again.")
+    # No browser sends a NUL character; PostgreSQL cannot store one, and SQLite would keep it hidden in a text.
+    if any("\x00" in name or (isinstance(value, str) and "\x00" in value) for name, value in form.multi_items()):
+        raise Invalid("A field holds a NUL character, which no form sends. Type the text again.", code=VALIDATION_ERROR)
 
 
 def get_viewer(

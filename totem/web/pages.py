@@ -67,6 +67,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         response.delete_cookie(FLASH_COOKIE, path="/")
     if viewer.new_anon_seed:
         response.set_cookie(ANON_COOKIE, viewer.new_anon_seed, **_cookie_flags(request))
+    for name, value in viewer.cookies_to_set.items():
+        response.set_cookie(name, value, max_age=365 * 24 * 3600, **_cookie_flags(request))
     return response
 
 
