@@ -10,7 +10,7 @@ from cohorts.mentoring.models import MentorSession, OfficeHours, SessionFeedback
 from cohorts.startups.models import KpiReport
 from spaces.booking.models import Booking
 from tests.cohorts.factories import make_application
-from tests.cohorts.test_sessions import TUESDAY_2PM, mentoring  # noqa: F401  (the fixture)
+from tests.cohorts.mentoring.test_sessions import TUESDAY_2PM, mentoring  # noqa: F401  (the fixture)
 from tests.helpers import api_token, form_post, login
 from tests.spaces.conftest import NOW, PASSWORD, make_person
 from tests.spaces.factories import make_booking

@@ -2,7 +2,7 @@
 import json
 
 from cohorts.mentoring import sessions
-from tests.cohorts.test_sessions import TUESDAY_2PM, mentoring  # noqa: F401  (the fixture)
+from tests.cohorts.mentoring.test_sessions import TUESDAY_2PM, mentoring  # noqa: F401  (the fixture)
 from tests.helpers import api_token, login
 from tests.spaces.conftest import NOW, PASSWORD
 from tests.spaces.factories import make_booking
