@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from totem.app import create_app
 from totem.db import make_engine
 from totem.migrations import upgrade
+
+pytest_plugins = ["tests.browser"]  # the browser fixtures, shared by tests/e2e and the packages' browser tests
 from totem.settings import Settings, get_settings
 
 PG_ADMIN_DSN = os.environ.get("TOTEM_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -1,8 +1,7 @@
 """A person logs in through the real login form in headless chromium."""
-import os
-
 import pytest
 
+from tests.browser import screenshot
 from totem.demo import ACCOUNTS, DEMO_PASSWORD
 from totem.i18n import translate
 
@@ -23,8 +22,7 @@ def test_member_logs_in_through_the_form_and_reaches_home(page):
     page.wait_for_url("**/")
     assert page.locator("h1").inner_text() == translate("fr", "Hello {name}", name=member.name)
     assert member.startup in page.content()
-    if os.environ.get("TOTEM_SCREENSHOTS"):
-        page.screenshot(path=os.path.join(os.environ["TOTEM_SCREENSHOTS"], "member-home.png"), full_page=True)
+    screenshot(page, "member-home")
 
 
 def test_wrong_password_stays_on_the_form_with_a_message(page):

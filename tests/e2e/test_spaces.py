@@ -1,10 +1,10 @@
 """A resident books a room through the Book page in chromium; the plan and the timeline render."""
-import os
 from datetime import date, timedelta
 
 import holidays
 import pytest
 
+from tests.browser import screenshot
 from totem.demo import ACCOUNTS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -26,16 +26,11 @@ def _next_working_day() -> date:
     return day
 
 
-def _screenshot(page, name: str) -> None:
-    if os.environ.get("TOTEM_SCREENSHOTS"):
-        page.screenshot(path=os.path.join(os.environ["TOTEM_SCREENSHOTS"], f"{name}.png"), full_page=True)
-
-
 def test_a_member_books_a_room_from_the_book_page(page):
     _log_in(page)
     day = _next_working_day().isoformat()
     page.goto(f"/book?day={day}&start=16:00&end=17:00&kind=meeting_room")
-    _screenshot(page, "book")
+    screenshot(page, "book")
     first = page.locator("table.table tbody tr").first
     room = first.locator("td strong").inner_text()
     first.locator("input[name=title]").fill("Point investisseurs")
@@ -53,7 +48,7 @@ def test_the_floor_plan_and_the_room_timeline_render(page):
     assert page.locator("svg.floor-plan rect.space").count() > 100
     assert page.locator("svg.floor-plan rect.space-allocated").count() == 4  # the demo start-ups' dedicated desks
     assert page.locator("svg.floor-plan rect.space-taken").count() >= 1  # Hugo at his desk
-    _screenshot(page, "floor-plan")
+    screenshot(page, "floor-plan")
     page.goto(f"/rooms?day={_next_working_day().isoformat()}")
     assert page.locator("svg.timeline text.room-label").count() >= 20
-    _screenshot(page, "room-timeline")
+    screenshot(page, "room-timeline")

@@ -2,14 +2,13 @@
 with the requests to answer, each with its free times as one-click buttons."""
 import pytest
 
-from tests.cohorts.startups.test_browser import _screenshot, chromium, page  # noqa: F401  (this package's browser fixtures)
-from tests.e2e.conftest import live_server  # noqa: F401  (the demo served in a thread)
+from tests.browser import screenshot
 from totem.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 
 
-def _log_in(page, email: str) -> None:  # noqa: F811
+def _log_in(page, email: str) -> None:
     page.goto("/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)
@@ -17,7 +16,7 @@ def _log_in(page, email: str) -> None:  # noqa: F811
     page.wait_for_url("**/")
 
 
-def test_a_founder_filters_the_directory_and_asks_a_mentor(page):  # noqa: F811
+def test_a_founder_filters_the_directory_and_asks_a_mentor(page):
     _log_in(page, "nadia@oceanwatt.fr")
     page.click("nav.mainnav >> text=Mentors")
     assert page.locator(".startup-card").count() == 15
@@ -25,7 +24,7 @@ def test_a_founder_filters_the_directory_and_asks_a_mentor(page):  # noqa: F811
     page.click("button[type=submit]:has-text('Rechercher')")
     names = page.locator(".startup-card strong").all_inner_texts()
     assert names == ["Chiara Rossi", "Sofia Marchetti"]
-    _screenshot(page, "mentors-directory")
+    screenshot(page, "mentors-directory")
     page.click(".startup-card >> text=Sofia Marchetti")
     assert page.locator("h1").inner_text() == "Sofia Marchetti"
     page.click("text=Demander à ce mentor")
@@ -35,7 +34,7 @@ def test_a_founder_filters_the_directory_and_asks_a_mentor(page):  # noqa: F811
     page.fill("#f-topic", "Homologuer notre moteur électrique")
     page.select_option("#f-expertise", ["nautisme", "énergies marines"])
     page.select_option("#f-language", "fr")
-    _screenshot(page, "mentoring-ask")
+    screenshot(page, "mentoring-ask")
     page.click("button[type=submit]:has-text('Envoyer la demande')")
     page.wait_for_url("**/sessions")
     assert "Votre demande est envoyée" in page.locator(".flash").inner_text()
@@ -43,7 +42,7 @@ def test_a_founder_filters_the_directory_and_asks_a_mentor(page):  # noqa: F811
     assert "Tout mentor qui convient" in request.inner_text()
 
 
-def test_a_mentor_sees_requests_to_answer_with_their_free_times(page):  # noqa: F811
+def test_a_mentor_sees_requests_to_answer_with_their_free_times(page):
     _log_in(page, "yves.roux@mentors-sud.fr")
     page.click("nav.mainnav >> text=Espace mentor")
     assert page.locator("h1").inner_text() == "Espace mentor"
@@ -51,4 +50,4 @@ def test_a_mentor_sees_requests_to_answer_with_their_free_times(page):  # noqa: 
     assert "Vous a demandé" in request.inner_text()
     assert request.locator("form.accept-slots button").count() >= 2
     assert page.locator("li:has-text('Financer notre campagne de replantation')").count() == 1
-    _screenshot(page, "mentor-home")
+    screenshot(page, "mentor-home")

@@ -14,8 +14,7 @@ from spaces.occupancy import rollup
 from spaces.venues.enums import SpaceKind
 from spaces.venues.models import Space, Venue
 from spaces.venues.rules import local_moment, local_time
-from tests.cohorts.startups.test_browser import _screenshot, chromium  # noqa: F401  (this package's browser fixtures)
-from tests.e2e.conftest import serve_demo
+from tests.browser import french_page, screenshot, serve_demo
 from totem.demo import DEMO_PASSWORD
 from totem.identity.models import User
 
@@ -58,10 +57,9 @@ def reports_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(chromium, reports_server):  # type: ignore[no-untyped-def]  # noqa: F811
-    context = chromium.new_context(base_url=reports_server, viewport={"width": 1366, "height": 900})
-    yield context.new_page()
-    context.close()
+def page(browser, reports_server):  # type: ignore[no-untyped-def]
+    with french_page(browser, reports_server) as page:
+        yield page
 
 
 def _charts_drawn(page) -> list[str]:
@@ -79,7 +77,7 @@ def test_managers_home_heat_map_and_printed_funders_report(page):
     page.wait_for_url("**/")
     assert page.locator("a[href^='/admin/reports/today']").count() >= 1  # today's check-ins, each a link
     assert page.locator("a[href='/applications']").count() >= 1
-    _screenshot(page, "reports-managers-home")
+    screenshot(page, "reports-managers-home")
 
     page.click("nav.mainnav a:has-text('Rapports')")
     page.wait_for_url("**/admin/reports/occupancy")
@@ -87,7 +85,7 @@ def test_managers_home_heat_map_and_printed_funders_report(page):
     assert page.locator("h1").inner_text() == "Occupation"
     assert page.locator("img[src*='heatmap.svg']").count() == 1
     assert _charts_drawn(page) == []
-    _screenshot(page, "reports-occupancy-heat-map")
+    screenshot(page, "reports-occupancy-heat-map")
 
     page.click(".report-tabs a:has-text('Programmes')")
     page.click("a:has-text('Accélérateur Métropole')")
@@ -100,7 +98,7 @@ def test_managers_home_heat_map_and_printed_funders_report(page):
     assert page.locator(".funders-startups tbody tr").count() >= 3
     page.emulate_media(media="print")
     assert page.locator(".report-filters").is_hidden() and page.locator(".topbar").is_hidden()
-    _screenshot(page, "reports-funders-print")
+    screenshot(page, "reports-funders-print")
     if os.environ.get("TOTEM_SCREENSHOTS"):
         page.pdf(path=os.path.join(os.environ["TOTEM_SCREENSHOTS"], "reports-funders.pdf"), format="A4",
                  print_background=True)

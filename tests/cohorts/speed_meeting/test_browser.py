@@ -5,19 +5,18 @@ import os
 import pytest
 
 from cohorts.speed_meeting import service as speed_meetings
-from tests.cohorts.startups.test_browser import _screenshot, chromium, page  # noqa: F401  (this package's browser fixtures)
-from tests.e2e.conftest import live_server  # noqa: F401  (the demo served in a thread)
+from tests.browser import screenshot
 from totem.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 
 
-def _cell(page, row: int, column: int):  # noqa: F811
+def _cell(page, row: int, column: int):
     """The grid's cell of the first day at that slot (row) and room (column), from 1."""
     return page.locator("table.sm-grid").first.locator(f"tbody tr:nth-child({row}) td:nth-of-type({column})")
 
 
-def test_a_manager_builds_pins_solves_again_and_publishes_the_speed_meeting_day(page, monkeypatch):  # noqa: F811
+def test_a_manager_builds_pins_solves_again_and_publishes_the_speed_meeting_day(page, monkeypatch):
     monkeypatch.setattr(speed_meetings, "TIME_LIMIT_SECONDS", 5.0)  # the server runs in this process
     page.goto("/login")
     page.fill("input[name=email]", "lea.martin@cite-innovation.fr")
@@ -58,7 +57,7 @@ def test_a_manager_builds_pins_solves_again_and_publishes_the_speed_meeting_day(
     assert page.locator(".sm-meeting.is-pinned").count() == 1
     figures = page.locator("dl.stats").inner_text()
     assert "Écart" in figures and "%" in figures
-    _screenshot(page, "speed-meeting-grid")
+    screenshot(page, "speed-meeting-grid")
 
     page.click("button:has-text('Publier')")
     page.wait_for_url("**/speed-meeting")
@@ -72,6 +71,6 @@ def test_a_manager_builds_pins_solves_again_and_publishes_the_speed_meeting_day(
     sheet = page.locator(".sm-sheet:has(h2:text-is('OceanWatt'))")
     assert "Yves Roux" in sheet.inner_text()
     page.emulate_media(media="print")
-    _screenshot(page, "speed-meeting-print")
+    screenshot(page, "speed-meeting-print")
     if os.environ.get("TOTEM_SCREENSHOTS"):
         page.pdf(path=os.path.join(os.environ["TOTEM_SCREENSHOTS"], "speed-meeting-print.pdf"), format="A4")

@@ -1,14 +1,13 @@
 """In chromium: a founder updates a milestone, sends the month's figures and edits the start-up's profile."""
 import pytest
 
-from tests.cohorts.startups.test_browser import _screenshot, chromium, page  # noqa: F401  (this module's browser and page)
-from tests.e2e.conftest import live_server  # noqa: F401  (the demo served in a thread)
+from tests.browser import screenshot
 from totem.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 
 
-def _log_in_as_hugo(page) -> None:  # noqa: F811
+def _log_in_as_hugo(page) -> None:
     page.goto("/login")
     page.fill("input[name=email]", "hugo@kelpstudio.fr")
     page.fill("input[name=password]", DEMO_PASSWORD)
@@ -18,10 +17,10 @@ def _log_in_as_hugo(page) -> None:  # noqa: F811
     page.wait_for_url("**/startups/*")
 
 
-def test_a_founder_updates_a_milestone_and_sends_the_months_figures(page):  # noqa: F811
+def test_a_founder_updates_a_milestone_and_sends_the_months_figures(page):
     _log_in_as_hugo(page)
     assert page.locator("h1").inner_text() == "Kelp Studio"
-    _screenshot(page, "startup-member")
+    screenshot(page, "startup-member")
     page.click("text=Mettre à jour les jalons")
     page.wait_for_url("**/milestones")
     row = page.locator("tr", has_text="Pitch du demo day")
@@ -33,7 +32,7 @@ def test_a_founder_updates_a_milestone_and_sends_the_months_figures(page):  # no
     row = page.locator("tr", has_text="Pitch du demo day")
     assert row.locator("select[name=status]").input_value() == "done"
     assert row.locator("input[name=note]").input_value() == "Répété devant l'équipe mardi"
-    _screenshot(page, "milestones-member")
+    screenshot(page, "milestones-member")
 
     page.click("nav.crumbs >> text=Kelp Studio")
     assert page.locator("text=4 sur 4 faits").is_visible()
@@ -45,17 +44,17 @@ def test_a_founder_updates_a_milestone_and_sends_the_months_figures(page):  # no
     page.fill("#f-revenue_eur", "9600")
     page.fill("#f-funds_raised_eur", "0")
     page.fill("#f-notes", "Deux boutiques de musée")
-    _screenshot(page, "kpis-form")
+    screenshot(page, "kpis-form")
     page.click("button[type=submit].primary")
     page.wait_for_url("**/kpis")
     assert page.locator(".flash").inner_text().startswith(f"Chiffres de {month} enregistrés.")
     first = page.locator("tbody tr").first
     assert first.locator("td").first.inner_text() == month
     assert "9600" in first.inner_text() and "Deux boutiques de musée" in first.inner_text()
-    _screenshot(page, "kpis-sent")
+    screenshot(page, "kpis-sent")
 
 
-def test_a_founder_edits_the_startups_profile(page):  # noqa: F811
+def test_a_founder_edits_the_startups_profile(page):
     _log_in_as_hugo(page)
     page.click("text=Modifier le profil")
     page.wait_for_url("**/profile")
@@ -66,7 +65,7 @@ def test_a_founder_edits_the_startups_profile(page):  # noqa: F811
     error = page.locator("#e-website")
     assert "adresse du site" in error.inner_text()
     assert page.locator("#f-sector").input_value() == "Design biosourcé"  # what was typed is kept
-    _screenshot(page, "profile-error")
+    screenshot(page, "profile-error")
     page.fill("#f-website", "kelp-studio.example")
     page.click("button[type=submit].primary")
     page.wait_for_url("**/startups/*")
@@ -74,4 +73,4 @@ def test_a_founder_edits_the_startups_profile(page):  # noqa: F811
     profile = page.locator("section.card", has_text="Profil").first
     assert "Design biosourcé" in profile.inner_text() and "8 personnes" in profile.inner_text()
     assert "https://kelp-studio.example" in profile.inner_text()
-    _screenshot(page, "profile-saved")
+    screenshot(page, "profile-saved")

@@ -48,7 +48,7 @@ def test_a_member_books_a_room_and_reads_it_back(client, db, scene: Scene):
 
 # (body changes, status, words of the detail)
 REFUSALS = {
-    "time without offset": ({"starts_at": "2026-12-01T09:00:00"}, 422, "timezone"),
+    "time without offset": ({"starts_at": "2026-12-01T09:00:00"}, 422, "offset"),
     "end before start": ({"ends_at": at(TUESDAY, "08:30")}, 422, "The end must be after the start."),
     "in the past": ({"starts_at": at("2026-11-30", "08:00"), "ends_at": at("2026-11-30", "09:00")}, 422,
                     "The start must be in the future."),
@@ -207,7 +207,7 @@ def test_a_staff_member_may_book_for_any_startup(client, db, scene: Scene):
                    ends_at=at(TUESDAY, "12:00"), startup_id=987654)
 
     assert created.status_code == 201 and created.json()["startup_id"] == scene.kelp_id
-    assert unknown.status_code == 422 and unknown.json() == {"detail": "No such start-up."}
+    assert unknown.status_code == 422 and unknown.json() == {"detail": "No such start-up.", "code": "invalid", "field": "startup_id"}
     hugo = api_token(client, "hugo@kelpstudio.fr", PASSWORD)
     assert client.get(f"/api/v1/bookings/{created.json()['id']}", headers=hugo).status_code == 200
 

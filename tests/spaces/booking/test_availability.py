@@ -111,7 +111,8 @@ def test_availability_through_the_api(client, rooms):
                        params={"starts_at": "2026-12-01T09:00:00", "ends_at": "2026-12-01T10:00:00"})
     assert naive.status_code == 422 and naive.json()["detail"]
     backwards = search(starts_at=WINDOW[1].isoformat(), ends_at=WINDOW[0].isoformat())
-    assert backwards.status_code == 422 and backwards.json() == {"detail": "The end must be after the start."}
+    assert backwards.status_code == 422 and backwards.json() == {"detail": "The end must be after the start.", "code": "invalid",
+                                                          "field": "ends_at"}
     assert search(kind="sofa").status_code == 422
 
 

@@ -41,7 +41,8 @@ def test_the_api_joins_lists_and_accepts_an_offer(client, db, scene):
                          json={"space_id": scene.room.id, "starts_at": at("10:00"), "ends_at": at("11:00"),
                                "title": "Board"})
 
-    assert free.status_code == 409 and free.json() == {"detail": "Calanques is free at that time: book it instead."}
+    assert free.status_code == 409 and free.json() == {"detail": "Calanques is free at that time: book it instead.",
+                                                   "code": "conflict", "field": "space_id"}
     assert joined.status_code == 201, joined.text
     body = joined.json()
     assert body == {
@@ -87,7 +88,7 @@ def test_the_api_says_when_there_is_no_offer_to_answer(client, db, scene):
     left = client.post(f"/api/v1/waitlist/{entry['id']}/withdraw", headers=headers)
 
     assert refused.status_code == 409
-    assert refused.json() == {"detail": "There is no open offer on this waitlist entry."}
+    assert refused.json() == {"detail": "There is no open offer on this waitlist entry.", "code": "conflict"}
     assert left.status_code == 200 and left.json()["status"] == "withdrawn"
 
 

@@ -1,4 +1,5 @@
-"""A real server in a thread and Debian's chromium driven by Playwright."""
+"""Browser tests' fixtures, for every package: the demo served by uvicorn in a thread and one Debian chromium driven by
+Playwright for the whole run (its sync API allows one at a time in a process)."""
 import os
 import shutil
 import socket
@@ -66,13 +67,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+@contextmanager
+def chromium_browser() -> Iterator[object]:
+    """Debian's chromium driven by Playwright; skipped without it, except under CI=true, where that fails."""
     if not shutil.which("chromium") and not os.path.exists(CHROMIUM):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("chromium is required under CI=true (apt-get install chromium)")
         pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415  (only when a browser is there)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -80,9 +82,29 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+@contextmanager
+def french_page(browser, base_url: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A page of its own, as a visitor whose browser asks for French sees it (pages follow Accept-Language)."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900}, locale="fr-FR")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A full-page PNG under TOTEM_SCREENSHOTS, when it is set, to look at what the test saw."""
+    if os.environ.get("TOTEM_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["TOTEM_SCREENSHOTS"], f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    with chromium_browser() as launched:
+        yield launched
+
+
 @pytest.fixture
 def page(browser, live_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_server, viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
+    with french_page(browser, live_server) as page:
+        yield page
