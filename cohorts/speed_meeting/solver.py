@@ -50,6 +50,7 @@ from ortools.sat.python import cp_model
 
 from totem.i18n import N_
 
+
 STEP = 25
 TOP_RANK = 10
 MUST_MEET_BONUS = 20
