@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cohorts.mentoring.enums import BUSY_SESSIONS
 from cohorts.mentoring.models import MentorSession
-from cohorts.speed_meeting import solver
+from cohorts.speed_meeting import instance, solver
 from cohorts.speed_meeting.models import SpeedMeeting, SpeedMeetingPlan, SpeedMeetingRemoval
 from cohorts.speed_meeting.plans import Plan, editable_plan, load
 from spaces.booking import hosted
@@ -23,7 +23,7 @@ from totem.identity.models import User
 
 
 TIME_LIMIT_SECONDS = 20.0
-# Problems met around the model, in the same shape as the model's (`solver.PROBLEMS`).
+# Problems met around the model, in the same shape as the model's (`cohorts.speed_meeting.instance.PROBLEMS`).
 PROBLEMS = {
     "room_busy": N_("Room {room} is not free all day on {day}: it was left out."),
     "no_room": N_("No room is free for the whole day: choose other rooms."),
@@ -35,7 +35,7 @@ PROBLEMS = {
 
 def problem_message(entry: dict) -> str:
     """The msgid of a stored problem, to translate where it is shown with its `params`."""
-    return PROBLEMS.get(entry["code"]) or solver.PROBLEMS[entry["code"]]
+    return PROBLEMS.get(entry["code"]) or instance.PROBLEMS[entry["code"]]
 
 
 # -- solving --------------------------------------------------------------------------------------
@@ -74,10 +74,11 @@ def solve(db: Session, *, actor: User, cohort_id: int, now: datetime,
     return plan
 
 
-def _run_solver(db: Session, details: Plan, rooms: list[int], time_limit: float | None) -> solver.SpeedMeetingResult:
+def _run_solver(db: Session, details: Plan, rooms: list[int],
+                time_limit: float | None) -> instance.SpeedMeetingResult:
     """The plan's rows as the model's plain data, solved from the current timetable as a hint."""
     plan, venue = details.plan, details.venue
-    days = [solver.Day(local_moment(day, plan.starts_at, venue), local_moment(day, plan.ends_at, venue))
+    days = [instance.Day(local_moment(day, plan.starts_at, venue), local_moment(day, plan.ends_at, venue))
             for day in details.days]
     day_index = {day: n for n, day in enumerate(details.days)}
     ranks: dict[str, dict[int, list[int]]] = {"startup": defaultdict(list), "mentor": defaultdict(list)}
@@ -88,21 +89,21 @@ def _run_solver(db: Session, details: Plan, rooms: list[int], time_limit: float 
         if preference.rank is not None:
             ranks[preference.side][ranker].append(other)
         if preference.must_meet:
-            must_meet.append(solver.MustMeet(preference.organisation_id, preference.mentor_id, preference.side))
-    current = [solver.Meeting(m.organisation_id, m.mentor_id, day_index[m.day], m.slot, m.room_id,
-                              m.starts_at, m.ends_at, m.pinned) for m in details.meetings]
+            must_meet.append(instance.MustMeet(preference.organisation_id, preference.mentor_id, preference.side))
+    current = [instance.Meeting(m.organisation_id, m.mentor_id, day_index[m.day], m.slot, m.room_id,
+                                m.starts_at, m.ends_at, m.pinned) for m in details.meetings]
     return solver.solve_speed_meeting(
         list(details.startups), list(details.mentors), days, _mentor_hours(db, details), rooms,
         slot_minutes=plan.slot_minutes, changeover_minutes=plan.changeover_minutes,
         startup_ranks=dict(ranks["startup"]), mentor_ranks=dict(ranks["mentor"]), must_meet=must_meet,
-        pins=[solver.Pin(m.startup_id, m.mentor_id, m.day, m.slot, m.room) for m in current if m.pinned],
+        pins=[instance.Pin(m.startup_id, m.mentor_id, m.day, m.slot, m.room) for m in current if m.pinned],
         removed=[(r.organisation_id, r.mentor_id) for r in details.removed], hint=current,
         time_limit=TIME_LIMIT_SECONDS if time_limit is None else time_limit,
         startup_names=details.startups, mentor_names=details.mentors,
     )
 
 
-def _replace_meetings(db: Session, details: Plan, result: solver.SpeedMeetingResult) -> None:
+def _replace_meetings(db: Session, details: Plan, result: instance.SpeedMeetingResult) -> None:
     """The solved meetings take the place of the current ones, with the solver's figures."""
     plan = details.plan
     plan.objective, plan.bound, plan.gap = result.objective, result.bound, result.gap
@@ -138,7 +139,7 @@ def _rooms_free_all_day(db: Session, details: Plan, problems: list[dict]) -> lis
     return free
 
 
-def _mentor_hours(db: Session, details: Plan) -> list[solver.MentorHours]:
+def _mentor_hours(db: Session, details: Plan) -> list[instance.MentorHours]:
     """Each mentor's hours on the venue's clock, less the sessions they already hold then."""
     venue = details.venue
     windows = [(mentor_id, local_moment(day, start, venue), local_moment(day, end, venue))
@@ -157,7 +158,7 @@ def _mentor_hours(db: Session, details: Plan) -> list[solver.MentorHours]:
         for busy_start, busy_end in busy[mentor_id]:
             pieces = [piece for a, b in pieces
                       for piece in ((a, min(b, busy_start)), (max(a, busy_end), b)) if piece[0] < piece[1]]
-        hours.extend(solver.MentorHours(mentor_id, a, b) for a, b in pieces)
+        hours.extend(instance.MentorHours(mentor_id, a, b) for a, b in pieces)
     return hours
 
 
