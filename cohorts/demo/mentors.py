@@ -288,7 +288,7 @@ def _accept(db: Session, mentor: User, request: SessionRequest, now: datetime, m
         try:
             with db.begin_nested():
                 session_requests.accept_request(db, actor=mentor, request_id=request.id, starts_at=starts_at, mode=mode,
-                                        now=now)
+                                                now=now)
             return
         except DomainError:
             continue

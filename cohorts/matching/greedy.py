@@ -72,4 +72,4 @@ def greedy_weekly(
     candidates, reasons = list_candidates(week, None)
     chosen = greedy_choice(week, candidates)
     return build_result(week, candidates, chosen, reasons, objective_bound=None, status="greedy",
-                   solve_seconds=timer.perf_counter() - began, build_seconds=0.0, room_limit=1.0)
+                        solve_seconds=timer.perf_counter() - began, build_seconds=0.0, room_limit=1.0)

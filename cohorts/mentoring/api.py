@@ -126,7 +126,7 @@ def get_request(request_id: int, user: User = Depends(api_user), db: Session = D
 def accept_request(request_id: int, body: AcceptIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Mentors: take the request at one of your free slots; in person, a meeting room is booked with it."""
     session = session_requests.accept_request(db, actor=user, request_id=request_id, starts_at=body.starts_at,
-                                      mode=body.mode, now=clock.now())
+                                              mode=body.mode, now=clock.now())
     db.commit()
     return _session_out(db, user, session)
 
@@ -190,7 +190,7 @@ def list_sessions(
 def propose_session(body: SessionProposalIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Managers: put a session for an open request to a mentor, who confirms it."""
     session = session_requests.propose_session(db, actor=user, request_id=body.request_id, mentor_id=body.mentor_id,
-                                       starts_at=body.starts_at, mode=body.mode, now=clock.now())
+                                               starts_at=body.starts_at, mode=body.mode, now=clock.now())
     db.commit()
     return _session_out(db, user, session)
 
@@ -232,7 +232,7 @@ def record_attendance(session_id: int, body: AttendanceIn, user: User = Depends(
 def give_feedback(session_id: int, body: FeedbackIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
     feedback = session_feedback.give_feedback(db, actor=user, session_id=session_id, rating=body.rating,
                                               notes=body.notes,
-                                      private=body.private, now=clock.now())
+                                              private=body.private, now=clock.now())
     db.commit()
     return FeedbackOut(side=feedback.side, rating=feedback.rating, notes=feedback.notes, private=feedback.private,
                        at=feedback.created_at)

@@ -223,7 +223,7 @@ def propose_times(
         if starts_at < now + MIN_NOTICE:
             raise Invalid("Propose times at least an hour ahead.", field="times")
         check_not_busy(db, mentor_id=actor.id, organisation_id=None, starts_at=starts_at,
-                        ends_at=starts_at + timedelta(minutes=request.duration_minutes))
+                       ends_at=starts_at + timedelta(minutes=request.duration_minutes))
     request.proposed_times = [moment.isoformat() for moment in starts]
     request.proposed_by = actor.id
     request.status = RequestStatus.PROPOSED
@@ -293,7 +293,7 @@ def propose_session(
     ends_at = starts_at + timedelta(minutes=request.duration_minutes)
     session = schedule_session(db, actor=actor, request=request, profile=profile, starts_at=starts_at, ends_at=ends_at,
                         mode=session_mode(profile, request, mode), status=SessionStatus.PROPOSED, now=now,
-                        room_id=room_id)
+                               room_id=room_id)
     session.matching_run_id = matching_run_id
     request.status = RequestStatus.PROPOSED
     request.updated_at = now

@@ -65,7 +65,7 @@ def schedule_session(
     _check_mentor_meets(db, profile, starts_at, now)
     _check_capacity(db, profile, starts_at, ends_at)
     check_not_busy(db, mentor_id=profile.user_id, organisation_id=request.organisation_id, starts_at=starts_at,
-                    ends_at=ends_at)
+                   ends_at=ends_at)
     attendee_id = request.requested_by or actor.id
     booking_id, online_url = None, ""
     if mode == SessionMode.IN_PERSON:

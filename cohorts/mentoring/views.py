@@ -258,7 +258,7 @@ def confirm_session(request: Request, session_id: int, user: User = Depends(requ
 def record_attendance(request: Request, session_id: int, form: FormData = Depends(posted),
                       user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
     attendance = session_feedback.Attendance(startup_came=shown.checked(form, "startup_came"),
-                                     mentor_came=shown.checked(form, "mentor_came"))
+                                             mentor_came=shown.checked(form, "mentor_came"))
     return _session_change(request, db, user, session_id, lambda: session_feedback.record_attendance(
         db, actor=user, session_id=session_id, attendance=attendance, now=clock.now()), N_("Attendance recorded."))
 

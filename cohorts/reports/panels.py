@@ -22,7 +22,7 @@ def _my_sessions(db: Session, user: User, now: datetime) -> dict[str, Any]:
     timezone = db.scalar(select(Venue.timezone).order_by(Venue.id).limit(1)) or "Europe/Paris"
     organisation_ids = member_organisation_ids(load_memberships(db, user))
     return {"sessions": today.my_sessions_today(db, user=user, organisation_ids=organisation_ids, now=now,
-                                                  timezone=timezone)}
+                                                timezone=timezone)}
 
 
 register_panel(HomePanel("cohorts/reports/_panel_programs.html", frozenset({"admin", "manager"}),

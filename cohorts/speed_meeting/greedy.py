@@ -67,7 +67,7 @@ def greedy_speed_meeting(
     meetings so far pick their best free mentor not met yet (must-meet pairs first)."""
     began = timer.perf_counter()
     day = Instance(startups, mentors, days, hours, rooms, slot_minutes, changeover_minutes, startup_ranks,
-               mentor_ranks, must_meet, removed, None, None)
+                   mentor_ranks, must_meet, removed, None, None)
     problems, fixed = pin_problems(day, list(pins))
     if problems:
         return SpeedMeetingResult([], 0, None, None, 0.0, "infeasible", problems)

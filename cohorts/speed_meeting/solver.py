@@ -144,7 +144,7 @@ def solve_speed_meeting(
     """
     began = timer.perf_counter()
     day = Instance(startups, mentors, days, hours, rooms, slot_minutes, changeover_minutes, startup_ranks,
-               mentor_ranks, must_meet, removed, startup_names, mentor_names)
+                   mentor_ranks, must_meet, removed, startup_names, mentor_names)
     problems, fixed = pin_problems(day, list(pins))
     if problems:
         return SpeedMeetingResult([], 0, None, None, 0.0, "infeasible", problems)

@@ -161,7 +161,7 @@ def set_hours(request: Request, cohort_id: int, form: FormData = Depends(posted)
             raise NotFound("This cohort has no speed-meeting day yet.")
         for mentor_id in details.mentors:
             plans.set_hours(db, actor=actor, cohort_id=cohort_id, mentor_id=mentor_id,
-                                     hours=_hours(form, mentor_id, details.days), now=clock.now())
+                            hours=_hours(form, mentor_id, details.days), now=clock.now())
     return _action(request, db, actor, cohort_id, change, N_("Hours saved."))
 
 
@@ -213,7 +213,7 @@ def swap(request: Request, cohort_id: int, form: FormData = Depends(posted), act
         if not first or not other:
             raise Invalid("Choose the two meetings to swap.", field="other_id")
         return timetable.swap_meetings(db, actor=actor, cohort_id=cohort_id, meeting_id=whole(first, "other_id"),
-                                            other_id=whole(other, "other_id"), now=clock.now())
+                                       other_id=whole(other, "other_id"), now=clock.now())
     return _action(request, db, actor, cohort_id, change, N_("Meetings swapped."))
 
 
@@ -305,6 +305,6 @@ def save_preferences(request: Request, cohort_id: int, form: FormData = Depends(
     back = f"/cohorts/{cohort_id}/speed-meeting/preferences?{side}={who}"
     return save(request, db,
                 lambda: preferences.set_preferences(db, actor=actor, cohort_id=cohort_id, side=side, who=who,
-                                                       ranked=ranked, must_meet=must_meet, now=clock.now()),
+                                                    ranked=ranked, must_meet=must_meet, now=clock.now()),
                 lambda plan: (back, N_("Preferences saved."), {}),
                 lambda error: _preferences_page(request, db, actor, cohort_id, side, who, error))

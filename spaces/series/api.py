@@ -62,7 +62,7 @@ def cancel_series(series_id: int, body: SeriesCancelIn, user: User = Depends(api
                   db: Session = Depends(get_db)):
     """Cancel one date, a date and the following ones (the series ends), all (it stops), or a period."""
     changes.cancel_series(db, actor=user, series_id=series_id, scope=body.scope, now=clock.now(),
-                                 day=body.day, until=body.until)
+                          day=body.day, until=body.until)
     db.commit()
     return _series_out(db, user, series_service.get_series(db, actor=user, series_id=series_id))
 

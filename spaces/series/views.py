@@ -208,7 +208,7 @@ def series_cancel(request: Request, series_id: int, scope: str = Form(""), day: 
                   db: Session = Depends(get_db)) -> Response:
     def cancel() -> tuple[int, str, dict]:
         cancelled = changes.cancel_series(db, actor=user, series_id=series_id, scope=scope, now=clock.now(),
-                                         day=_day(day, "day"), until=_day(until, "until"))
+                                          day=_day(day, "day"), until=_day(until, "until"))
         return series_id, N_("Dates cancelled: {count}."), {"count": len(cancelled)}
 
     return _change(request, db, series_id, cancel)
@@ -227,8 +227,8 @@ def series_edit(request: Request, series_id: int, scope: str = Form(""), day: st
         if minutes < 1:
             raise Invalid("The end must be after the start.", field="end")
         carrier = changes.edit_series(db, actor=user, series_id=series_id, scope=scope, now=clock.now(),
-                                     day=_day(day, "day"), starts_at_time=starts, duration_minutes=minutes,
-                                     space_id=int(space_id) if space_id.isdigit() else None)
+                                      day=_day(day, "day"), starts_at_time=starts, duration_minutes=minutes,
+                                      space_id=int(space_id) if space_id.isdigit() else None)
         # After a split the new series carries the moved dates: its page comes next.
         return carrier.id, N_("Dates moved to {start}–{end}."), {"start": start, "end": end}
 

@@ -50,7 +50,7 @@ def nadia_everywhere(db, accelerator, mentoring):  # noqa: F811
     request = session_requests.create_request(db, actor=nadia, now=NOW, data=session_requests.RequestData(
         topic="Port logistics", details="About our secret port deal", preferred_mentor_id=yann.user_id))
     session = session_requests.accept_request(db, actor=db.get_one(User, yann.user_id), request_id=request.id,
-                                      starts_at=TUESDAY_2PM, now=NOW)
+                                              starts_at=TUESDAY_2PM, now=NOW)
     db.add(SessionFeedback(session_id=session.id, side="startup", author_id=nadia.id, rating=5,
                            notes="Great, call me on 0601020304", created_at=NOW))
     db.add(KpiReport(organisation_id=scene.oceanwatt_id, month=date(2026, 10, 1), headcount=4, revenue_eur=12000,
@@ -123,7 +123,7 @@ def test_an_erased_mentor_meets_nobody_any_more(db, accelerator, mentoring):  # 
     request = session_requests.create_request(db, actor=scene.nadia, now=NOW, data=session_requests.RequestData(
         topic="Port logistics", preferred_mentor_id=yann.user_id))
     session = session_requests.accept_request(db, actor=db.get_one(User, yann.user_id), request_id=request.id,
-                                      starts_at=TUESDAY_2PM, now=NOW)
+                                              starts_at=TUESDAY_2PM, now=NOW)
     room = session.booking_id
     db.commit()
 

@@ -18,7 +18,7 @@ def test_a_member_downloads_their_bookings_sessions_and_emails_and_nothing_of_ot
     request = session_requests.create_request(db, actor=scene.nadia, now=NOW, data=session_requests.RequestData(
         topic="Port logistics", preferred_mentor_id=yann.user_id))
     session = session_requests.accept_request(db, actor=db.get_one(User, yann.user_id), request_id=request.id,
-                                      starts_at=TUESDAY_2PM, now=NOW)
+                                              starts_at=TUESDAY_2PM, now=NOW)
     db.commit()
 
     data = client.get("/api/v1/me/data", headers=api_token(client, scene.nadia.email, PASSWORD)).json()

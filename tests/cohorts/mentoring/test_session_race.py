@@ -55,7 +55,7 @@ def test_two_mentors_racing_for_the_last_room_make_one_whole_session(race_factor
         try:
             with transaction(race_factory) as db:
                 session = session_requests.accept_request(db, actor=db.get_one(User, mentor_id), request_id=request_id,
-                                                  starts_at=SLOT, now=NOW)
+                                                          starts_at=SLOT, now=NOW)
             outcomes[index] = session.id
         except Exception as exc:  # noqa: BLE001  (the test sorts every outcome)
             outcomes[index] = exc

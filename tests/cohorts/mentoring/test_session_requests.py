@@ -82,12 +82,12 @@ def test_the_startup_picks_one_of_the_times_the_mentor_proposed(db, accelerator,
     assert request.status == "proposed" and len(request.proposed_times) == 2
     with pytest.raises(Invalid, match="Pick one of the times proposed"):
         session_requests.pick_time(db, actor=accelerator.scene.nadia, request_id=request.id,
-                           starts_at=paris("2026-12-03", 11), now=NOW)
+                                   starts_at=paris("2026-12-03", 11), now=NOW)
     with pytest.raises(Exception):  # noqa: B017  (another start-up's member does not even see it)
         session_requests.pick_time(db, actor=accelerator.scene.hugo, request_id=request.id, starts_at=times[1], now=NOW)
 
     session = session_requests.pick_time(db, actor=accelerator.scene.nadia, request_id=request.id, starts_at=times[1],
-                                 now=NOW)
+                                         now=NOW)
 
     assert (session.status, session.mentor_id, session.starts_at) == ("confirmed", yann.id, times[1])
     assert request.status == "scheduled"
@@ -112,7 +112,7 @@ def test_withdrawing_cancels_the_session_proposed_for_it_and_frees_its_room(db, 
     manager = accelerator.scene.manager
     request = _ask(db, accelerator)
     proposed = session_requests.propose_session(db, actor=manager, request_id=request.id, mentor_id=yann.id,
-                                        starts_at=TUESDAY_2PM, now=NOW)
+                                                starts_at=TUESDAY_2PM, now=NOW)
     assert proposed.status == "proposed" and request.status == "proposed"
 
     session_requests.withdraw_request(db, actor=accelerator.scene.nadia, request_id=request.id, now=NOW)
@@ -125,7 +125,7 @@ def test_a_session_put_to_a_mentor_is_confirmed_by_them_only(db, accelerator, me
     yann, lea = mentors
     request = _ask(db, accelerator)
     proposed = session_requests.propose_session(db, actor=accelerator.scene.manager, request_id=request.id,
-                                        mentor_id=yann.id, starts_at=TUESDAY_2PM + timedelta(hours=1), now=NOW)
+                                                mentor_id=yann.id, starts_at=TUESDAY_2PM + timedelta(hours=1), now=NOW)
     with pytest.raises(Exception):  # noqa: B017  (Lea does not see Yann's session)
         sessions.confirm_session(db, actor=lea, session_id=proposed.id, now=NOW)
 

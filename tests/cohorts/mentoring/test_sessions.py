@@ -158,7 +158,7 @@ def test_a_member_cannot_see_another_startups_requests_nor_sessions(client, db, 
                                       data=session_requests.RequestData(topic="Port logistics",
                                                                         preferred_mentor_id=yann.user_id))
     session = session_requests.accept_request(db, actor=db.get(User, yann.user_id), request_id=request.id,
-                                      starts_at=TUESDAY_2PM, now=NOW)
+                                              starts_at=TUESDAY_2PM, now=NOW)
     db.commit()
     hugo = api_token(client, scene.hugo.email, PASSWORD)
 
@@ -210,7 +210,7 @@ def test_online_sessions_book_no_room_and_cancelling_releases_the_room(client, d
     in_person = session_requests.create_request(db, actor=scene.hugo, now=NOW, data=session_requests.RequestData(
         topic="Quay permits", preferred_mentor_id=yann.user_id, duration_minutes=30))
     second = session_requests.accept_request(db, actor=yann_user, request_id=in_person.id,
-                                     starts_at=TUESDAY_2PM + timedelta(minutes=30), now=NOW)
+                                             starts_at=TUESDAY_2PM + timedelta(minutes=30), now=NOW)
     assert db.get(Booking, second.booking_id).status == "confirmed"
 
     sessions.cancel_session(db, actor=scene.hugo, session_id=second.id, reason="Our CEO is ill.", now=NOW)
@@ -230,5 +230,5 @@ def test_a_mentor_or_a_startup_is_never_in_two_sessions_at_once(db, accelerator,
 
     with pytest.raises(Conflict, match="start-up already has a session"):
         session_requests.accept_request(db, actor=users[ines.user_id], request_id=second.id,
-                                starts_at=TUESDAY_2PM + timedelta(minutes=30), now=NOW)
+                                        starts_at=TUESDAY_2PM + timedelta(minutes=30), now=NOW)
     assert db.scalar(select(func.count()).select_from(MentorSession)) == 1

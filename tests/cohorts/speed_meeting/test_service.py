@@ -107,7 +107,7 @@ def test_two_meetings_swap_their_slots(db, accelerator, day):
     before = {(m.organisation_id, m.mentor_id): (m.slot, m.room_id, m.starts_at) for m in (first, second)}
 
     timetable.swap_meetings(db, actor=manager, cohort_id=cohort_id, meeting_id=first.id, other_id=second.id,
-                                 now=NOW)
+                            now=NOW)
     db.commit()
 
     after = {(m.organisation_id, m.mentor_id): (m.slot, m.room_id, m.starts_at, m.pinned)
@@ -126,7 +126,7 @@ def test_a_swap_that_puts_someone_in_two_places_is_refused(db, accelerator, day)
 
     with pytest.raises(Conflict) as refused:
         timetable.swap_meetings(db, actor=manager, cohort_id=cohort_id, meeting_id=first.id, other_id=clash.id,
-                                     now=NOW)
+                                now=NOW)
     assert "already meets someone" in refused.value.message
 
 
@@ -134,9 +134,9 @@ def test_an_impossible_must_meet_is_said_in_words(db, accelerator, day):
     cohort_id, startups, mentors = day
     manager = accelerator.scene.manager
     plans.set_hours(db, actor=manager, cohort_id=cohort_id, mentor_id=mentors[0],
-                             hours={TUESDAY: None}, now=NOW)
+                    hours={TUESDAY: None}, now=NOW)
     preferences.set_preferences(db, actor=manager, cohort_id=cohort_id, side="startup", who=startups[0],
-                                   ranked=[mentors[1]], must_meet=[mentors[0]], now=NOW)
+                                ranked=[mentors[1]], must_meet=[mentors[0]], now=NOW)
     db.commit()
 
     plan, meetings = _solve(db, manager, cohort_id)
@@ -173,7 +173,7 @@ def test_publishing_makes_sessions_with_rooms_and_invitations(db, accelerator, d
     # Read-only from now on.
     with pytest.raises(Conflict):
         timetable.pin_meeting(db, actor=manager, cohort_id=cohort_id, meeting_id=meetings[0].id, pinned=True,
-                                   now=NOW)
+                              now=NOW)
 
 
 def test_members_may_not_plan_but_rank_mentors_for_their_start_up(db, accelerator, day):
@@ -183,9 +183,9 @@ def test_members_may_not_plan_but_rank_mentors_for_their_start_up(db, accelerato
         timetable.solve(db, actor=nadia, cohort_id=cohort_id, now=NOW, time_limit=QUICK)
     with pytest.raises(Forbidden):
         preferences.set_preferences(db, actor=nadia, cohort_id=cohort_id, side="startup", who=startups[1],
-                                       ranked=[mentors[0]], must_meet=[], now=NOW)
+                                    ranked=[mentors[0]], must_meet=[], now=NOW)
     preferences.set_preferences(db, actor=nadia, cohort_id=cohort_id, side="startup", who=startups[0],
-                                   ranked=[mentors[2], mentors[0]], must_meet=[], now=NOW)
+                                ranked=[mentors[2], mentors[0]], must_meet=[], now=NOW)
     details = plans.load(db, accelerator.cohort)
     assert [(p.mentor_id, p.rank) for p in details.preferences] == [(mentors[2], 1), (mentors[0], 2)]
 

@@ -188,18 +188,18 @@ def mondays(db: Session, scene: Scene) -> BookingSeries:
 
 def test_cancel_one_date(db, scene: Scene, mondays: BookingSeries):
     cancelled = changes.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="one",
-                                     day=date(2026, 12, 14), now=NOW)
+                                      day=date(2026, 12, 14), now=NOW)
     assert [b.series_day for b in cancelled] == [date(2026, 12, 14)]
     assert active_days(db, mondays.id) == [date(2026, 12, 7), date(2026, 12, 21), date(2026, 12, 28),
                                            date(2027, 1, 4)]
     with pytest.raises(Invalid):
         changes.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="one", day=date(2026, 12, 15),
-                             now=NOW)
+                              now=NOW)
 
 
 def test_cancel_this_and_the_following_dates_ends_the_series(db, scene: Scene, mondays: BookingSeries):
     changes.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="following", day=date(2026, 12, 21),
-                         now=NOW)
+                          now=NOW)
     assert active_days(db, mondays.id) == [date(2026, 12, 7), date(2026, 12, 14)]
     assert db.get(BookingSeries, mondays.id).until_day == date(2026, 12, 20)
 
@@ -213,14 +213,14 @@ def test_cancel_all_stops_the_series(db, scene: Scene, mondays: BookingSeries):
 
 def test_cancel_a_period(db, scene: Scene, mondays: BookingSeries):
     changes.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="range", day=date(2026, 12, 14),
-                         until=date(2026, 12, 28), now=NOW)
+                          until=date(2026, 12, 28), now=NOW)
     assert active_days(db, mondays.id) == [date(2026, 12, 7), date(2027, 1, 4)]
 
 
 def test_cancelling_dates_not_booked_yet_keeps_the_job_off_them(db, scene: Scene):
     weekly = book_weekly(db, scene, first="2026-12-01", rrule="FREQ=WEEKLY;BYDAY=TU").series  # booked to 29 Dec
     changes.cancel_series(db, actor=scene.nadia, series_id=weekly.id, scope="range", day=date(2027, 1, 5),
-                         until=date(2027, 1, 12), now=NOW)
+                          until=date(2027, 1, 12), now=NOW)
     changes.cancel_series(db, actor=scene.nadia, series_id=weekly.id, scope="one", day=date(2027, 1, 26), now=NOW)
     assert series.materialise_series(db, now=NOW + timedelta(days=28)) == 1  # 19 January only
     assert active_days(db, weekly.id)[-2:] == [date(2026, 12, 29), date(2027, 1, 19)]
@@ -232,7 +232,7 @@ def test_cancelling_dates_not_booked_yet_keeps_the_job_off_them(db, scene: Scene
 
 def test_moving_this_and_the_following_dates_splits_the_series(db, scene: Scene, mondays: BookingSeries):
     rest = changes.edit_series(db, actor=scene.manager, series_id=mondays.id, scope="following",
-                              day=date(2026, 12, 21), starts_at_time=time(14), now=NOW)
+                               day=date(2026, 12, 21), starts_at_time=time(14), now=NOW)
 
     db.expire_all()
     old, new = db.get(BookingSeries, mondays.id), db.get(BookingSeries, rest.id)
@@ -250,7 +250,7 @@ def test_a_move_that_fails_on_one_date_changes_nothing(db, scene: Scene, mondays
 
     with pytest.raises(SeriesConflict) as refused:
         changes.edit_series(db, actor=scene.manager, series_id=mondays.id, scope="following",
-                           day=date(2026, 12, 21), starts_at_time=time(14), now=NOW)
+                            day=date(2026, 12, 21), starts_at_time=time(14), now=NOW)
 
     assert refused.value.params["dates"] == "2026-12-28"
     db.expire_all()
@@ -261,9 +261,9 @@ def test_a_move_that_fails_on_one_date_changes_nothing(db, scene: Scene, mondays
 
 def test_move_one_date_or_all(db, scene: Scene, mondays: BookingSeries):
     changes.edit_series(db, actor=scene.manager, series_id=mondays.id, scope="one", day=date(2026, 12, 14),
-                       duration_minutes=90, now=NOW)
+                        duration_minutes=90, now=NOW)
     moved = changes.edit_series(db, actor=scene.manager, series_id=mondays.id, scope="all", starts_at_time=time(16),
-                               now=NOW)
+                                now=NOW)
     assert moved.id == mondays.id and moved.start_time == time(16)
     # "all" puts every date at the series' time and length.
     assert [(b.starts_at, b.ends_at - b.starts_at) for b in series.list_occurrences(db, mondays)][:2] == [
@@ -279,7 +279,7 @@ def test_another_startup_cannot_see_or_change_a_series_and_a_teammate_only_reads
     for action in (lambda: series.get_series(db, actor=scene.hugo, series_id=made.id),
                    lambda: changes.cancel_series(db, actor=scene.hugo, series_id=made.id, scope="all", now=NOW),
                    lambda: changes.edit_series(db, actor=scene.hugo, series_id=made.id, scope="all",
-                                              starts_at_time=time(14), now=NOW)):
+                                               starts_at_time=time(14), now=NOW)):
         with pytest.raises(NotFound):
             action()
     assert series.get_series(db, actor=scene.karim, series_id=made.id).id == made.id
@@ -293,7 +293,7 @@ def test_splitting_a_series_carries_its_later_skipped_dates_to_the_new_one(db, s
     result = book_weekly(db, scene, first="2026-12-04", rrule="FREQ=WEEKLY;BYDAY=FR;COUNT=4", skip=True)
 
     rest = changes.edit_series(db, actor=scene.manager, series_id=result.series.id, scope="following",
-                              day=date(2026, 12, 11), starts_at_time=time(15), now=NOW)
+                               day=date(2026, 12, 11), starts_at_time=time(15), now=NOW)
 
     db.expire_all()
     old = series.get_series(db, actor=scene.manager, series_id=result.series.id)
