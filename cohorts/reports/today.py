@@ -20,6 +20,7 @@ from cohorts.startups import queries as startup_queries
 from cohorts.startups.applications import DECIDING_PHASES
 from cohorts.startups.enums import MilestoneStatus
 from totem.identity.models import Organisation, User
+from totem.local_times import WallClockHours
 
 
 RUNNING = (Phase.RUNNING, Phase.DEMO_DAY)
@@ -82,7 +83,7 @@ def attention(db: Session, *, actor: User, now: datetime) -> Attention:
 
 
 @dataclass(frozen=True)
-class DaySession:
+class DaySession(WallClockHours):
     id: int
     topic: str
     starts_at: datetime
@@ -90,14 +91,6 @@ class DaySession:
     status: str
     with_name: str  # the start-up for a mentor, the mentor for a member
     timezone: str
-
-    @property
-    def start(self) -> str:
-        return self.starts_at.astimezone(ZoneInfo(self.timezone)).strftime("%H:%M")
-
-    @property
-    def end(self) -> str:
-        return self.ends_at.astimezone(ZoneInfo(self.timezone)).strftime("%H:%M")
 
 
 def my_sessions_today(db: Session, *, user: User, organisation_ids: Iterable[int], now: datetime,
