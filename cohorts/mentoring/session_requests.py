@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from cohorts.mentoring import availability, mail, mentors
 from cohorts.mentoring.enums import PENDING_REQUESTS, MentorMode, RequestStatus, SessionStatus, Urgency
-from cohorts.mentoring.models import MentorSession, SessionDecline, SessionRequest
+from cohorts.mentoring.models import MentorProfile, MentorSession, SessionDecline, SessionRequest
 from cohorts.mentoring.sessions import (
     MIN_NOTICE,
     REASON_MAX,
@@ -185,8 +185,15 @@ def accept_request(
     ends_at = starts_at + timedelta(minutes=request.duration_minutes)
     if not availability.is_free(db, mentor_id=profile.user_id, starts_at=starts_at, ends_at=ends_at):
         raise Conflict("This time is not one of your free slots any more.", field="starts_at")
+    return _confirm(db, actor=actor, request=request, profile=profile, starts_at=starts_at, ends_at=ends_at,
+                    mode=session_mode(profile, request, mode), now=now)
+
+
+def _confirm(db: Session, *, actor: User, request: SessionRequest, profile: MentorProfile, starts_at: datetime,
+             ends_at: datetime, mode: str, now: datetime) -> MentorSession:
+    """The request's session, confirmed: the request is scheduled and both sides get the invitation."""
     session = schedule_session(db, actor=actor, request=request, profile=profile, starts_at=starts_at, ends_at=ends_at,
-                        mode=session_mode(profile, request, mode), status=SessionStatus.CONFIRMED, now=now)
+                               mode=mode, status=SessionStatus.CONFIRMED, now=now)
     request.status = RequestStatus.SCHEDULED
     request.updated_at = now
     db.flush()
@@ -246,13 +253,8 @@ def pick_time(db: Session, *, actor: User, request_id: int, starts_at: datetime,
         raise Invalid("Pick one of the times proposed.", field="starts_at")
     profile = mentors.lock_profile(db, request.proposed_by)
     ends_at = starts_at + timedelta(minutes=request.duration_minutes)
-    session = schedule_session(db, actor=actor, request=request, profile=profile, starts_at=starts_at, ends_at=ends_at,
-                        mode=session_mode(profile, request, None), status=SessionStatus.CONFIRMED, now=now)
-    request.status = RequestStatus.SCHEDULED
-    request.updated_at = now
-    db.flush()
-    mail.queue_session_invitation(db, session, now)
-    return session
+    return _confirm(db, actor=actor, request=request, profile=profile, starts_at=starts_at, ends_at=ends_at,
+                    mode=session_mode(profile, request, None), now=now)
 
 
 def withdraw_request(db: Session, *, actor: User, request_id: int, now: datetime) -> SessionRequest:
