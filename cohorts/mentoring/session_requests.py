@@ -275,7 +275,7 @@ def withdraw_request(db: Session, *, actor: User, request_id: int, now: datetime
     return request
 
 
-# -- making a session -----------------------------------------------------------------------------
+# -- proposing a session for a request -------------------------------------------------------------
 
 
 def propose_session(

@@ -39,6 +39,9 @@ MIN_NOTICE = timedelta(hours=1)
 EXCLUSION_VIOLATION = "23P01"
 
 
+# -- making a session -----------------------------------------------------------------------------
+
+
 def current_enrolment(db: Session, organisation_id: int) -> Enrolment | None:
     return db.scalar(select(Enrolment).where(Enrolment.organisation_id == organisation_id,
                                              Enrolment.status == EnrolmentStatus.ACTIVE)
