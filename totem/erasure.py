@@ -25,9 +25,10 @@ from totem import audit
 from totem.auth.models import ApiToken, AuthSession, LoginFailure, OneTimeLink
 from totem.db import Base
 from totem.domains import import_domain_modules
-from totem.errors import Conflict
+from totem.errors import Conflict, error_code
 from totem.identity.enums import Role
 from totem.identity.models import User, UserRole
+from totem.identity.service import OWN_ACCOUNT
 from totem.notifications.models import OutboxMessage
 from totem.permissions import require
 
@@ -37,6 +38,9 @@ Eraser = Callable[[Session, User, datetime], None]
 ERASED_DOMAIN = "erased.invalid"
 # Shorter names are too likely to be part of other words to be replaced in free text.
 MIN_NAME_TO_SCRUB = 5
+
+ALREADY_ERASED = error_code("already_erased", "The person has been erased already.")
+LAST_ADMIN = error_code("last_admin", "The person is the last active admin, whom nobody may erase.")
 
 _ERASERS: list[Eraser] = []
 # Columns that name other people: a homonym's name there is not the erased person's.
@@ -74,11 +78,11 @@ def erase_person(db: Session, *, actor: User | None, user: User, now: datetime) 
     if actor is not None:
         require(actor, "users.manage", user)
         if actor.id == user.id:
-            raise Conflict("You cannot erase your own account.")
+            raise Conflict("You cannot erase your own account.", code=OWN_ACCOUNT)
     if is_erased(user):
-        raise Conflict("This person has already been erased.")
+        raise Conflict("This person has already been erased.", code=ALREADY_ERASED)
     if user.has_role(Role.ADMIN) and not _other_active_admins(db, user):
-        raise Conflict("You cannot erase the last admin.")
+        raise Conflict("You cannot erase the last admin.", code=LAST_ADMIN)
     import_domain_modules("personal_data")  # each domain registers its eraser there
     email, name = user.email, user.name
     for eraser in _ERASERS:

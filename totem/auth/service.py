@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session, joinedload
 from totem import audit
 from totem.auth.models import ApiToken, AuthSession, LoginFailure, OneTimeLink
 from totem.auth.secrets import hash_password, hash_token, new_token, verify_password
-from totem.errors import Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated
+from totem.errors import Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated, error_code
 from totem.i18n import N_
 from totem.identity.models import User
-from totem.identity.service import get_user_by_email
+from totem.identity.service import OWN_ACCOUNT, get_user_by_email
 from totem.notifications.service import queue_mail
 from totem.permissions import is_staff, require
 from totem.settings import Settings
@@ -20,10 +20,19 @@ MIN_PASSWORD_LENGTH = 10
 INVITATION = "invitation"
 PASSWORD_RESET = "password_reset"
 
+INVALID_CREDENTIALS = error_code("invalid_credentials", "No account has this e-mail and password.")
+ACCOUNT_DEACTIVATED = error_code("account_deactivated", "The account has been deactivated: it cannot sign in.")
+TOKEN_INVALID = error_code("token_invalid", "The bearer token is unknown, revoked, or its account deactivated.")
+PASSWORD_TOO_SHORT = error_code("password_too_short", "The new password is shorter than 10 characters.")
+WRONG_PASSWORD = error_code("wrong_password", "The current password given to change it is wrong.")
+LINK_USED = error_code("link_used", "The invitation or password-reset link has been used already.")
+LINK_EXPIRED = error_code("link_expired", "The invitation or password-reset link has expired.")
+
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid("The password must have at least {n} characters.", field="password", n=MIN_PASSWORD_LENGTH)
+        raise Invalid("The password must have at least {n} characters.", field="password", code=PASSWORD_TOO_SHORT,
+                      n=MIN_PASSWORD_LENGTH)
 
 
 # --- logging in --------------------------------------------------------------
@@ -52,9 +61,9 @@ def authenticate(db: Session, *, email: str, password: str, settings: Settings, 
     if not verify_password(user.password_hash if user else None, password) or user is None:
         db.add(LoginFailure(email=email, failed_at=now))
         db.flush()
-        raise Unauthenticated("Wrong e-mail or password.")
+        raise Unauthenticated("Wrong e-mail or password.", code=INVALID_CREDENTIALS)
     if not user.is_active:
-        raise Forbidden("This account has been deactivated.")
+        raise Forbidden("This account has been deactivated.", code=ACCOUNT_DEACTIVATED)
     db.execute(delete(LoginFailure).where(LoginFailure.email == email))
     return user
 
@@ -114,7 +123,7 @@ def revoke_all_sessions(db: Session, *, user: User, now: datetime) -> None:
 def change_password(db: Session, *, user: User, current: str, new: str, now: datetime) -> None:
     """Set a new password and end every session of the user (the caller opens a fresh one)."""
     if not verify_password(user.password_hash, current):
-        raise Invalid("The current password is wrong.", field="current_password")
+        raise Invalid("The current password is wrong.", field="current_password", code=WRONG_PASSWORD)
     _set_password(db, user=user, password=new, now=now)
     audit.record(db, actor=user, action="user.password", obj=user, summary="changed their password", now=now)
 
@@ -131,7 +140,7 @@ def deactivate_user(db: Session, *, actor: User, user: User, now: datetime) -> N
     """Refuse the user from now on: sessions and API tokens are revoked."""
     require(actor, "users.manage", user)
     if user.id == actor.id:
-        raise Conflict("You cannot deactivate your own account.")
+        raise Conflict("You cannot deactivate your own account.", code=OWN_ACCOUNT)
     user.is_active = False
     user.credentials_changed_at = now
     revoke_all_sessions(db, user=user, now=now)
@@ -221,11 +230,11 @@ def check_link(db: Session, *, raw_token: str, purpose: str, now: datetime) -> L
         raise NotFound("This link is not valid.")
     link, user = row
     if link.used_at is not None:
-        raise Invalid("This link has already been used.")
+        raise Invalid("This link has already been used.", code=LINK_USED)
     if now >= link.expires_at:
-        raise Invalid("This link has expired. Ask for a new one.")
+        raise Invalid("This link has expired. Ask for a new one.", code=LINK_EXPIRED)
     if not user.is_active:
-        raise Forbidden("This account has been deactivated.")
+        raise Forbidden("This account has been deactivated.", code=ACCOUNT_DEACTIVATED)
     return LinkCheck(link, user)
 
 

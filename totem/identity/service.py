@@ -8,10 +8,14 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from totem import audit
-from totem.errors import Conflict, Invalid, NotFound
+from totem.errors import Conflict, Invalid, NotFound, error_code
 from totem.identity.enums import Role
 from totem.identity.models import Membership, Organisation, User, UserRole
 from totem.permissions import require
+
+EMAIL_TAKEN = error_code("email_taken", "Another account already uses this e-mail address.")
+OWN_ACCOUNT = error_code(
+    "own_account", "Nobody deactivates or erases their own account, or removes their own admin role.")
 
 
 def normalize_email(email: str) -> str:
@@ -80,7 +84,7 @@ def create_user(
     if not name:
         raise Invalid("Enter a name.", field="name")
     if get_user_by_email(db, email) is not None:
-        raise Conflict("A user with this e-mail already exists.", field="email")
+        raise Conflict("A user with this e-mail already exists.", field="email", code=EMAIL_TAKEN)
     user = User(
         email=email,
         name=name,
@@ -101,7 +105,7 @@ def set_roles(db: Session, *, actor: User, user: User, roles: list[str], now: da
     require(actor, "users.manage", user)
     wanted = {r.value for r in parse_roles(roles)}
     if user.id == actor.id and Role.ADMIN not in wanted:
-        raise Conflict("You cannot remove your own admin role.")
+        raise Conflict("You cannot remove your own admin role.", code=OWN_ACCOUNT)
     user.roles = [r for r in user.roles if r.role in wanted] + [
         UserRole(role=r) for r in sorted(wanted - user.role_names)
     ]
