@@ -40,7 +40,6 @@ ERASED_DOMAIN = "erased.invalid"
 MIN_NAME_TO_SCRUB = 5
 
 ALREADY_ERASED = error_code("already_erased", "The person has been erased already.")
-LAST_ADMIN = error_code("last_admin", "The person is the last active admin, whom nobody may erase.")
 
 _ERASERS: list[Eraser] = []
 # Columns that name other people: a homonym's name there is not the erased person's.
@@ -82,7 +81,7 @@ def erase_person(db: Session, *, actor: User | None, user: User, now: datetime) 
     if is_erased(user):
         raise Conflict("This person has already been erased.", code=ALREADY_ERASED)
     if user.has_role(Role.ADMIN) and not _other_active_admins(db, user):
-        raise Conflict("You cannot erase the last admin.", code=LAST_ADMIN)
+        raise Conflict("You cannot erase the last admin.")
     import_domain_modules("personal_data")  # each domain registers its eraser there
     email, name = user.email, user.name
     for eraser in _ERASERS:

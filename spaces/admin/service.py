@@ -14,16 +14,13 @@ from spaces.venues.models import Floor, Space
 from spaces.venues.rules import local_time
 from spaces.venues.service import check_name, check_within, flush_or_refuse, get_floor, refuse_if
 from totem import audit
-from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, error_code
+from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid
 from totem.identity.models import User
 from totem.permissions import require
 
 MAX_CAPACITY = 10_000
 # Bookings that deactivating a space cancels: those not over yet that may still be cancelled.
 CANCELLABLE = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
-
-SPACE_HAS_BOOKINGS = error_code(
-    "space_has_bookings", "The space has bookings to come: deactivating it must cancel them too.")
 
 
 @dataclass(frozen=True)
@@ -110,7 +107,7 @@ def save_space(
         first = local_time(upcoming[0].starts_at, floor.venue).date()
         raise Conflict(
             "Bookings to come for {space}: {count}, the first on {day}. Tick “Cancel them” to deactivate it.",
-            field="is_active", code=SPACE_HAS_BOOKINGS, space=space.name, count=len(upcoming), day=first.isoformat())
+            field="is_active", space=space.name, count=len(upcoming), day=first.isoformat())
     space.name, space.kind, space.capacity, space.amenities = name, data.kind, data.capacity, list(data.amenities)
     space.x, space.y, space.width, space.height = data.x, data.y, data.width, data.height
     space.zone_id, space.is_active = data.zone_id, data.is_active

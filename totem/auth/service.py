@@ -23,16 +23,11 @@ PASSWORD_RESET = "password_reset"
 INVALID_CREDENTIALS = error_code("invalid_credentials", "No account has this e-mail and password.")
 ACCOUNT_DEACTIVATED = error_code("account_deactivated", "The account has been deactivated: it cannot sign in.")
 TOKEN_INVALID = error_code("token_invalid", "The bearer token is unknown, revoked, or its account deactivated.")
-PASSWORD_TOO_SHORT = error_code("password_too_short", "The new password is shorter than 10 characters.")
-WRONG_PASSWORD = error_code("wrong_password", "The current password given to change it is wrong.")
-LINK_USED = error_code("link_used", "The invitation or password-reset link has been used already.")
-LINK_EXPIRED = error_code("link_expired", "The invitation or password-reset link has expired.")
 
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid("The password must have at least {n} characters.", field="password", code=PASSWORD_TOO_SHORT,
-                      n=MIN_PASSWORD_LENGTH)
+        raise Invalid("The password must have at least {n} characters.", field="password", n=MIN_PASSWORD_LENGTH)
 
 
 # --- logging in --------------------------------------------------------------
@@ -123,7 +118,7 @@ def revoke_all_sessions(db: Session, *, user: User, now: datetime) -> None:
 def change_password(db: Session, *, user: User, current: str, new: str, now: datetime) -> None:
     """Set a new password and end every session of the user (the caller opens a fresh one)."""
     if not verify_password(user.password_hash, current):
-        raise Invalid("The current password is wrong.", field="current_password", code=WRONG_PASSWORD)
+        raise Invalid("The current password is wrong.", field="current_password")
     _set_password(db, user=user, password=new, now=now)
     audit.record(db, actor=user, action="user.password", obj=user, summary="changed their password", now=now)
 
@@ -230,9 +225,9 @@ def check_link(db: Session, *, raw_token: str, purpose: str, now: datetime) -> L
         raise NotFound("This link is not valid.")
     link, user = row
     if link.used_at is not None:
-        raise Invalid("This link has already been used.", code=LINK_USED)
+        raise Invalid("This link has already been used.")
     if now >= link.expires_at:
-        raise Invalid("This link has expired. Ask for a new one.", code=LINK_EXPIRED)
+        raise Invalid("This link has expired. Ask for a new one.")
     if not user.is_active:
         raise Forbidden("This account has been deactivated.", code=ACCOUNT_DEACTIVATED)
     return LinkCheck(link, user)

@@ -13,7 +13,6 @@ from totem.identity.enums import Role
 from totem.identity.models import Membership, Organisation, User, UserRole
 from totem.permissions import require
 
-EMAIL_TAKEN = error_code("email_taken", "Another account already uses this e-mail address.")
 OWN_ACCOUNT = error_code(
     "own_account", "Nobody deactivates or erases their own account, or removes their own admin role.")
 
@@ -84,7 +83,7 @@ def create_user(
     if not name:
         raise Invalid("Enter a name.", field="name")
     if get_user_by_email(db, email) is not None:
-        raise Conflict("A user with this e-mail already exists.", field="email", code=EMAIL_TAKEN)
+        raise Conflict("A user with this e-mail already exists.", field="email")
     user = User(
         email=email,
         name=name,
