@@ -78,8 +78,7 @@ def test_the_readme_lists_every_declared_code_with_its_meaning():
     block = README_BLOCK.search((ROOT / "README.md").read_text(encoding="utf-8"))
     assert block, "README.md has no <!-- error codes: start --> ... <!-- error codes: end --> block"
 
-    expected = _readme_table(declared_codes())
-    assert block.group(1) == expected, f"put this table in README.md's \"Error codes\" section:\n{expected}"
+    assert block.group(1) == _readme_table(declared_codes()), "README.md's error codes are stale: run make error-codes"
 
 
 def test_the_app_alone_lists_every_code_in_its_openapi_schema():
@@ -91,3 +90,17 @@ def test_the_app_alone_lists_every_code_in_its_openapi_schema():
     _import_everything()
 
     assert enum == list(declared_codes())
+
+
+def write_readme_table() -> None:
+    """`make error-codes`: the declared codes into README.md's block, the rest of the file as it was."""
+    _import_everything()
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    table = _readme_table(declared_codes())
+    readme.write_text(README_BLOCK.sub(lambda _match: f"<!-- error codes: start -->\n{table}<!-- error codes: end -->",
+                                       text), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_readme_table()

@@ -22,10 +22,12 @@ from totem.errors import Conflict, Invalid, NotFound
 from totem.identity.enums import Role
 from totem.identity.models import User, UserRole
 from totem.permissions import is_staff, require
+from totem.text import bounded
 
 TAG_MAX = 100
 COMPANY_MAX = 200
 URL_MAX = 300
+BIO_MAX = 2000
 MAX_CAPACITY_HOURS = 200
 
 
@@ -190,8 +192,9 @@ def _apply(db: Session, profile: MentorProfile, data: ProfileData) -> None:
         raise Invalid("Give the video link of your online sessions.", field="online_url")
     if len(data.company.strip()) > COMPANY_MAX:
         raise Invalid("Keep the company under {length} characters.", field="company", length=COMPANY_MAX + 1)
+    bio = bounded(data.bio, field="bio", longest=BIO_MAX)
     profile.venue_id = data.venue_id
-    profile.bio = data.bio.strip()
+    profile.bio = bio
     profile.company = data.company.strip()
     profile.expertise = known_tags(db, data.expertise)
     profile.languages = sorted(set(languages), key=languages.index)
