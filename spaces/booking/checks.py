@@ -33,7 +33,6 @@ BOOKING_BUFFER = error_code(
 SPACE_NOT_BOOKABLE = error_code("space_not_bookable", "The space is deactivated: it takes no booking for now.")
 BOOKING_NOT_ALLOWED = error_code(
     "booking_not_allowed", "The space's rule does not let this person's role, or their start-up's access, book it.")
-DESK_ALLOCATED = error_code("desk_allocated", "The dedicated desk is allocated to another start-up on that day.")
 
 OVERLAP_MESSAGES = {
     SpaceKind.HOT_DESK: N_("Desk {space} is already booked {start}–{end} on {day}."),
@@ -124,7 +123,8 @@ def _check_may_book(
         allocation = access.allocation_on(db, space.id, day)
         if allocation is not None and not is_staff(holder):
             if allocation.organisation_id != organisation_id:
-                raise Forbidden("Desk {space} is allocated to another start-up.", code=DESK_ALLOCATED, space=space.name)
+                raise Forbidden("Desk {space} is allocated to another start-up.", code=access.DESK_ALLOCATED,
+                                space=space.name)
             return  # the desk is theirs, whatever the rule says
     if can(holder, "space.book", policy):
         return

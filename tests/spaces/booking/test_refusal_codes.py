@@ -127,3 +127,16 @@ def test_a_waitlist_offer_that_ran_out_or_an_entry_already_booked_has_its_code(c
     assert client.post(f"/api/v1/waitlist/{entry['id']}/accept", headers=nadia).status_code == 200
     assert_refused(post_as(client, nadia, f"/api/v1/waitlist/{entry['id']}/withdraw"), 409, "not_waiting",
                    "This entry is no longer on the waitlist.", "Cette inscription n'est plus sur la liste d'attente.")
+
+
+def test_a_desk_given_to_a_start_up_for_those_days_is_not_given_again(client, db, scene: Scene):
+    desk = make_space(db, floor=scene.floor, name="D-02", kind="dedicated_desk", capacity=1)
+    access.allocate_desk(db, actor=scene.manager, space_id=desk.id, organisation_id=scene.kelp_id,
+                         starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 31), now=NOW)
+    db.commit()
+    manager = api_token(client, scene.manager.email, PASSWORD)
+
+    assert_refused(post_as(client, manager, "/api/v1/desk-allocations", space_id=desk.id,
+                           startup_id=scene.oceanwatt_id, starts_on="2026-12-15", ends_on="2027-01-15"),
+                   409, "desk_allocated", "Desk D-02 is allocated to Kelp Studio from 2026-12-01 to 2026-12-31.",
+                   "Le poste D-02 est attribué à Kelp Studio du 2026-12-01 au 2026-12-31.")
