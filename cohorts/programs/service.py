@@ -14,9 +14,11 @@ from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
 from totem.identity.models import User
 from totem.permissions import can, is_staff, require
+from totem.text import bounded
 
 NAME_MAX = 200
 TRACK_NAME_MAX = 100
+DESCRIPTION_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ class ProgramData:
         kinds = tuple(sorted(set(self.space_kinds)))
         if set(kinds) - {kind.value for kind in SpaceKind}:
             raise Invalid("Unknown kind of space.", field="space_kinds")
-        return ProgramData(name, self.venue_id, self.description.strip(), self.monthly_credits, kinds,
+        description = bounded(self.description, field="description", longest=DESCRIPTION_MAX)
+        return ProgramData(name, self.venue_id, description, self.monthly_credits, kinds,
                            self.desks_per_startup, tuple(sorted(set(self.manager_ids))))
 
 
@@ -132,7 +135,8 @@ def _manager_ids(db: Session, data: ProgramData, creator: User | None) -> list[i
 def add_track(db: Session, *, actor: User, program_id: int, name: str, description: str, now: datetime) -> Track:
     program = get_managed_program(db, actor=actor, program_id=program_id)
     name = _track_name(db, program.id, name)
-    track = Track(program_id=program.id, name=name, description=description.strip())
+    description = bounded(description, field="description", longest=DESCRIPTION_MAX)
+    track = Track(program_id=program.id, name=name, description=description)
     db.add(track)
     db.flush()
     audit.record(db, actor=actor, action="track.create", obj=track, summary=f"{program.name}: {name}", now=now)
@@ -141,8 +145,9 @@ def add_track(db: Session, *, actor: User, program_id: int, name: str, descripti
 
 def update_track(db: Session, *, actor: User, track_id: int, name: str, description: str, now: datetime) -> Track:
     track = _managed_track(db, actor, track_id)
+    description = bounded(description, field="description", longest=DESCRIPTION_MAX)
     track.name = _track_name(db, track.program_id, name, excluding=track.id)
-    track.description = description.strip()
+    track.description = description
     db.flush()
     audit.record(db, actor=actor, action="track.update", obj=track, summary=f"renamed {track.name}", now=now)
     return track

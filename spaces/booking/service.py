@@ -11,7 +11,9 @@ from spaces.booking import permissions as _permissions  # noqa: F401  (registers
 from spaces.booking import checks, mail, queries
 from spaces.booking.enums import BookingStatus
 from spaces.booking.models import Booking
-from spaces.booking.rules import check_in_window
+from spaces.booking.rules import (
+    APPROVAL_REQUIRED, BOOKING_NOT_ACTIVE, BOOKING_STARTED, CHECK_IN_WINDOW, NOT_AWAITING_APPROVAL, check_in_window,
+)
 from spaces.booking.waitlist import service as waitlist
 from spaces.credits import service as credits
 from spaces.venues import queries as venue_queries
@@ -78,9 +80,9 @@ def move_booking(
     booking = get_booking(db, actor=actor, booking_id=booking_id)
     require(actor, "booking.change", booking)
     if booking.status not in (BookingStatus.PENDING, BookingStatus.CONFIRMED):
-        raise Conflict("This booking can no longer be moved.")
+        raise Conflict("This booking can no longer be moved.", code=BOOKING_NOT_ACTIVE)
     if booking.starts_at <= now:
-        raise Conflict("This booking has started: it can no longer be moved.")
+        raise Conflict("This booking has started: it can no longer be moved.", code=BOOKING_STARTED)
     starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     actor = load_memberships(db, actor)
     holder = load_memberships(db, queries.get_user(db, booking.user_id))
@@ -144,9 +146,9 @@ def cancel_booking(db: Session, *, actor: User, booking_id: int, now: datetime) 
     if booking.status == BookingStatus.CANCELLED:
         return booking
     if booking.status not in (BookingStatus.PENDING, BookingStatus.CONFIRMED):
-        raise Conflict("This booking can no longer be cancelled.")
+        raise Conflict("This booking can no longer be cancelled.", code=BOOKING_NOT_ACTIVE)
     if booking.ends_at <= now:
-        raise Conflict("This booking is over.")
+        raise Conflict("This booking is over.", code=BOOKING_NOT_ACTIVE)
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = now
     db.flush()
@@ -168,15 +170,15 @@ def check_in(db: Session, *, actor: User, booking_id: int, now: datetime) -> Boo
     if booking.status == BookingStatus.CHECKED_IN:
         return booking
     if booking.status == BookingStatus.PENDING:
-        raise Conflict("This booking is waiting for approval.")
+        raise Conflict("This booking is waiting for approval.", code=APPROVAL_REQUIRED)
     if booking.status != BookingStatus.CONFIRMED:
-        raise Conflict("This booking is no longer active.")
+        raise Conflict("This booking is no longer active.", code=BOOKING_NOT_ACTIVE)
     venue = booking.space.floor.venue
     opens, closes = check_in_window(booking)
     if now < opens:
-        raise Conflict("Check-in opens at {time}.", time=f"{local_time(opens, venue):%H:%M}")
+        raise Conflict("Check-in opens at {time}.", code=CHECK_IN_WINDOW, time=f"{local_time(opens, venue):%H:%M}")
     if now > closes:
-        raise Conflict("Check-in closed at {time}.", time=f"{local_time(closes, venue):%H:%M}")
+        raise Conflict("Check-in closed at {time}.", code=CHECK_IN_WINDOW, time=f"{local_time(closes, venue):%H:%M}")
     booking.status = BookingStatus.CHECKED_IN
     booking.checked_in_at = now
     db.flush()
@@ -199,7 +201,7 @@ def _decide(db: Session, *, actor: User, booking_id: int, now: datetime, status:
     booking = get_booking(db, actor=actor, booking_id=booking_id)
     require(actor, "booking.decide", booking)
     if booking.status != BookingStatus.PENDING:
-        raise Conflict("This booking is not waiting for approval.")
+        raise Conflict("This booking is not waiting for approval.", code=NOT_AWAITING_APPROVAL)
     booking.status = status
     db.flush()
     if status == BookingStatus.REJECTED:

@@ -24,7 +24,7 @@ from spaces.venues import queries as venue_queries
 from spaces.venues.models import Floor, Space
 from spaces.venues.rules import local_time, policy_from, public_holiday
 from totem import audit
-from totem.errors import Conflict, DomainError
+from totem.errors import Conflict, DomainError, error_code
 from totem.identity.models import User
 from totem.permissions import is_staff
 
@@ -32,6 +32,9 @@ HORIZON_DAYS = 84  # twelve weeks of occurrences are booked ahead
 DETAIL_MAX_LENGTH = 300  # the column's size
 # Occurrences in these states, not started yet, may be moved or cancelled with their series.
 CHANGEABLE = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
+
+SERIES_CONFLICT = error_code(
+    "series_conflict", "Some dates of the series cannot be booked or moved, so nothing was done; `dates` says why.")
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class SkippedDay:
 
 class SeriesConflict(Conflict):
     """Some dates of a series cannot be booked or moved; `failures` says which and why."""
+
+    code = SERIES_CONFLICT
 
     def __init__(self, message: str, *, failures: list[SkippedDay]) -> None:
         super().__init__(message, field="dates", dates=", ".join(failure.day.isoformat() for failure in failures))

@@ -15,11 +15,13 @@ from spaces.venues import permissions as _permissions  # noqa: F401  (registers 
 from spaces.venues.enums import SpaceKind
 from spaces.venues.models import AccessGrant, DeskAllocation, Floor, Space, Venue
 from totem import audit
-from totem.errors import Conflict, Invalid, NotFound
+from totem.errors import Conflict, Invalid, NotFound, error_code
 from totem.identity.models import Organisation, User
 from totem.permissions import require
 
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL's SQLSTATE for an exclusion constraint
+
+DESK_ALLOCATED = error_code("desk_allocated", "The dedicated desk is allocated to another start-up on that day.")
 
 
 # -- access grants --------------------------------------------------------------------------------
@@ -146,7 +148,8 @@ def allocate_desk(
     except IntegrityError as exc:  # a concurrent allocation won (PostgreSQL's constraint)
         if getattr(exc.orig, "sqlstate", None) != EXCLUSION_VIOLATION:
             raise
-        raise Conflict("This desk was just allocated to another start-up.", field="space_id") from None
+        raise Conflict("This desk was just allocated to another start-up.", field="space_id",
+                       code=DESK_ALLOCATED) from None
     audit.record(db, actor=actor, action="desk.allocate", obj=allocation, now=now,
                  summary=f"{space.name} to {organisation.name}, {starts_on}–{ends_on}")
     return allocation
@@ -200,5 +203,5 @@ def _allocation_overlapping(db: Session, space_id: int, first: date, last: date)
 def _taken(db: Session, space: Space, clash: DeskAllocation) -> Conflict:
     holder = db.get(Organisation, clash.organisation_id)
     return Conflict("Desk {space} is allocated to {startup} from {first} to {last}.", field="space_id",
-                    space=space.name, startup=holder.name if holder else "?", first=clash.starts_on.isoformat(),
+                    code=DESK_ALLOCATED, space=space.name, startup=holder.name if holder else "?", first=clash.starts_on.isoformat(),
                     last=clash.ends_on.isoformat())
