@@ -46,7 +46,7 @@ def _venue_options(db: Session) -> list[tuple[int, str]]:
 
 def _programs_page(request: Request, db: Session, actor: User, values: dict[str, Any] | None = None,
                    error: DomainError | None = None) -> Response:
-    all_programs = programs.list_programs(db)
+    all_programs = programs.list_programs_run_by(db, actor=actor)
     cohorts = queries.list_cohorts(db)
     return page(request, "cohorts/programs/programs.html", {
         "programs": all_programs, "managers": queries.list_manager_names(db, all_programs),
@@ -93,7 +93,7 @@ def create_program(request: Request, form: FormData = Depends(posted), actor: Us
 def _program_values(program: Any) -> dict[str, Any]:
     return {"name": program.name, "venue_id": str(program.venue_id), "description": program.description,
             "monthly_credits": str(program.monthly_credits), "desks_per_startup": str(program.desks_per_startup),
-            "space_kinds": list(program.space_kinds), "manager_ids": [str(i) for i in program.manager_ids]}
+            "space_kinds": list(program.space_kinds), "manager_ids": [str(i) for i in program.listed_manager_ids]}
 
 
 def _program_page(request: Request, db: Session, actor: User, program_id: int, values: dict[str, Any] | None = None,
