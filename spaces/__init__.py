@@ -6,7 +6,8 @@ recurring series, the operators sharing the rooms under quotas, the front desk, 
 point to a part above (a booking to its series, a ledger entry to its booking) and SQLAlchemy needs
 that table to flush.
 """
-PARTS = ("venues", "credits", "operators", "booking", "booking.waitlist", "series", "frontdesk", "admin", "occupancy")
+PARTS = ("venues", "credits", "operators", "booking", "booking.waitlist", "series", "frontdesk", "admin", "building",
+         "occupancy")
 
 from spaces.venues import models as _venues  # noqa: E402,F401
 from spaces.credits import models as _credits  # noqa: E402,F401

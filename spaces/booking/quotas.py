@@ -132,6 +132,17 @@ def hours_booked(
     return sum(((end - start) / HOUR for start, end in db.execute(query).tuples()), 0.0)
 
 
+def hours_booked_by_kind(db: Session, *, operator_id: int, starts_at: datetime, ends_at: datetime) -> dict[str, float]:
+    """Hours of the operator's active bookings that start in `[starts_at, ends_at)`, per kind of space."""
+    hours: dict[str, float] = {}
+    for kind, start, end in db.execute(
+            select(Space.kind, Booking.starts_at, Booking.ends_at).join(Space, Space.id == Booking.space_id)
+            .where(Booking.operator_id == operator_id, Booking.status.in_(ACTIVE_STATUSES),
+                   Booking.starts_at >= starts_at, Booking.starts_at < ends_at)).tuples():
+        hours[kind] = hours.get(kind, 0.0) + (end - start) / HOUR
+    return hours
+
+
 def month_of(moment: datetime, venue: Venue) -> tuple[datetime, datetime]:
     """The venue-local calendar month holding `moment`, as instants."""
     first = local_time(moment, venue).date().replace(day=1)

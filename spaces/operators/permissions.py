@@ -18,3 +18,9 @@ def _read_operator(user: User, operator: Any) -> bool:
     if user.has_role(Role.ADMIN):
         return True
     return user.has_role(Role.MANAGER) and operator is not None and user.id in operator.manager_ids
+
+
+@rule("operator.list")
+def _list_operators(user: User, _obj: Any) -> bool:
+    """The operators' pages: the building's staff (a manager sees only the operators they manage)."""
+    return user.has_role(Role.ADMIN, Role.MANAGER)
