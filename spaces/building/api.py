@@ -22,6 +22,7 @@ from spaces.operators import service as operators
 from spaces.venues.enums import SpaceKind
 from spaces.venues.models import Venue
 from totem import clock
+from totem.api.answers import committed
 from totem.api.deps import api_user
 from totem.errors import NotFound
 from totem.identity.models import User
@@ -43,8 +44,7 @@ def list_operators(user: User = Depends(api_user), db: Session = Depends(get_db)
 @router.post("/operators", response_model=OperatorOut, status_code=201, responses=CHANGE)
 def create_operator(body: OperatorIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
     operator = operators.create_operator(db, actor=user, now=clock.now(), data=_data(body))
-    db.commit()
-    return OperatorOut.of(operator)
+    return committed(db, operator, OperatorOut.of)
 
 
 @router.get("/operators/{operator_id}", response_model=OperatorOut, responses=READ)
@@ -56,23 +56,20 @@ def get_operator(operator_id: int, user: User = Depends(api_user), db: Session =
 def update_operator(operator_id: int, body: OperatorIn, user: User = Depends(api_user),
                     db: Session = Depends(get_db)):
     operator = operators.update_operator(db, actor=user, operator_id=operator_id, now=clock.now(), data=_data(body))
-    db.commit()
-    return OperatorOut.of(operator)
+    return committed(db, operator, OperatorOut.of)
 
 
 @router.post("/operators/{operator_id}/managers", response_model=OperatorOut, responses=CHANGE)
 def add_manager(operator_id: int, body: ManagerIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Make a manager one of the operator's: they run its programs and book on its quotas."""
     operator = operators.add_manager(db, actor=user, operator_id=operator_id, user_id=body.user_id, now=clock.now())
-    db.commit()
-    return OperatorOut.of(operator)
+    return committed(db, operator, OperatorOut.of)
 
 
 @router.delete("/operators/{operator_id}/managers/{user_id}", response_model=OperatorOut, responses=CHANGE)
 def remove_manager(operator_id: int, user_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     operator = operators.remove_manager(db, actor=user, operator_id=operator_id, user_id=user_id, now=clock.now())
-    db.commit()
-    return OperatorOut.of(operator)
+    return committed(db, operator, OperatorOut.of)
 
 
 @router.get("/operators/{operator_id}/quotas", response_model=list[QuotaOut], responses=READ)
@@ -87,8 +84,7 @@ def set_quota(operator_id: int, space_kind: SpaceKind, body: QuotaIn, user: User
     operator = operators.set_quota(db, actor=user, operator_id=operator_id, space_kind=space_kind,
                                    monthly_hours=body.monthly_hours, when_exhausted=body.when_exhausted,
                                    now=clock.now())
-    db.commit()
-    return OperatorOut.of(operator).quotas
+    return committed(db, operator, lambda row: OperatorOut.of(row).quotas)
 
 
 @router.delete("/operators/{operator_id}/quotas/{space_kind}", status_code=204, responses=CHANGE)
@@ -126,8 +122,7 @@ def get_peak_hours(venue_id: int, user: User = Depends(api_user), db: Session = 
 def set_peak_hours(venue_id: int, body: PeakHoursIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
     venue = operators.set_peak_hours(db, actor=user, venue_id=venue_id, now=clock.now(),
                                      weekdays=peak.format_weekdays(body.weekdays), periods=body.periods)
-    db.commit()
-    return _peak_out(venue)
+    return committed(db, venue, _peak_out)
 
 
 def _data(body: OperatorIn) -> operators.OperatorData:
