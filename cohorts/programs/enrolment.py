@@ -81,7 +81,7 @@ def _grant_rights(db: Session, *, actor: User, cohort: Cohort, enrolment: Enrolm
     access.grant_access(db, actor=actor, organisation_id=enrolment.organisation_id, venue_id=program.venue_id,
                         starts_on=first, ends_on=last, now=now, space_kinds=program.space_kinds,
                         monthly_credits=program.monthly_credits, source_key=source_key(cohort),
-                        label=f"{program.name} — {cohort.name}")
+                        label=f"{program.name} — {cohort.name}", operator_id=program.operator_id)
     if program.desks_per_startup:
         desks = _free_desks(db, venue_id=program.venue_id, first=first, last=last)
         if len(desks) < program.desks_per_startup:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from spaces.booking import permissions as _permissions  # noqa: F401  (registers the booking rules)
-from spaces.booking import checks, mail, queries
+from spaces.booking import checks, mail, queries, quotas
 from spaces.booking.enums import BookingStatus
 from spaces.booking.models import Booking
 from spaces.booking.rules import (
@@ -16,6 +16,7 @@ from spaces.booking.rules import (
 )
 from spaces.booking.waitlist import service as waitlist
 from spaces.credits import service as credits
+from spaces.operators import permissions as _operator_permissions  # noqa: F401  (registers "operator.manage")
 from spaces.venues import queries as venue_queries
 from spaces.venues.rules import Policy, local_time, policy_from
 from totem import audit
@@ -54,10 +55,13 @@ def create_booking(
     organisation_id = checks.startup_for(db, actor=actor, holder=holder, startup_id=startup_id)
     policy = checks.check_booking(db, actor=actor, holder=holder, space=space, organisation_id=organisation_id,
                                   starts_at=starts_at, ends_at=ends_at, now=now)
-    pending = policy.requires_approval and not is_staff(actor)
+    quota = quotas.check_quota(db, holder=holder, space=space, organisation_id=organisation_id, starts_at=starts_at,
+                               ends_at=ends_at, now=now)
+    pending = must_wait(actor, policy, quota)
     booking = Booking(
-        space_id=space.id, user_id=holder.id, organisation_id=organisation_id, starts_at=starts_at, ends_at=ends_at,
-        status=BookingStatus.PENDING if pending else BookingStatus.CONFIRMED, title=title,
+        space_id=space.id, user_id=holder.id, organisation_id=organisation_id, operator_id=quota.operator_id,
+        starts_at=starts_at, ends_at=ends_at, status=BookingStatus.PENDING if pending else BookingStatus.CONFIRMED,
+        title=title,
         created_at=now, created_by=actor.id, hosted=hosted,
     )
     checks.save_booking(db, booking, space)
@@ -90,6 +94,8 @@ def move_booking(
     policy = checks.check_booking(db, actor=actor, holder=holder, space=space,
                                   organisation_id=booking.organisation_id, starts_at=starts_at, ends_at=ends_at,
                                   now=now, moving=booking)
+    quotas.check_quota(db, holder=holder, space=space, organisation_id=booking.organisation_id, starts_at=starts_at,
+                       ends_at=ends_at, now=now, moving=booking)
     before = checks.describe(booking, booking.space)
     freed = (booking.space, booking.starts_at, booking.ends_at)
     booking.space, booking.starts_at, booking.ends_at = space, starts_at, ends_at
@@ -101,6 +107,12 @@ def move_booking(
     old_space, old_start, old_end = freed
     waitlist.offer_freed_slot(db, space=old_space, starts_at=old_start, ends_at=old_end, now=now)
     return booking
+
+
+def must_wait(actor: User, policy: Policy, quota: quotas.QuotaCheck) -> bool:
+    """Pending: the rule wants approval (staff need none), or the operator's quota is spent (admins need none)."""
+    return (policy.requires_approval and not is_staff(actor)) or (quota.needs_approval
+                                                                   and not can(actor, "operator.manage"))
 
 
 def cost_of(actor: User, policy: Policy, booking: Booking) -> int:

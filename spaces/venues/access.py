@@ -30,10 +30,12 @@ DESK_ALLOCATED = error_code("desk_allocated", "The dedicated desk is allocated t
 def grant_access(
     db: Session, *, actor: User, organisation_id: int, venue_id: int, starts_on: date, ends_on: date, now: datetime,
     space_kinds: Iterable[str] = (), monthly_credits: int = 0, source_key: str | None = None, label: str = "",
+    operator_id: int | None = None,
 ) -> AccessGrant:
     """Give a start-up the right to book the venue's spaces (of `space_kinds`; all if empty) for a period.
 
-    With a `source_key`, granting again updates the same grant instead of adding one.
+    With a `source_key`, granting again updates the same grant instead of adding one. With an `operator_id` (the
+    program's operator), the start-up's bookings count against that operator's quotas.
     """
     require(actor, "access.grant")
     kinds = sorted(set(space_kinds))
@@ -55,7 +57,7 @@ def grant_access(
         grant = AccessGrant(organisation_id=organisation_id, source_key=source_key, created_at=now)
         db.add(grant)
     grant.venue_id, grant.space_kinds, grant.starts_on, grant.ends_on = venue_id, kinds, starts_on, ends_on
-    grant.monthly_credits, grant.label = monthly_credits, label
+    grant.monthly_credits, grant.label, grant.operator_id = monthly_credits, label, operator_id
     db.flush()
     audit.record(db, actor=actor, action="access.grant", obj=grant, now=now,
                  summary=f"organisation {organisation_id}: {starts_on}–{ends_on} {label}".strip())
