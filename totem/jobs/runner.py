@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from totem import clock
 from totem.db import transaction
+from totem.i18n import N_, said
 from totem.jobs.models import JobRun
 from totem.jobs.registry import Job, describe_trigger, job_timeout, next_fire_time, previous_fire_time
 
