@@ -9,6 +9,7 @@ import gettext
 import io
 import json
 from functools import lru_cache
+from typing import Any
 from importlib.resources import files
 
 from babel.messages.mofile import write_mo
@@ -65,7 +66,10 @@ SAID_LENGTH = 500
 
 
 def said(message: str, /, **params: object) -> str:
-    """`message` with `params`, to store and show later in the reader's language (`shown`)."""
+    """`message` with `params`, to store and show later in the reader's language (`shown`).
+
+    A list parameter holds msgids (labels such as a role's), each translated when shown and joined by commas.
+    """
     return _stored({"said": message, "params": params})
 
 
@@ -79,7 +83,8 @@ def shown(stored: str | None, locale: str) -> str:
     message = _read_said(stored)
     if message is None:
         return stored or ""
-    params = {key: str(value) for key, value in message.get("params", {}).items()}
+    params = {key: ", ".join(translate(locale, str(item)) for item in value) if isinstance(value, list) else str(value)
+              for key, value in message.get("params", {}).items()}
     try:
         if "plural" in message:
             return ntranslate(locale, message["said"], message["plural"], int(message["n"]), **params)
@@ -100,10 +105,12 @@ def _read_said(stored: str | None) -> dict | None:
 
 def _stored(message: dict) -> str:
     """The JSON, within the column's length: the longest parameter is cut (with "…") until it fits."""
-    params = {key: str(value) for key, value in message["params"].items()}
+    params: dict[str, Any] = {key: [str(item) for item in value] if isinstance(value, list | tuple) else str(value)
+                              for key, value in message["params"].items()}
     while True:
         text = json.dumps({**message, "params": params}, ensure_ascii=False)
-        longest = max(params, key=lambda key: len(params[key]), default=None)
+        longest = max((key for key in params if isinstance(params[key], str)), key=lambda key: len(params[key]),
+                      default=None)
         if len(text) <= SAID_LENGTH or longest is None or len(params[longest]) <= 1:
             return text[:SAID_LENGTH]
         excess = len(text) - SAID_LENGTH

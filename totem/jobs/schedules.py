@@ -1,7 +1,7 @@
 """A job's schedule in words, in the reader's language: "every 15 minutes", "le lundi à 7 h"."""
 from babel.dates import get_day_names
 
-from totem.i18n import N_, ntranslate, translate
+from totem.i18n import N_, translate
 from totem.jobs.registry import Job
 from totem.web.formats import babel_locale
 
@@ -33,11 +33,14 @@ def describe_schedule(job: Job, locale: str) -> str:
 
 
 def _every(seconds: int, locale: str) -> str:
-    if seconds % 3600 == 0:
-        return ntranslate(locale, "every hour", "every {n} hours", seconds // 3600)
-    if seconds % 60 == 0:
-        return ntranslate(locale, "every minute", "every {n} minutes", seconds // 60)
-    return ntranslate(locale, "every second", "every {n} seconds", seconds)
+    # Each unit once, or a count of two or more: no plural form needed in either language.
+    for size, once, many in ((3600, N_("every hour"), N_("every {n} hours")),
+                             (60, N_("every minute"), N_("every {n} minutes")),
+                             (1, N_("every second"), N_("every {n} seconds"))):
+        if seconds % size == 0:
+            count = seconds // size
+            return translate(locale, once) if count == 1 else translate(locale, many, n=count)
+    raise AssertionError("unreachable: every whole number of seconds is a count of seconds")
 
 
 def _time_of_day(hour: int, minute: int, locale: str) -> str:
