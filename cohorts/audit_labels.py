@@ -66,6 +66,7 @@ OBJECT_LABELS = {
     "program": N_("Program"),
     "sessionrequest": N_("Session request"),
     "speedmeeting": N_("Speed-meeting day"),
+    "speedmeetingplan": N_("Speed-meeting timetable"),
     "startupprofile": N_("Start-up profile"),
     "track": N_("Track"),
 }

@@ -106,6 +106,6 @@ def test_in_french_the_jobs_page_describes_each_job_and_its_schedule_in_french(c
     form_post(client, "/jobs", "/jobs/outbox.deliver/run", {})
     page = client.get("/jobs").text
     assert "Envoyer les e-mails en attente" in page and "toutes les 30 secondes" in page
-    assert "le lundi à 7 h" in page  # cohorts.weekly_matching
+    assert "le lundi à 7\u00a0h" in page  # cohorts.weekly_matching
     assert "envoyés : 0, à réessayer : 0, en échec : 0" in page
     assert "Send queued e-mails" not in page and "sent 0, retrying" not in page

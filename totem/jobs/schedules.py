@@ -44,9 +44,9 @@ def _every(seconds: int, locale: str) -> str:
 
 
 def _time_of_day(hour: int, minute: int, locale: str) -> str:
-    """French writes "7 h", "0 h 10"; English "07:00", "00:10" (the 24-hour clock the pages use)."""
+    """French writes "7 h", "0 h 10" (with no-break spaces); English "07:00", "00:10" (the pages' 24-hour clock)."""
     if locale == "fr":
-        return f"{hour} h" if minute == 0 else f"{hour} h {minute:02d}"
+        return f"{hour}\u00a0h" if minute == 0 else f"{hour}\u00a0h\u00a0{minute:02d}"
     return f"{hour:02d}:{minute:02d}"
 
 
