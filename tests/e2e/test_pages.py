@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import screenshot, serve_demo
+from tests.browser import next_working_day, screenshot, serve_demo
 from totem.demo import ACCOUNTS, DEMO_PASSWORD
 from totem.domains import DOMAINS
 from totem.i18n_check import load_catalog
@@ -124,3 +124,39 @@ def test_axe_finds_no_violation_on_the_key_pages(pages, email, path):
     violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
         .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""")
     assert violations == [], f"{path}: " + "; ".join(f"{v['id']} ({v['impact']}) at {v['nodes']}" for v in violations)
+
+
+def _tab_to(page, selector: str, limit: int = 80) -> None:  # type: ignore[no-untyped-def]
+    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    pytest.fail(f"{selector} cannot be reached with the Tab key")
+
+
+def test_a_member_books_a_room_with_the_keyboard_only(browser, demo_server):
+    context = browser.new_context(base_url=demo_server, viewport={"width": 1366, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto("/login")
+        _tab_to(page, "input[name=email]")
+        page.keyboard.type("hugo@kelpstudio.fr")
+        _tab_to(page, "input[name=password]")
+        page.keyboard.type(DEMO_PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/")
+        day = next_working_day().isoformat()
+        page.goto(f"/book?day={day}&start=15:00&end=16:00&kind=meeting_room")
+        first_title = "table.table tbody tr:first-child input[name=title]"
+        room = page.locator("table.table tbody tr").first.locator("td strong").inner_text()
+        _tab_to(page, first_title)
+        page.keyboard.type("Revue au clavier")
+        _tab_to(page, "table.table tbody tr:first-child button[type=submit]")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/my-bookings")
+        screenshot(page, "keyboard-booking")
+        assert room in page.locator(".flash").inner_text()
+        assert "Revue au clavier" in page.locator("table").first.inner_text()
+    finally:
+        context.close()
