@@ -37,6 +37,8 @@ class Venue(Base):
     observes_public_holidays: Mapped[bool] = mapped_column(default=True)
     # How long after its start a booking may still be checked in.
     check_in_grace_minutes: Mapped[int] = mapped_column(default=15)
+    # The postal address, as visitors' invitations give it.
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     opening_hours: Mapped[list["OpeningHours"]] = relationship(
         back_populates="venue", lazy="raise", cascade="all, delete-orphan", order_by="OpeningHours.weekday"
