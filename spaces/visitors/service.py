@@ -160,7 +160,7 @@ def find_by_code(db: Session, *, actor: User, code: str) -> Visitor:
     cleaned = re.sub(r"[\s-]", "", code).upper()[:CODE_LENGTH + 4]
     visitor = db.scalar(select(Visitor).options(joinedload(Visitor.host)).where(Visitor.code == cleaned))
     if visitor is None:
-        raise NotFound("No visit has the code {code}.", code=NO_SUCH_VISIT_CODE, field="code")
+        raise NotFound("No visit has the code {typed}.", code=NO_SUCH_VISIT_CODE, field="code", typed=cleaned)
     return visitor
 
 

@@ -11,10 +11,11 @@ from spaces.visitors import mail
 from spaces.visitors import service as visitors
 from totem import clock
 from totem.errors import DomainError, Invalid
+from totem.i18n import N_
 from totem.identity import service as identity
 from totem.identity.models import User
 from totem.permissions import is_staff
-from totem.web.context import check_csrf, get_db, require_user
+from totem.web.context import Viewer, check_csrf, get_db, get_viewer, require_user
 from totem.web.forms import page, posted, requiring, save, text
 from totem.web.nav import NavItem, register
 from totem.web.pages import redirect, render
@@ -49,7 +50,7 @@ async def register_visitors(request: Request, user: User = Depends(require_user)
             now=now)
 
     return save(request, db, change,
-                lambda guests: ("/visitors", "{count} guest(s) expected; each gets an e-mail with a QR code.",
+                lambda guests: ("/visitors", N_("{count} guest(s) expected; each gets an e-mail with a QR code."),
                                 {"count": len(guests)}),
                 lambda error: _my_visitors_page(request, db, user, values, error))
 
@@ -139,7 +140,7 @@ async def walk_in(request: Request, user: User = Depends(front_desk_staff), db: 
                                     organisation=values["organisation"], reason=values["reason"], now=clock.now())
 
     return save(request, db, change,
-                lambda visitor: ("/front-desk/visitors", "{name} is checked in; their host is told.",
+                lambda visitor: ("/front-desk/visitors", N_("{name} is checked in; their host is told."),
                                  {"name": visitor.name}),
                 lambda error: _front_desk_page(request, db, user, "", values, error))
 
@@ -147,7 +148,7 @@ async def walk_in(request: Request, user: User = Depends(front_desk_staff), db: 
 def _check_in(request: Request, db: Session, user: User, visitor: visitors.Visitor) -> Response:
     name = visitor.name
     return save(request, db, lambda: visitors.check_in(db, actor=user, visitor=visitor, now=clock.now()),
-                lambda _: ("/front-desk/visitors", "{name} is checked in; their host is told.", {"name": name}),
+                lambda _: ("/front-desk/visitors", N_("{name} is checked in; their host is told."), {"name": name}),
                 lambda error: _front_desk_page(request, db, user, "", {}, error))
 
 
@@ -164,7 +165,7 @@ def _front_desk_page(request: Request, db: Session, user: User, search: str, val
 
 
 @router.get("/visit/{token}", name="spaces.visit")
-def visit(request: Request, token: str, db: Session = Depends(get_db)) -> Response:
+def visit(request: Request, token: str, viewer: Viewer = Depends(get_viewer), db: Session = Depends(get_db)) -> Response:
     visitor = visitors.get_by_page_token(db, token)
     return render(request, "spaces/visitors/visit.html", {
         "visitor": visitor, "venue": visitors.venue_of(db, visitor),
