@@ -8,7 +8,7 @@ are stored in UTC and ruled on the venue's local day.
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -244,7 +244,7 @@ def _new_visitor(db: Session, *, venue: Venue, host: User, actor: User, name: st
 
 
 def _expected_at(db: Session, venue: Venue, day: date, at: time, now: datetime) -> datetime:
-    expected_at = local_moment(day, at, venue)
+    expected_at = local_moment(day, at, venue).astimezone(UTC)
     if expected_at < now - timedelta(minutes=15):
         raise Invalid("The visit is in the past.", field="day", code=VISIT_IN_THE_PAST)
     if expected_at > now + BOOKABLE_AHEAD:
