@@ -4,7 +4,7 @@ Loaded by `spaces.demo` once the venue and the core's accounts exist. Rows are w
 through `service.register_guests`, which would refuse a Sunday or an hour already past and e-mail made-up people.
 """
 import secrets
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -24,8 +24,9 @@ GUESTS = (
     ("lea.martin@cite-innovation.fr", "Karim Haddad", "k.haddad@regionsud.example", "Région Sud",
      "Visite du bâtiment", time(16, 30)),
 )
-# The first guest is already at the desk when the demo opens.
+# The first guest is already at the desk when the demo opens, come a few minutes after their time.
 ARRIVED = 1
+ARRIVED_AFTER = timedelta(minutes=5)
 
 
 def load_demo(db: Session, *, venue: Venue, now: datetime) -> None:
@@ -40,5 +41,5 @@ def load_demo(db: Session, *, venue: Venue, now: datetime) -> None:
             venue_id=venue.id, host_id=host.id, registered_by_id=host.id, name=name, email=email,
             organisation=organisation, reason=reason, locale=host.locale, expected_at=expected_at, walk_in=False,
             code=new_code(), page_token=secrets.token_urlsafe(32), created_at=now,
-            checked_in_at=max(now, expected_at) if index < ARRIVED else None,
+            checked_in_at=min(now, expected_at + ARRIVED_AFTER) if index < ARRIVED else None,
         ))
