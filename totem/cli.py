@@ -208,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file")
     restore.set_defaults(func=cmd_restore)
 
-    retention = sub.add_parser("retention", help="purge rejected applications and inactive alumni past their periods")
+    retention = sub.add_parser("retention", help="purge rejected applications, inactive alumni and visitors past their periods")
     retention.add_argument("--dry-run", action="store_true", help="only list what would be purged")
     retention.set_defaults(func=cmd_retention)
 
