@@ -26,6 +26,10 @@ ACTION_LABELS = {
     "venue.create": N_("Venue created"),
     "venue.hours": N_("Opening hours changed"),
     "venue.reopen_day": N_("Venue open again on a day"),
+    "visitor.cancel": N_("Visit cancelled"),
+    "visitor.check_in": N_("Visitor checked in"),
+    "visitor.register": N_("Visitors expected"),
+    "visitor.walk_in": N_("Walk-in visitor"),
     "waitlist.accept": N_("Waitlist offer accepted"),
     "waitlist.decline": N_("Waitlist offer declined"),
     "waitlist.expire": N_("Waitlist entry expired"),
@@ -46,6 +50,7 @@ OBJECT_LABELS = {
     "floor": N_("Floor"),
     "space": N_("Space"),
     "venue": N_("Venue"),
+    "visitor": N_("Visitor"),
     "waitlistentry": N_("Waitlist entry"),
     "zone": N_("Zone"),
 }

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from spaces.visitors.models import Visitor
 from totem.erasure import Purged, register_purge
+from totem.i18n import said_n
 from totem.settings import Settings, get_settings
 
 VISITOR = "visitor"
@@ -26,7 +27,7 @@ def purge(db: Session, *, now: datetime, settings: Settings, dry_run: bool = Fal
 
 def describe(purged: list[Purged]) -> str:
     """The job's summary: a count, never a name (the summary is stored)."""
-    return f"deleted {len(purged)} visitor records"
+    return said_n("deleted {n} visitor record", "deleted {n} visitor records", len(purged))
 
 
 def _purge_for_cli(db: Session, now: datetime, dry_run: bool) -> list[Purged]:

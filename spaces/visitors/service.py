@@ -20,6 +20,7 @@ from spaces.visitors import mail
 from spaces.visitors.models import Visitor
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound, error_code
+from totem.i18n import N_, said, said_n
 from totem.identity.models import User
 from totem.permissions import can, is_staff, require, rule
 
@@ -96,7 +97,8 @@ def register_guests(db: Session, *, actor: User, host: User, guests: list[Guest]
         mail.queue_invitation(db, visitor, venue, now)
         visitors.append(visitor)
     audit.record(db, actor=actor, action="visitor.register", obj=visitors[0], now=now,
-                 summary=f"expected {len(visitors)} visitor(s) for {host.name} on {day.isoformat()}")
+                 summary=said_n("expected {n} visitor for {host} on {day}", "expected {n} visitors for {host} on {day}",
+                                 len(visitors), host=host.name, day=day.isoformat()))
     return visitors
 
 
@@ -111,7 +113,7 @@ def add_walk_in(db: Session, *, actor: User, host: User, name: str, organisation
     visitor.checked_in_at = now
     mail.queue_arrival(db, visitor, venue, now)
     audit.record(db, actor=actor, action="visitor.walk_in", obj=visitor, now=now,
-                 summary=f"walk-in visitor #{visitor.id} for {host.name}")
+                 summary=said(N_("walk-in visitor #{id} for {host}"), id=visitor.id, host=host.name))
     return visitor
 
 
@@ -128,7 +130,7 @@ def check_in(db: Session, *, actor: User, visitor: Visitor, now: datetime) -> Vi
     visitor.checked_in_at = now
     mail.queue_arrival(db, visitor, venue, now)
     audit.record(db, actor=actor, action="visitor.check_in", obj=visitor, now=now,
-                 summary=f"checked in visitor #{visitor.id}")
+                 summary=said(N_("checked in visitor #{id}"), id=visitor.id))
     db.flush()
     return visitor
 
@@ -141,7 +143,7 @@ def cancel(db: Session, *, actor: User, visitor: Visitor, now: datetime) -> Visi
     if visitor.cancelled_at is None:
         visitor.cancelled_at = now
         audit.record(db, actor=actor, action="visitor.cancel", obj=visitor, now=now,
-                     summary=f"cancelled visitor #{visitor.id}")
+                     summary=said(N_("cancelled visitor #{id}"), id=visitor.id))
         db.flush()
     return visitor
 

@@ -39,7 +39,7 @@ def test_refusals_carry_a_code_and_write_nothing(client, db, scene):
     member = api_token(client, scene.nadia.email, PASSWORD)
     cases = [
         ({**BODY, "day": "2026-11-27"}, 422, "visit_in_the_past"),
-        ({**BODY, "day": "2026-12-05"}, 422, "invalid"),
+        ({**BODY, "day": "2026-12-05"}, 422, "closure_day"),
         ({**BODY, "day": 0}, 422, "validation_error"),
         ({**BODY, "time": "11:00+01:00"}, 422, "validation_error"),
         ({**BODY, "guests": []}, 422, "validation_error"),

@@ -10,6 +10,7 @@ from spaces.visitors import service as visitors
 from spaces.visitors.models import Visitor
 from tests.spaces.conftest import NOW, make_person, paris
 from totem import erasure, personal_data
+from totem.i18n import shown
 from totem.errors import Conflict, Forbidden, Invalid, NotFound
 from totem.notifications.models import OutboxMessage
 from totem.settings import get_settings
@@ -57,10 +58,10 @@ def test_a_mentor_expects_a_whole_day_of_guests_at_once(db, scene):
 @pytest.mark.parametrize(("day", "at", "field", "code"), [
     (date(2026, 11, 27), time(10), "day", "visit_in_the_past"),
     (date(2028, 1, 4), time(10), "day", "visit_too_far_ahead"),
-    (date(2026, 12, 5), time(10), "day", "invalid"),  # a Saturday: the building is closed
-    (date(2026, 12, 25), time(10), "day", "invalid"),  # Christmas, a public holiday
-    (TUESDAY, time(21), "time", "invalid"),  # after closing
-    (TUESDAY, time(7), "time", "invalid"),  # before opening
+    (date(2026, 12, 5), time(10), "day", "closure_day"),  # a Saturday: the building is closed
+    (date(2026, 12, 25), time(10), "day", "closure_day"),  # Christmas, a public holiday
+    (TUESDAY, time(21), "time", "outside_opening_hours"),  # after closing
+    (TUESDAY, time(7), "time", "outside_opening_hours"),  # before opening
 ])
 def test_a_visit_when_nobody_can_receive_the_guest_is_refused(db, scene, day, at, field, code):
     with pytest.raises(Invalid) as refused:
@@ -171,7 +172,7 @@ def test_visitors_past_the_retention_period_are_purged(db, scene):
 
     purged = retention.purge(db, now=later, settings=settings)
     db.expire_all()
-    assert [item.id for item in purged] == [old.id] and retention.describe(purged) == "deleted 1 visitor records"
+    assert [item.id for item in purged] == [old.id] and shown(retention.describe(purged), "en") == "deleted 1 visitor record"
     assert db.get(Visitor, old.id) is None and db.get(Visitor, recent.id) is not None
     assert any(item.kind == "visitor" for item in erasure.purge_personal_data(
         db, now=later + timedelta(days=2), dry_run=True))
