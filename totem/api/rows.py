@@ -2,7 +2,7 @@
 
 FastAPI validates a returned list against the route's `response_model` and
 then serialises it: for the ~2,400 desks an availability search can return,
-that doubled the request's server time (bench/RESULTS.md). The route keeps its
+about a fifth of the request's server time (bench/RESULTS.md). The route keeps its
 `response_model` for the OpenAPI document; the rows, already typed by the
 query, are written out field by field with pydantic-core's serialiser.
 """
