@@ -13,6 +13,7 @@ from spaces.venues.schemas import SpaceOut, VenueOut
 from totem import clock
 from totem.api.answers import committed
 from totem.api.deps import api_user
+from totem.api.rows import rows_answer
 from totem.identity.models import User
 from totem.web.context import get_db
 
@@ -37,7 +38,8 @@ def list_spaces(
     user: User = Depends(api_user),
     db: Session = Depends(get_db),
 ):
-    return availability.list_spaces(db, kind=kind, floor_id=floor_id, zone_id=zone_id, min_capacity=min_capacity)
+    return rows_answer(SpaceOut, availability.list_spaces(db, kind=kind, floor_id=floor_id, zone_id=zone_id,
+                                                          min_capacity=min_capacity))
 
 
 # Declared before /spaces/{space_id}, which would otherwise take "availability" for an id.
@@ -55,9 +57,9 @@ def find_available_spaces(
 ):
     """The spaces free for the whole window, in a venue open all along it."""
     wanted = [name.strip() for value in amenities for name in value.split(",") if name.strip()]
-    return availability.find_available_spaces(db, starts_at=starts_at, ends_at=ends_at, kind=kind,
-                                         min_capacity=min_capacity, amenities=wanted, floor_id=floor_id,
-                                         zone_id=zone_id)
+    return rows_answer(SpaceOut, availability.find_available_spaces(
+        db, starts_at=starts_at, ends_at=ends_at, kind=kind, min_capacity=min_capacity, amenities=wanted,
+        floor_id=floor_id, zone_id=zone_id))
 
 
 @router.get("/spaces/{space_id}", response_model=SpaceOut, tags=["spaces"], responses=NO_SPACE)
