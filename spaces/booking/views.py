@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from spaces.booking import availability, plan, service
+from spaces.booking import availability, opening, plan, service
 from spaces.booking.enums import BookingStatus
 from spaces.booking.labels import STATUS_LABELS
 from spaces.booking.models import Booking
@@ -18,7 +18,7 @@ from spaces.venues.models import Space, Venue
 from spaces.venues.rules import local_moment, local_time
 from totem import clock
 from totem.errors import DomainError, Invalid
-from totem.i18n import N_
+from totem.i18n import N_, translate
 from totem.identity import service as identity
 from totem.identity.models import User
 from totem.identity.service import load_memberships
@@ -36,6 +36,7 @@ register(
 )
 
 PAST_DAYS_SHOWN = 30
+INSTANT = timedelta(minutes=1)  # the floor plan shows a moment: open means open for the minute after it
 # The Book form's fields that show their own error; the others' errors go at the top of the page.
 SEARCH_FIELDS = {"day", "starts_at", "ends_at", "min_capacity", "kind"}
 
@@ -81,17 +82,30 @@ class BookingRow:
     may_check_in: bool
 
 
-def _default_search(venue: Venue, now: datetime, day: str = "") -> Search:
-    # The next whole hour today, or tomorrow morning once the day is late; 09:00 on another day asked for.
-    local_now = local_time(now, venue)
-    start = (local_now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
-    if start.hour >= 18:
-        start = (start + timedelta(days=1)).replace(hour=9)
-    if day and day != start.date().isoformat():
-        start = start.replace(hour=9)
-        return Search(day, f"{start:%H:%M}", "10:00", SpaceKind.MEETING_ROOM, "")
-    return Search(start.date().isoformat(), f"{start:%H:%M}", f"{start + timedelta(hours=1):%H:%M}",
-                  SpaceKind.MEETING_ROOM, "")
+def _default_search(db: Session, venue: Venue, now: datetime, day: str = "") -> Search:
+    """The next hour the building is open (of the day asked for, if one is): never a closed building's hour."""
+    try:
+        chosen = date.fromisoformat(day) if day else None
+    except ValueError:
+        return Search(day, "09:00", "10:00", SpaceKind.MEETING_ROOM, "")  # the search then says the day is wrong
+    slot = opening.next_opening_slot(db, venue, now, day=chosen)
+    if slot is None:  # a closed day asked for: the page says why
+        slot = opening.default_day_slot(venue, chosen or local_time(now, venue).date())
+    start, end = (local_time(moment, venue) for moment in slot)
+    return Search(start.date().isoformat(), f"{start:%H:%M}", f"{end:%H:%M}", SpaceKind.MEETING_ROOM, "")
+
+
+def _closed_note(request: Request, db: Session, venue: Venue, starts_at: datetime, ends_at: datetime,
+                 now: datetime) -> dict | None:
+    """Why nothing can be booked then, in the viewer's language, and the next opening hour to try instead."""
+    reason = opening.closed_reason(db, venue, starts_at, ends_at)
+    if reason is None:
+        return None
+    following = opening.next_opening_slot(db, venue, max(now, starts_at))
+    start, end = (local_time(moment, venue) for moment in following) if following else (None, None)
+    return {"reason": translate(request.state.viewer.locale, reason.message, **reason.params),
+            "next_day": start.date() if start else None, "next_start": f"{start:%H:%M}" if start else "",
+            "next_end": f"{end:%H:%M}" if end else ""}
 
 
 def _first_venue(db: Session) -> Venue | None:
@@ -109,7 +123,7 @@ def _book_context(db: Session, user: User, venue: Venue | None, search: Search |
         "startups": startups,
         "balances": [(startup.name, credits.balance_of(db, startup.id)) for startup in startups],
         "colleagues": service.list_colleagues(db, actor=user), "book_for_anyone": is_staff(user),
-        "values": {"title": "", "for_user": "", "for_email": ""},
+        "values": {"title": "", "for_user": "", "for_email": ""}, "closed": None,
     }
 
 
@@ -120,11 +134,13 @@ def book_page(request: Request, day: str = "", start: str = "", end: str = "", k
     venue = _first_venue(db)
     if venue is None:
         return render(request, "spaces/booking/book.html", _book_context(db, user, None, None, None))
-    # A first visit shows what is free in the next hour.
-    search = Search(day, start, end, kind, min_capacity) if day and start else _default_search(venue, clock.now(), day)
+    now = clock.now()
+    # A first visit shows what is free in the next hour the building is open.
+    search = Search(day, start, end, kind, min_capacity) if day and start else _default_search(db, venue, now, day)
     context = _book_context(db, user, venue, search, None)
     try:
         starts_at, ends_at = search.window(venue)
+        context["closed"] = _closed_note(request, db, venue, starts_at, ends_at, now)
         results = availability.find_available_spaces(
             db, starts_at=starts_at, ends_at=ends_at, kind=search.kind or None, min_capacity=search.capacity(),
         )
@@ -266,11 +282,17 @@ def first_floor_plan(request: Request, user: User = Depends(require_user), db: S
 def floor_plan(request: Request, floor_id: int, day: str = "", at: str = "", user: User = Depends(require_user),
                db: Session = Depends(get_db)) -> Response:
     floor = plan.get_floor(db, floor_id)
-    venue = floor.venue
-    chosen_day, chosen_time = _local_day_and_time(venue, day, at, clock.now())
+    venue, now = floor.venue, clock.now()
+    if not day and not at and opening.closed_reason(db, venue, now, now + INSTANT):
+        # Outside the opening hours the plan shows the building as it opens, as the Book page searches then.
+        slot = opening.next_opening_slot(db, venue, now)
+        if slot is not None:
+            day, at = local_time(slot[0], venue).date().isoformat(), f"{local_time(slot[0], venue):%H:%M}"
+    chosen_day, chosen_time = _local_day_and_time(venue, day, at, now)
     moment = local_moment(chosen_day, chosen_time, venue)
     floor_plan = plan.floor_plan(db, floor=floor, at=moment, viewer=load_memberships(db, user))
     return render(request, "spaces/booking/floor_plan.html", {
+        "closed": _closed_note(request, db, venue, moment, moment + INSTANT, now),
         "floors": plan.list_floors(db), "plan": floor_plan, "day": chosen_day.isoformat(),
         "at": f"{chosen_time:%H:%M}", "until": f"{(moment + timedelta(hours=1)).astimezone(moment.tzinfo):%H:%M}",
         "kind_names": translated_labels(request, KIND_LABELS),
