@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from spaces.booking import availability, opening, plan, service
+from spaces.booking import availability, opening, plan, preview, service
 from spaces.booking.enums import BookingStatus
 from spaces.booking.labels import STATUS_LABELS
 from spaces.booking.models import Booking
@@ -123,7 +123,8 @@ def _book_context(db: Session, user: User, venue: Venue | None, search: Search |
         "startups": startups,
         "balances": [(startup.name, credits.balance_of(db, startup.id)) for startup in startups],
         "colleagues": service.list_colleagues(db, actor=user), "book_for_anyone": is_staff(user),
-        "values": {"title": "", "for_user": "", "for_email": ""}, "closed": None,
+        "values": {"title": "", "for_user": "", "for_email": "", "startup_id": ""}, "closed": None, "clash": None,
+        "costs": {},
     }
 
 
@@ -146,6 +147,8 @@ def book_page(request: Request, day: str = "", start: str = "", end: str = "", k
         )
         # From the floor plan or the timeline: the one space clicked, if it is free.
         context["results"] = [space for space in results if space_id is None or space.id == space_id]
+        context["costs"] = preview.costs_of(db, context["results"], venue_id=venue.id, starts_at=starts_at,
+                                            ends_at=ends_at)
         context["taken"] = [space for space in availability.find_taken_spaces(
             db, starts_at=starts_at, ends_at=ends_at, kind=search.kind or None, min_capacity=search.capacity(),
         ) if space_id is None or space.id == space_id]
@@ -158,13 +161,22 @@ def book_page(request: Request, day: str = "", start: str = "", end: str = "", k
 def book(request: Request, space_id: int = Form(...), day: str = Form(""), start: str = Form(""),
          end: str = Form(""), kind: str = Form(""), min_capacity: str = Form(""), title: str = Form(""),
          startup_id: str = Form(""), for_user: str = Form(""), for_email: str = Form(""),
-         user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+         despite_clash: str = Form(""), user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
     venue = _first_venue(db)
     search = Search(day, start, end, kind, min_capacity)
+    values = {"title": title, "for_user": for_user, "for_email": for_email, "startup_id": startup_id}
     try:
         if venue is None:
             raise Invalid("No such space.", field="space_id")
         starts_at, ends_at = search.window(venue)
+        holder_id = _booked_for(db, for_user, for_email) or user.id
+        clashes = [] if despite_clash else preview.list_clashes(db, holder_id=holder_id, space_id=space_id,
+                                                                starts_at=starts_at, ends_at=ends_at)
+        if clashes:  # nothing is written: the page asks whether to book anyway
+            context = _book_context(db, user, venue, search, None)
+            context.update(values=values, clash={"space": availability.get_space(db, space_id),
+                                                 "rows": [_row(booking, clock.now()) for booking in clashes]})
+            return render(request, "spaces/booking/book.html", context)
         booking = service.create_booking(
             db, actor=user, space_id=space_id, starts_at=starts_at, ends_at=ends_at, now=clock.now(),
             title=title, startup_id=int(startup_id) if startup_id.isdigit() else None,
@@ -173,7 +185,7 @@ def book(request: Request, space_id: int = Form(...), day: str = Form(""), start
     except DomainError as error:
         db.rollback()
         context = _book_context(db, user, venue, search, None)
-        context["values"] = {"title": title, "for_user": for_user, "for_email": for_email}
+        context["values"] = values
         if error.field not in SEARCH_FIELDS:
             error.field = None  # the refused row's own fields are not shown again: say it at the top
         return form_error(request, "spaces/booking/book.html", error, context)
@@ -218,6 +230,20 @@ def _row(booking: Booking, now: datetime) -> BookingRow:
         is_offer=booking.status == BookingStatus.OFFERED,
         may_check_in=may_check_in(booking, now),
     )
+
+
+@router.get("/my-bookings/{booking_id}/cancel", name="spaces.confirm_cancel_booking")
+def confirm_cancel(request: Request, booking_id: int, user: User = Depends(require_user),
+                   db: Session = Depends(get_db)) -> Response:
+    """Cancelling asks first, without JavaScript: this page says what is lost and what comes back, then POSTs."""
+    now = clock.now()
+    cancellation = preview.preview_cancellation(db, actor=user, booking_id=booking_id, now=now)
+    row = _row(cancellation.booking, now)
+    if not row.may_cancel:
+        return redirect(request, "/my-bookings", N_("This booking can no longer be cancelled."), kind="error")
+    return render(request, "spaces/booking/cancel_booking.html", {
+        "row": row, "cancellation": cancellation, "kinds": KIND_LABELS, "statuses": STATUS_LABELS,
+    })
 
 
 @router.post("/my-bookings/{booking_id}/cancel", name="spaces.cancel_booking")

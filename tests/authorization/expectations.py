@@ -114,6 +114,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /book": SIGNED_IN,
     "POST /book": START_UP_A_AND_STAFF,  # booked for start-up A
     "GET /my-bookings": SIGNED_IN,
+    "GET /my-bookings/{booking_id}/cancel": START_UP_A_AND_STAFF,
     "POST /my-bookings/{booking_id}/cancel": START_UP_A_AND_STAFF,
     "POST /my-bookings/{booking_id}/move": START_UP_A_AND_STAFF,
     "POST /my-bookings/{booking_id}/check-in": START_UP_A_AND_STAFF,
