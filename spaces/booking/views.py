@@ -1,5 +1,6 @@
 """Pages for residents: find and book a space, see and manage one's bookings."""
 from dataclasses import dataclass
+from urllib.parse import urlencode
 from datetime import date, datetime, time, timedelta
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -36,9 +37,14 @@ register(
 )
 
 PAST_DAYS_SHOWN = 30
+# A search over every kind finds hundreds of desks: each floor and zone shows a few, until one narrows to it,
+# and then a page of them at a time.
+GROUP_PREVIEW = 6
+PAGE_SIZE = 30
+MOST_SHOWN = 1000
 INSTANT = timedelta(minutes=1)  # the floor plan shows a moment: open means open for the minute after it
 # The Book form's fields that show their own error; the others' errors go at the top of the page.
-SEARCH_FIELDS = {"day", "starts_at", "ends_at", "min_capacity", "kind"}
+SEARCH_FIELDS = {"day", "starts_at", "ends_at", "min_capacity", "kind", "floor_id", "zone_id"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ class Search:
     end: str
     kind: str
     min_capacity: str
+    floor_id: str = ""
+    zone_id: str = ""
 
     def window(self, venue: Venue) -> tuple[datetime, datetime]:
         try:
@@ -65,6 +73,21 @@ class Search:
         if not self.min_capacity.strip().isdigit():
             raise Invalid("The number of people must be a whole number.", field="min_capacity")
         return int(self.min_capacity)
+
+    def place(self) -> dict[str, int | None]:
+        """The floor and zone narrowed to; a value that is no id narrows nothing."""
+        return {"floor_id": _an_id(self.floor_id), "zone_id": _an_id(self.zone_id)}
+
+    def query(self, **changes: object) -> str:
+        """The search as a query string, for links that change one part of it."""
+        fields = {"day": self.day, "start": self.start, "end": self.end, "kind": self.kind,
+                  "min_capacity": self.min_capacity, "floor_id": self.floor_id, "zone_id": self.zone_id, **changes}
+        return urlencode({key: value for key, value in fields.items() if value not in ("", None)})
+
+
+def _an_id(value: str) -> int | None:
+    # Nine digits at most: a longer number is no row's id, and would overflow PostgreSQL's integer.
+    return int(value) if value.isdigit() and len(value) <= 9 else None
 
 
 @dataclass(frozen=True)
@@ -117,9 +140,12 @@ def _book_context(db: Session, user: User, venue: Venue | None, search: Search |
                   results: list[Space] | None) -> dict:
     user = load_memberships(db, user)
     startups = [membership.organisation for membership in user.memberships]
+    floors, zones = plan.list_floors(db), plan.list_zones(db)
     return {
         "venue": venue, "search": search, "results": results, "taken": [], "kinds": KIND_LABELS,
-        "floor_names": {floor.id: floor.name for floor in plan.list_floors(db)},
+        "floor_names": {floor.id: floor.name for floor in floors}, "floors": floors, "zones": zones,
+        "zones_by_floor": [(floor, [zone for zone in zones if zone.floor_id == floor.id]) for floor in floors],
+        "groups": [], "narrowed": False, "page_size": PAGE_SIZE, "more_step": PAGE_SIZE,
         "startups": startups,
         "balances": [(startup.name, credits.balance_of(db, startup.id)) for startup in startups],
         "colleagues": service.list_colleagues(db, actor=user), "book_for_anyone": is_staff(user),
@@ -130,28 +156,36 @@ def _book_context(db: Session, user: User, venue: Venue | None, search: Search |
 
 @router.get("/book", name="spaces.book")
 def book_page(request: Request, day: str = "", start: str = "", end: str = "", kind: str = "",
-              min_capacity: str = "", space_id: int | None = None, user: User = Depends(require_user),
+              min_capacity: str = "", floor_id: str = "", zone_id: str = "", shown: str = "",
+              space_id: int | None = None, user: User = Depends(require_user),
               db: Session = Depends(get_db)) -> Response:
     venue = _first_venue(db)
     if venue is None:
         return render(request, "spaces/booking/book.html", _book_context(db, user, None, None, None))
     now = clock.now()
     # A first visit shows what is free in the next hour the building is open.
-    search = Search(day, start, end, kind, min_capacity) if day and start else _default_search(db, venue, now, day)
+    search = (Search(day, start, end, kind, min_capacity, floor_id, zone_id) if day and start
+              else _default_search(db, venue, now, day))
     context = _book_context(db, user, venue, search, None)
     try:
         starts_at, ends_at = search.window(venue)
         context["closed"] = _closed_note(request, db, venue, starts_at, ends_at, now)
-        results = availability.find_available_spaces(
-            db, starts_at=starts_at, ends_at=ends_at, kind=search.kind or None, min_capacity=search.capacity(),
-        )
+        wanted = {"starts_at": starts_at, "ends_at": ends_at, "kind": search.kind or None,
+                  "min_capacity": search.capacity(), **search.place()}
         # From the floor plan or the timeline: the one space clicked, if it is free.
-        context["results"] = [space for space in results if space_id is None or space.id == space_id]
-        context["costs"] = preview.costs_of(db, context["results"], venue_id=venue.id, starts_at=starts_at,
-                                            ends_at=ends_at)
-        context["taken"] = [space for space in availability.find_taken_spaces(
-            db, starts_at=starts_at, ends_at=ends_at, kind=search.kind or None, min_capacity=search.capacity(),
-        ) if space_id is None or space.id == space_id]
+        results = [space for space in availability.find_available_spaces(db, **wanted)
+                   if space_id is None or space.id == space_id]
+        narrowed = any(search.place().values()) or space_id is not None
+        page_size = min(max(_an_id(shown) or PAGE_SIZE, PAGE_SIZE), MOST_SHOWN)
+        context["results"] = results
+        context["groups"] = availability.group_by_place(
+            results, floors=plan.list_floors(db), zones=context["zones"],
+            shown=page_size if narrowed else GROUP_PREVIEW)
+        context.update(narrowed=narrowed, page_size=page_size)
+        context["costs"] = preview.costs_of(db, [space for group in context["groups"] for space in group.spaces],
+                                            venue_id=venue.id, starts_at=starts_at, ends_at=ends_at)
+        context["taken"] = [space for space in availability.find_taken_spaces(db, **wanted)
+                            if space_id is None or space.id == space_id]
     except DomainError as error:
         return form_error(request, "spaces/booking/book.html", error, context)
     return render(request, "spaces/booking/book.html", context)
@@ -159,11 +193,12 @@ def book_page(request: Request, day: str = "", start: str = "", end: str = "", k
 
 @router.post("/book", name="spaces.book_submit")
 def book(request: Request, space_id: int = Form(...), day: str = Form(""), start: str = Form(""),
-         end: str = Form(""), kind: str = Form(""), min_capacity: str = Form(""), title: str = Form(""),
-         startup_id: str = Form(""), for_user: str = Form(""), for_email: str = Form(""),
-         despite_clash: str = Form(""), user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+         end: str = Form(""), kind: str = Form(""), min_capacity: str = Form(""), floor_id: str = Form(""),
+         zone_id: str = Form(""), title: str = Form(""), startup_id: str = Form(""), for_user: str = Form(""),
+         for_email: str = Form(""), despite_clash: str = Form(""), user: User = Depends(require_user),
+         db: Session = Depends(get_db)) -> Response:
     venue = _first_venue(db)
-    search = Search(day, start, end, kind, min_capacity)
+    search = Search(day, start, end, kind, min_capacity, floor_id, zone_id)
     values = {"title": title, "for_user": for_user, "for_email": for_email, "startup_id": startup_id}
     try:
         if venue is None:

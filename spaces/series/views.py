@@ -158,11 +158,14 @@ def _form_context(db: Session, user: User, form: SeriesForm) -> dict:
     }
 
 
-def _space_groups(db: Session) -> list[tuple[Floor, list[Space]]]:
-    """The active spaces, floor by floor, for a select with one group per floor."""
+def _space_groups(db: Session) -> list[tuple[str, list[Space]]]:
+    """The active spaces by floor and zone, rooms first: a select with one labelled group each, not one long list."""
+    floors = plan.list_floors(db)
+    venue_names = {floor.id: floor.venue.name for floor in floors}
     spaces = availability.list_spaces(db)
-    return [(floor, members) for floor in plan.list_floors(db)
-            if (members := [space for space in spaces if space.floor_id == floor.id])]
+    groups = availability.group_by_place(spaces, floors=floors, zones=plan.list_zones(db), shown=len(spaces))
+    return [(" · ".join(filter(None, (venue_names[group.floor_id], group.floor, group.zone))), group.spaces)
+            for group in groups]
 
 
 def _tomorrow(db: Session) -> str:

@@ -1,0 +1,81 @@
+"""What people meet on the pages, in chromium: the Book page stays short with every kind of space, and on a
+390 px phone the lobby's labels and the floor plan fit (the plan scrolls inside its frame, not the page)."""
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import holidays
+import pytest
+
+from tests.browser import screenshot
+from totem.demo import ACCOUNTS, DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+PHONE = {"width": 390, "height": 844}
+
+
+def _log_in(page, role: str = "member") -> None:  # type: ignore[no-untyped-def]
+    account = next(a for a in ACCOUNTS if a.role == role)
+    page.goto("/login")
+    page.fill("input[name=email]", account.email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/")
+
+
+def _next_working_day() -> date:
+    # The demo is loaded at the machine's date: the test follows it, as tests/e2e/test_spaces.py does.
+    day = date.today() + timedelta(days=1)
+    while day.weekday() >= 5 or day in holidays.France(years=day.year) or (day.month, day.day) in ((12, 24), (12, 31)):
+        day += timedelta(days=1)
+    return day
+
+
+@contextmanager
+def _phone(browser, live_server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=live_server, viewport=PHONE, locale="fr-FR", device_scale_factor=1)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def _page_width(page) -> int:  # type: ignore[no-untyped-def]
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_book_with_every_kind_is_a_short_page_grouped_by_floor_and_zone(page):
+    _log_in(page)
+    page.goto(f"/book?day={_next_working_day().isoformat()}&start=10:00&end=11:00&kind=")
+    screenshot(page, "book-every-kind")
+    rows = page.locator("section.place-group tbody tr").count()
+    assert 20 <= rows <= 80  # the demo's 300-odd free spaces, a few per floor and zone
+    assert page.evaluate("document.documentElement.scrollHeight") < 9000  # it was 32,000 px
+    assert page.locator("section.place-group h3").count() >= 6
+    page.locator("a", has_text="Voir les").first.click()
+    assert "zone_id=" in page.url or "floor_id=" in page.url
+    screenshot(page, "book-one-zone")
+    assert page.locator("section.place-group tbody tr").count() <= 30 + 30  # a page of each group, at most
+
+
+def test_the_lobby_fits_a_phone(browser, live_server):
+    with _phone(browser, live_server) as page:
+        _log_in(page)
+        page.goto("/lobby")
+        screenshot(page, "lobby-phone")
+        assert _page_width(page) <= PHONE["width"]
+        for label in page.locator(".lobby-stats dt").all():
+            # Each label shows whole: nothing clipped behind an ellipsis or the card's edge.
+            assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), label.inner_text()
+        assert "Postes réservés" in page.locator(".lobby-stats").inner_text()
+
+
+def test_the_floor_plan_scrolls_inside_its_frame_on_a_phone(browser, live_server):
+    with _phone(browser, live_server) as page:
+        _log_in(page)
+        page.goto("/floors")
+        screenshot(page, "floor-plan-phone")
+        assert _page_width(page) <= PHONE["width"]
+        frame = page.locator(".plan-wrap")
+        assert frame.evaluate("e => e.scrollWidth > e.clientWidth")  # the plan is wider: it scrolls in the frame
+        box = frame.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
