@@ -1,12 +1,10 @@
-"""Program figures for managers' home: what needs a manager today in the programs they run, and the day's
-mentor sessions of members and mentors."""
+"""Program figures for managers' home: what needs a manager today in the programs they run."""
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from io import StringIO
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -29,7 +27,7 @@ from spaces.credits import service as spaces_credits
 from spaces.credits.service import CreditUse
 from spaces.venues.rules import local_moment
 from totem.errors import Invalid
-from totem.identity.models import Organisation, User
+from totem.identity.models import User
 
 RUNNING = (Phase.RUNNING, Phase.DEMO_DAY)
 
@@ -88,48 +86,6 @@ def attention(db: Session, *, actor: User, now: datetime) -> Attention:
     open_requests = db.scalar(select(func.count()).select_from(SessionRequest)
                               .where(SessionRequest.status == RequestStatus.OPEN)) or 0
     return Attention(rows, open_requests)
-
-
-@dataclass(frozen=True)
-class DaySession:
-    id: int
-    topic: str
-    starts_at: datetime
-    ends_at: datetime
-    status: str
-    with_name: str  # the start-up for a mentor, the mentor for a member
-    timezone: str
-
-    @property
-    def start(self) -> str:
-        return self.starts_at.astimezone(ZoneInfo(self.timezone)).strftime("%H:%M")
-
-    @property
-    def end(self) -> str:
-        return self.ends_at.astimezone(ZoneInfo(self.timezone)).strftime("%H:%M")
-
-
-def my_sessions_today(db: Session, *, user: User, organisation_ids: Iterable[int], now: datetime,
-                      timezone: str) -> list[DaySession]:
-    """The user's mentor sessions of the day still to end: as mentor, or for one of their start-ups."""
-    zone = ZoneInfo(timezone)
-    day = now.astimezone(zone).date()
-    ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
-    ids = list(organisation_ids)
-    mentor_rows = db.execute(
-        select(MentorSession.id, MentorSession.topic, MentorSession.starts_at, MentorSession.ends_at,
-               MentorSession.status, Organisation.name)
-        .join(Organisation, Organisation.id == MentorSession.organisation_id)
-        .where(MentorSession.mentor_id == user.id, MentorSession.ends_at > now, MentorSession.starts_at < ends,
-               MentorSession.status.in_((SessionStatus.PROPOSED, SessionStatus.CONFIRMED)))).all()
-    startup_rows = db.execute(
-        select(MentorSession.id, MentorSession.topic, MentorSession.starts_at, MentorSession.ends_at,
-               MentorSession.status, User.name)
-        .join(User, User.id == MentorSession.mentor_id)
-        .where(MentorSession.organisation_id.in_(ids), MentorSession.ends_at > now, MentorSession.starts_at < ends,
-               MentorSession.status.in_((SessionStatus.PROPOSED, SessionStatus.CONFIRMED)))).all() if ids else []
-    found = {row[0]: DaySession(*row, timezone=timezone) for row in [*mentor_rows, *startup_rows]}
-    return sorted(found.values(), key=lambda s: s.starts_at)
 
 
 # -- a program's report for a period --------------------------------------------------------------

@@ -16,7 +16,7 @@ from spaces.series.models import BookingSeries
 from spaces.series.occurrences import CHANGEABLE, SeriesConflict, SkippedDay
 from spaces.series.rules import interval_of, weekdays_of, weekly_rule
 from spaces.venues.labels import KIND_LABELS
-from spaces.venues.models import Floor, Space
+from spaces.venues.models import Space
 from spaces.venues.rules import local_moment, local_time
 from totem import clock
 from totem.errors import DomainError, Invalid, NotFound
