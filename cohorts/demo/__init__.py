@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cohorts.demo import history
 from cohorts.demo import mentors as mentor_demo
 from cohorts.programs import enrolment, events
 from cohorts.programs import cohorts as cohort_service
@@ -139,6 +140,7 @@ def load_demo(db: Session, now: datetime) -> None:
     _enrol(db, manager, harbour, CORPORATE_RUNNING, now)
     milestones.load_demo(db, manager=manager, cohort=running, now=now)
     mentor_demo.load_demo(db, manager=manager, venue=venue, now=now)
+    history.load_history(db, venue=venue, manager=manager, now=now)
 
 
 def _dates(today: date, *, opens: int, selects: int, starts: int, demo: int, ends: int) -> PhaseDates:

@@ -37,6 +37,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /password-reset/{token}": NOBODY_BUT_THE_HOLDER,
     "POST /password-reset/{token}": NOBODY_BUT_THE_HOLDER,
     "GET /calendar/{token}.ics": NOBODY_BUT_THE_HOLDER,
+    "GET /week": SIGNED_IN,
     "GET /profile": SIGNED_IN,
     "GET /profile/data.json": SIGNED_IN,
     "POST /profile/password": SIGNED_IN,
