@@ -38,7 +38,12 @@ LAST_NAMES = ("Martin", "Bernard", "Haddad", "Roux", "Fontaine", "Mercier", "Ben
 MEETINGS = (("Calanques", time(10), 60), ("Canebière", time(14), 90), ("Vieux-Port", time(9, 30), 60),
             ("Joliette", time(15), 120), ("Goudes", time(11), 60), ("Belle de Mai", time(16), 60),
             ("Sormiou", time(9), 60), ("Pharo", time(13), 30), ("Prado", time(10, 30), 90),
-            ("Longchamp", time(17), 60), ("Frioul", time(11, 30), 45), ("Castellane", time(14, 30), 60))
+            ("Longchamp", time(17), 60), ("Frioul", time(11, 30), 45), ("Castellane", time(14, 30), 60),
+            ("Estaque", time(9, 30), 60), ("Panier", time(16), 90), ("Morgiou", time(10), 60),
+            ("Sugiton", time(15, 30), 60), ("Borély", time(11), 60), ("Endoume", time(14), 60),
+            ("Vallon des Auffes", time(9), 30), ("Major", time(16, 30), 45))
+# Made-up residents of each enrolled start-up that has no member: enough for the desks to look lived in.
+RESIDENTS_PER_STARTUP = 2
 BOOTHS = tuple(f"Cabine {n}" for n in range(1, 9))
 # Requests asked since this week's matching ran: (start-up, topic, expertise, to Yves Roux, hours ago).
 ASKED_SINCE = (
@@ -115,16 +120,20 @@ def _residents(db: Session, now: datetime) -> list[tuple[User, int, int]]:
         .where(User.is_active).order_by(User.id)).tuples()}
     residents = []
     for index, (organisation_id, name, track) in enumerate(enrolled):
-        person = members.get(organisation_id)
-        if person is None:
-            first, last = FIRST_NAMES[index % len(FIRST_NAMES)], LAST_NAMES[index % len(LAST_NAMES)]
-            slug = "".join(c for c in name.lower() if c.isalnum()) or f"startup{organisation_id}"
+        level = FLOOR_OF_TRACK.get(track or "", 1)
+        if organisation_id in members:
+            residents.append((members[organisation_id], organisation_id, level))
+            continue
+        slug = "".join(c for c in name.lower() if c.isalnum()) or f"startup{organisation_id}"
+        for n in range(RESIDENTS_PER_STARTUP):
+            number = index * RESIDENTS_PER_STARTUP + n
+            first, last = FIRST_NAMES[number % len(FIRST_NAMES)], LAST_NAMES[(number * 3) % len(LAST_NAMES)]
             email = f"{first.lower()}.{last.lower()}@{slug}.example"
             person = identity.get_user_by_email(db, email) or identity.create_user(
                 db, actor=None, email=email, name=f"{first} {last}", roles=["member"], now=now)
             identity.add_membership(db, actor=None, user=person, organisation=db.get(Organisation, organisation_id),
                                     now=now)
-        residents.append((person, organisation_id, FLOOR_OF_TRACK.get(track or "", 1)))
+            residents.append((person, organisation_id, level))
     return residents
 
 
@@ -187,7 +196,7 @@ def _meetings(venue: Venue, day: date, index: int, residents: list[tuple[User, i
               taken: dict[int, list[tuple[datetime, datetime]]]) -> list[dict[str, Any]]:
     """Rooms busiest mid-week, a few calls in the booths; around what the day already holds."""
     rows = []
-    count = len(MEETINGS) - abs(day.weekday() - 2) * 3
+    count = len(MEETINGS) - abs(day.weekday() - 2) * 4
     for number in range(count):
         room, starts, minutes = MEETINGS[(number + index) % len(MEETINGS)]
         person, startup, _level = residents[(number * 5 + index) % len(residents)]

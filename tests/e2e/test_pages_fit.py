@@ -79,3 +79,37 @@ def test_the_floor_plan_scrolls_inside_its_frame_on_a_phone(browser, live_server
         assert frame.evaluate("e => e.scrollWidth > e.clientWidth")  # the plan is wider: it scrolls in the frame
         box = frame.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_the_week_and_the_home_page_show_what_is_coming(page):
+    _log_in(page)
+    coming = page.locator("section.panel", has_text="À venir")
+    assert coming.count() == 1 and coming.locator("h3").count() >= 2  # more than today
+    screenshot(page, "home-coming-up")
+    page.goto(f"/week?day={_next_working_day().isoformat()}")
+    assert page.locator("li.week-day").count() == 7
+    assert page.locator("li.week-entry").count() >= 1
+    screenshot(page, "week")
+    page.click("a[rel=prev]")
+    assert page.locator("li.week-entry.week-booking").count() >= 3  # last week's desk days, from the history
+
+
+def test_a_fresh_demo_shows_occupancy_figures_and_a_matching_run(page):
+    _log_in(page, "manager")
+    page.goto("/admin/reports/occupancy")
+    figures = page.locator(".report-kpis dd").all_inner_texts()
+    assert figures[0] not in ("0 %", "0\u00a0%", "—") and int(figures[4].replace("\u202f", "").replace(" ", "")) > 0
+    screenshot(page, "occupancy-demo")
+    page.goto("/admin/matching")
+    assert "n’a pas encore tourné" not in page.content()
+    screenshot(page, "matching-demo")
+
+
+def test_cancelling_asks_first(page):
+    _log_in(page)
+    page.goto("/my-bookings")
+    page.locator("a.button.danger", has_text="Annuler").first.click()
+    assert "/cancel" in page.url and page.locator("h1").inner_text() == "Annuler cette réservation ?"
+    screenshot(page, "cancel-confirmation")
+    page.click("text=La garder")
+    page.wait_for_url("**/my-bookings")
