@@ -1,10 +1,11 @@
 """Thirteen weeks of the building's past for the demo, so that every report has something true to show.
 
 A resident for each enrolled start-up that has none, desks used on most open days (checked in, or released
-as no-shows), meetings in the rooms and calls in the booths; then the nightly roll-up of each of those days
-and one weekly matching run, as the jobs would have left them. All of it derived from the load instant on
-the venue's calendar and from fixed tables, never from randomness; the past is written straight to the
-tables (the booking rules refuse a start in the past), the roll-up and the matching through their services.
+as no-shows), meetings in the rooms and calls in the booths, and this week's matching run, as the job would
+have left it (the occupancy part rolls the days up once every demo is in: `spaces.occupancy.demo`). All of
+it derived from the load instant on the venue's calendar and from fixed tables, never from randomness; the
+past is written straight to the tables (the booking rules refuse a start in the past), the matching
+through its service.
 """
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -19,7 +20,6 @@ from cohorts.programs.enums import EnrolmentStatus
 from cohorts.programs.models import Enrolment, Track
 from spaces.booking.enums import BookingStatus
 from spaces.booking.models import Booking
-from spaces.occupancy import rollup
 from spaces.venues.enums import SpaceKind
 from spaces.venues.models import ClosureDay, Floor, OpeningHours, Space, Venue
 from spaces.venues.rules import local_moment, local_time, public_holiday
@@ -55,7 +55,7 @@ ASKED_SINCE = (
 
 
 def load_history(db: Session, *, venue: Venue, manager: User, now: datetime) -> None:
-    """The past weeks' bookings, their roll-up and a matching run; once (the roll-up's rows mark it loaded)."""
+    """The past weeks' bookings and a matching run; once (bookings that old mark it loaded)."""
     if db.scalar(select(Booking.id).where(Booking.starts_at < now - timedelta(days=WEEKS * 7 - 7)).limit(1)):
         return
     days = _open_days(db, venue, now)
@@ -70,8 +70,6 @@ def load_history(db: Session, *, venue: Venue, manager: User, now: datetime) -> 
         rows += _meetings(venue, day, index, residents, spaces, taken)
     if rows:
         db.execute(insert(Booking), rows)
-    for day in days:
-        rollup.roll_up_day(db, venue=venue, day=day, now=now)
     _weekly_matching(db, manager, venue, now)
     db.flush()
 

@@ -5,13 +5,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cohorts.reports import service as reports
+from cohorts.reports import today
 from totem.identity.models import User
 from totem.web.home import HomePanel, register_panel
 
 
 def _programs_attention(db: Session, user: User, now: datetime) -> dict[str, Any]:
-    return {"attention": reports.attention(db, actor=user, now=now)}
+    return {"attention": today.attention(db, actor=user, now=now)}
 
 
 register_panel(HomePanel("cohorts/reports/_panel_programs.html", frozenset({"admin", "manager"}),
