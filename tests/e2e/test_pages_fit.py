@@ -1,33 +1,13 @@
 """What people meet on the pages, in chromium: the Book page stays short with every kind of space, and on a
 390 px phone the lobby's labels and the floor plan fit (the plan scrolls inside its frame, not the page)."""
 from contextlib import contextmanager
-from datetime import date, timedelta
 
-import holidays
 import pytest
 
-from tests.browser import screenshot
-from totem.demo import ACCOUNTS, DEMO_PASSWORD
+from tests.browser import log_in, next_open_day, screenshot
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
-
-
-def _log_in(page, role: str = "member") -> None:  # type: ignore[no-untyped-def]
-    account = next(a for a in ACCOUNTS if a.role == role)
-    page.goto("/login")
-    page.fill("input[name=email]", account.email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url("**/")
-
-
-def _next_working_day() -> date:
-    # The demo is loaded at the machine's date: the test follows it, as tests/e2e/test_spaces.py does.
-    day = date.today() + timedelta(days=1)
-    while day.weekday() >= 5 or day in holidays.France(years=day.year) or (day.month, day.day) in ((12, 24), (12, 31)):
-        day += timedelta(days=1)
-    return day
 
 
 @contextmanager
@@ -44,8 +24,8 @@ def _page_width(page) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_book_with_every_kind_is_a_short_page_grouped_by_floor_and_zone(page):
-    _log_in(page)
-    page.goto(f"/book?day={_next_working_day().isoformat()}&start=10:00&end=11:00&kind=")
+    log_in(page)
+    page.goto(f"/book?day={next_open_day().isoformat()}&start=10:00&end=11:00&kind=")
     screenshot(page, "book-every-kind")
     rows = page.locator("section.place-group tbody tr").count()
     assert 20 <= rows <= 80  # the demo's 300-odd free spaces, a few per floor and zone
@@ -59,7 +39,7 @@ def test_book_with_every_kind_is_a_short_page_grouped_by_floor_and_zone(page):
 
 def test_the_lobby_fits_a_phone(browser, live_server):
     with _phone(browser, live_server) as page:
-        _log_in(page)
+        log_in(page)
         page.goto("/lobby")
         screenshot(page, "lobby-phone")
         assert _page_width(page) <= PHONE["width"]
@@ -71,7 +51,7 @@ def test_the_lobby_fits_a_phone(browser, live_server):
 
 def test_the_floor_plan_scrolls_inside_its_frame_on_a_phone(browser, live_server):
     with _phone(browser, live_server) as page:
-        _log_in(page)
+        log_in(page)
         page.goto("/floors")
         screenshot(page, "floor-plan-phone")
         assert _page_width(page) <= PHONE["width"]
@@ -82,11 +62,11 @@ def test_the_floor_plan_scrolls_inside_its_frame_on_a_phone(browser, live_server
 
 
 def test_the_week_and_the_home_page_show_what_is_coming(page):
-    _log_in(page)
+    log_in(page)
     coming = page.locator("section.panel", has_text="À venir")
     assert coming.count() == 1 and coming.locator("h3").count() >= 2  # more than today
     screenshot(page, "home-coming-up")
-    page.goto(f"/week?day={_next_working_day().isoformat()}")
+    page.goto(f"/week?day={next_open_day().isoformat()}")
     assert page.locator("li.week-day").count() == 7
     assert page.locator("li.week-entry").count() >= 1
     screenshot(page, "week")
@@ -95,7 +75,7 @@ def test_the_week_and_the_home_page_show_what_is_coming(page):
 
 
 def test_a_fresh_demo_shows_occupancy_figures_and_a_matching_run(page):
-    _log_in(page, "manager")
+    log_in(page, "manager")
     page.goto("/admin/reports/occupancy")
     figures = page.locator(".report-kpis dd").all_inner_texts()
     assert figures[0] not in ("0 %", "0\u00a0%", "—") and int(figures[4].replace("\u202f", "").replace(" ", "")) > 0
@@ -106,7 +86,7 @@ def test_a_fresh_demo_shows_occupancy_figures_and_a_matching_run(page):
 
 
 def test_cancelling_asks_first(page):
-    _log_in(page)
+    log_in(page)
     page.goto("/my-bookings")
     page.locator("a.button.danger", has_text="Annuler").first.click()
     assert "/cancel" in page.url and page.locator("h1").inner_text() == "Annuler cette réservation ?"
