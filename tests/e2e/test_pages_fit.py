@@ -93,3 +93,20 @@ def test_cancelling_asks_first(page):
     screenshot(page, "cancel-confirmation")
     page.click("text=La garder")
     page.wait_for_url("**/my-bookings")
+
+
+def test_a_closed_hour_says_so_and_a_second_room_at_once_warns(page):
+    log_in(page)
+    day = next_open_day()
+    page.goto(f"/book?day={day.isoformat()}&start=03:00&end=04:00&kind=meeting_room")
+    assert "Le bâtiment est fermé à ce moment-là" in page.locator("main").inner_text()
+    screenshot(page, "book-closed")
+    page.click("text=Voir ce qui est libre à l’ouverture")
+    assert "start=08:00" in page.url
+    # Nadia's demo meeting "Point d'équipe" is 10:00–11:00 on the first open day: another room then warns.
+    page.goto(f"/book?day={day.isoformat()}&start=10:00&end=11:00&kind=meeting_room")
+    page.locator("table.table tbody tr button[type=submit]").first.click()
+    assert "Vous avez déjà une réservation à ce moment-là" in page.content()
+    screenshot(page, "book-clash")
+    page.click("text=Ne pas réserver")
+    assert "/book?" in page.url
