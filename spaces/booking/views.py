@@ -204,9 +204,10 @@ def book(request: Request, space_id: int = Form(...), day: str = Form(""), start
         if venue is None:
             raise Invalid("No such space.", field="space_id")
         starts_at, ends_at = search.window(venue)
-        holder_id = _booked_for(db, for_user, for_email) or user.id
-        clashes = [] if despite_clash else preview.list_clashes(db, holder_id=holder_id, space_id=space_id,
-                                                                starts_at=starts_at, ends_at=ends_at)
+        for_user_id = _booked_for(db, for_user, for_email)
+        clashes = [] if despite_clash else preview.list_clashes(db, holder_id=for_user_id or user.id,
+                                                                space_id=space_id, starts_at=starts_at,
+                                                                ends_at=ends_at)
         if clashes:  # nothing is written: the page asks whether to book anyway
             context = _book_context(db, user, venue, search, None)
             context.update(values=values, clash={"space": availability.get_space(db, space_id),
@@ -215,7 +216,7 @@ def book(request: Request, space_id: int = Form(...), day: str = Form(""), start
         booking = service.create_booking(
             db, actor=user, space_id=space_id, starts_at=starts_at, ends_at=ends_at, now=clock.now(),
             title=title, startup_id=int(startup_id) if startup_id.isdigit() else None,
-            for_user_id=_booked_for(db, for_user, for_email),
+            for_user_id=for_user_id,
         )
     except DomainError as error:
         db.rollback()
