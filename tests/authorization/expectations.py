@@ -5,13 +5,24 @@ object; a route that needs a different world value or a request body to be judge
 """
 from dataclasses import dataclass
 
-from tests.authorization.world import ACTORS, ADMIN, ANON, MANAGER, MEMBER_A, MENTOR, OTHER_MANAGER
+from tests.authorization.world import (
+    ACTORS,
+    ADMIN,
+    ANON,
+    MANAGER,
+    MEMBER_A,
+    MENTOR,
+    OTHER_MANAGER,
+    OTHER_OPERATOR_MANAGER,
+)
 from totem.demo import DEMO_PASSWORD
 
 EVERYONE = frozenset(ACTORS)
 SIGNED_IN = EVERYONE - {ANON}
-STAFF = frozenset({OTHER_MANAGER, MANAGER, ADMIN})  # the venue's staff: spaces, bookings, mentors, occupancy
+# The venue's staff: spaces, bookings, mentors, occupancy.
+STAFF = frozenset({OTHER_MANAGER, OTHER_OPERATOR_MANAGER, MANAGER, ADMIN})
 PROGRAM_STAFF = frozenset({MANAGER, ADMIN})  # those who run start-up A's program
+OPERATOR_STAFF = frozenset({MANAGER, ADMIN})  # the building's admins and the managers of start-up A's operator
 ADMIN_ONLY = frozenset({ADMIN})
 MENTOR_ONLY = frozenset({MENTOR})
 MEMBER_A_ONLY = frozenset({MEMBER_A})
@@ -217,6 +228,16 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /admin/cohorts/{cohort_id}/speed-meeting/print": PROGRAM_STAFF,
     "GET /cohorts/{cohort_id}/speed-meeting/preferences": FOLLOWING_START_UP_A,  # start-up A's ranking
     "POST /cohorts/{cohort_id}/speed-meeting/preferences": FOLLOWING_START_UP_A,
+    # --- operators (the building's admins; an operator's managers read their own) ------------------------------
+    "GET /admin/operators": STAFF,  # a manager sees the operators they manage
+    "POST /admin/operators": ADMIN_ONLY,
+    "POST /admin/operators/peak-hours": ADMIN_ONLY,
+    "GET /admin/operators/{operator_id}": OPERATOR_STAFF,
+    "POST /admin/operators/{operator_id}": ADMIN_ONLY,
+    "POST /admin/operators/{operator_id}/managers": ADMIN_ONLY,
+    "POST /admin/operators/{operator_id}/managers/{user_id}/remove": ADMIN_ONLY,
+    "POST /admin/operators/{operator_id}/quotas": ADMIN_ONLY,
+    "GET /admin/operators/{operator_id}/usage": OPERATOR_STAFF,
     # --- reports ------------------------------------------------------------------------------------------------
     "GET /admin/reports/programs": STAFF,  # lists the programs one runs
     "GET /admin/reports/programs/{program_id}": PROGRAM_STAFF,
@@ -261,6 +282,18 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /api/v1/desk-allocations": STAFF,
     "POST /api/v1/desk-allocations": STAFF,
     "GET /api/v1/reports/occupancy": STAFF,
+    "GET /api/v1/operators": SIGNED_IN,  # everyone's list: all for admins, one's own for managers, none for others
+    "POST /api/v1/operators": ADMIN_ONLY,
+    "GET /api/v1/operators/{operator_id}": OPERATOR_STAFF,
+    "PUT /api/v1/operators/{operator_id}": ADMIN_ONLY,
+    "POST /api/v1/operators/{operator_id}/managers": ADMIN_ONLY,
+    "DELETE /api/v1/operators/{operator_id}/managers/{user_id}": ADMIN_ONLY,
+    "GET /api/v1/operators/{operator_id}/quotas": OPERATOR_STAFF,
+    "PUT /api/v1/operators/{operator_id}/quotas/{space_kind}": ADMIN_ONLY,
+    "DELETE /api/v1/operators/{operator_id}/quotas/{space_kind}": ADMIN_ONLY,
+    "GET /api/v1/operators/{operator_id}/usage": OPERATOR_STAFF,
+    "GET /api/v1/venues/{venue_id}/peak-hours": SIGNED_IN,
+    "PUT /api/v1/venues/{venue_id}/peak-hours": ADMIN_ONLY,
     "GET /api/v1/programs": SIGNED_IN,
     "POST /api/v1/programs": STAFF,
     "GET /api/v1/programs/{program_id}": SIGNED_IN,
@@ -386,6 +419,18 @@ BODIES: dict[str, dict] = {
     "POST /my-bookings/series/{series_id}/edit": {"scope": "all", "day": "2031-01-03", "start": "09:00",
                                                    "end": "09:30"},
     "POST /tracks/{track_id}": {"name": "Mer et littoral", "program_id": Ref("program_id")},
+    "POST /admin/operators": {"name": "Matrix operator", "kind": "university", "branding_name": ""},
+    "POST /admin/operators/peak-hours": {"venue_id": Ref("venue_id"), "weekdays": ["0", "1"],
+                                         "periods": "10:00-12:00"},
+    "POST /admin/operators/{operator_id}": {"name": "Accélérateur M", "kind": "accelerator", "branding_name": ""},
+    "POST /admin/operators/{operator_id}/managers": {"user_id": Ref("manager_id")},
+    "POST /admin/operators/{operator_id}/quotas": {"space_kind": "meeting_room", "monthly_hours": "500",
+                                                   "when_exhausted": "approval"},
+    "POST /api/v1/operators": {"name": "Matrix operator", "kind": "university"},
+    "PUT /api/v1/operators/{operator_id}": {"name": "Accélérateur M", "kind": "accelerator"},
+    "POST /api/v1/operators/{operator_id}/managers": {"user_id": Ref("manager_id")},
+    "PUT /api/v1/operators/{operator_id}/quotas/{space_kind}": {"monthly_hours": 500, "when_exhausted": "refuse"},
+    "PUT /api/v1/venues/{venue_id}/peak-hours": {"weekdays": [0, 1, 2, 3, 4], "periods": "10:00-12:00"},
     "POST /tracks/{track_id}/delete": {"program_id": Ref("program_id")},
     "POST /session-requests/{request_id:int}/pick": {"starts_at": LATER},
     "POST /api/v1/auth/token": {"email": "hugo@kelpstudio.fr", "password": DEMO_PASSWORD},

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session, joinedload
 from totem import audit
 from totem.auth.models import ApiToken, AuthSession, LoginFailure, OneTimeLink
 from totem.auth.secrets import hash_password, hash_token, new_token, verify_password
-from totem.errors import Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated
+from totem.errors import Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated, error_code
 from totem.i18n import N_
 from totem.identity.models import User
-from totem.identity.service import get_user_by_email
+from totem.identity.service import OWN_ACCOUNT, get_user_by_email
 from totem.notifications.service import queue_mail
 from totem.permissions import is_staff, require
 from totem.settings import Settings
@@ -19,6 +19,10 @@ from totem.settings import Settings
 MIN_PASSWORD_LENGTH = 10
 INVITATION = "invitation"
 PASSWORD_RESET = "password_reset"
+
+INVALID_CREDENTIALS = error_code("invalid_credentials", "No account has this e-mail and password.")
+ACCOUNT_DEACTIVATED = error_code("account_deactivated", "The account has been deactivated: it cannot sign in.")
+TOKEN_INVALID = error_code("token_invalid", "The bearer token is unknown, revoked, or its account deactivated.")
 
 
 def check_password_strength(password: str) -> None:
@@ -52,9 +56,9 @@ def authenticate(db: Session, *, email: str, password: str, settings: Settings, 
     if not verify_password(user.password_hash if user else None, password) or user is None:
         db.add(LoginFailure(email=email, failed_at=now))
         db.flush()
-        raise Unauthenticated("Wrong e-mail or password.")
+        raise Unauthenticated("Wrong e-mail or password.", code=INVALID_CREDENTIALS)
     if not user.is_active:
-        raise Forbidden("This account has been deactivated.")
+        raise Forbidden("This account has been deactivated.", code=ACCOUNT_DEACTIVATED)
     db.execute(delete(LoginFailure).where(LoginFailure.email == email))
     return user
 
@@ -131,7 +135,7 @@ def deactivate_user(db: Session, *, actor: User, user: User, now: datetime) -> N
     """Refuse the user from now on: sessions and API tokens are revoked."""
     require(actor, "users.manage", user)
     if user.id == actor.id:
-        raise Conflict("You cannot deactivate your own account.")
+        raise Conflict("You cannot deactivate your own account.", code=OWN_ACCOUNT)
     user.is_active = False
     user.credentials_changed_at = now
     revoke_all_sessions(db, user=user, now=now)
@@ -225,7 +229,7 @@ def check_link(db: Session, *, raw_token: str, purpose: str, now: datetime) -> L
     if now >= link.expires_at:
         raise Invalid("This link has expired. Ask for a new one.")
     if not user.is_active:
-        raise Forbidden("This account has been deactivated.")
+        raise Forbidden("This account has been deactivated.", code=ACCOUNT_DEACTIVATED)
     return LinkCheck(link, user)
 
 

@@ -8,10 +8,13 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from totem import audit
-from totem.errors import Conflict, Invalid, NotFound
+from totem.errors import Conflict, Invalid, NotFound, error_code
 from totem.identity.enums import Role
 from totem.identity.models import Membership, Organisation, User, UserRole
 from totem.permissions import require
+
+OWN_ACCOUNT = error_code(
+    "own_account", "Nobody deactivates or erases their own account, or removes their own admin role.")
 
 
 def normalize_email(email: str) -> str:
@@ -101,7 +104,7 @@ def set_roles(db: Session, *, actor: User, user: User, roles: list[str], now: da
     require(actor, "users.manage", user)
     wanted = {r.value for r in parse_roles(roles)}
     if user.id == actor.id and Role.ADMIN not in wanted:
-        raise Conflict("You cannot remove your own admin role.")
+        raise Conflict("You cannot remove your own admin role.", code=OWN_ACCOUNT)
     user.roles = [r for r in user.roles if r.role in wanted] + [
         UserRole(role=r) for r in sorted(wanted - user.role_names)
     ]
