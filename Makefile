@@ -38,7 +38,7 @@ test: install-dev
 ## Extract the English messages into a template, to update the catalogs by hand.
 messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k Invalid -k Conflict -k Forbidden -k NotFound \
-		-k Unauthenticated -k TooManyAttempts -k DomainError -k NavItem -k ngettext:1,2 -k translate:2 -k redirect:3 \
+		-k Unauthenticated -k TooManyAttempts -k DomainError -k NavItem -k said -k said_n:1,2 -k ntranslate:2,3 -k ngettext:1,2 -k translate:2 -k redirect:3 \
 		-o totem/locale/messages.pot totem cohorts spaces
 
 ## Write the codes declared with `error_code()` into README.md's "Error codes" table (a test checks it).

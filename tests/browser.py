@@ -26,6 +26,14 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+def next_working_day() -> date:
+    """Tomorrow or the next day the demo venue is open (not a weekend, not a French public holiday)."""
+    day = date.today() + timedelta(days=1)
+    while day.weekday() >= 5 or day in holidays.France(years=day.year):
+        day += timedelta(days=1)
+    return day
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

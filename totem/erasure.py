@@ -26,6 +26,7 @@ from totem.auth.models import ApiToken, AuthSession, LoginFailure, OneTimeLink
 from totem.db import Base
 from totem.domains import import_domain_modules
 from totem.errors import Conflict, error_code
+from totem.i18n import N_, said
 from totem.identity.enums import Role
 from totem.identity.models import User, UserRole
 from totem.identity.service import OWN_ACCOUNT
@@ -90,7 +91,7 @@ def erase_person(db: Session, *, actor: User | None, user: User, now: datetime) 
     db.flush()
     scrub_text(db, email=email, new_email=user.email, name=name, new_name=user.name)
     db.expire_all()  # the scrub wrote behind the session's back
-    audit.record(db, actor=actor, action="user.erase", obj=user, summary=f"erased user #{user.id}", now=now)
+    audit.record(db, actor=actor, action="user.erase", obj=user, summary=said(N_("erased user #{id}"), id=user.id), now=now)
 
 
 def _other_active_admins(db: Session, user: User) -> int:

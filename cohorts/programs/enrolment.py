@@ -18,6 +18,7 @@ from spaces.venues import access
 from spaces.venues.rules import local_time
 from totem import audit
 from totem.errors import Conflict, error_code
+from totem.i18n import N_, said
 from totem.identity.models import Organisation, User
 from totem.permissions import require
 
@@ -66,7 +67,7 @@ def enrol_startup(
     if phase in STARTED_PHASES:
         give_first_credits(db, actor=actor, cohort=cohort, enrolment=enrolment, now=now)
     audit.record(db, actor=actor, action="cohort.enrol", obj=enrolment, now=now,
-                 summary=f"{organisation.name} enrolled in {cohort.name}")
+                 summary=said(N_("{startup} enrolled in {cohort}"), startup=organisation.name, cohort=cohort.name))
     return enrolment
 
 

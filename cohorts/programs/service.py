@@ -14,6 +14,7 @@ from spaces.venues.enums import SpaceKind
 from spaces.venues.models import Venue
 from totem import audit
 from totem.errors import Conflict, Forbidden, Invalid, NotFound
+from totem.i18n import N_, said
 from totem.identity.models import User
 from totem.permissions import can, is_staff, require
 from totem.text import bounded
@@ -95,7 +96,7 @@ def create_program(db: Session, *, actor: User, data: ProgramData, now: datetime
     program.managers = [ProgramManager(user_id=user_id) for user_id in _manager_ids(db, data, actor)]
     db.add(program)
     db.flush()
-    audit.record(db, actor=actor, action="program.create", obj=program, summary=f"created {program.name}", now=now)
+    audit.record(db, actor=actor, action="program.create", obj=program, summary=said(N_("created {name}"), name=program.name), now=now)
     return get_program(db, program.id)
 
 
@@ -118,7 +119,7 @@ def update_program(db: Session, *, actor: User, program_id: int, data: ProgramDa
     program.managers = [m for m in program.managers if m.user_id in wanted] + [
         ProgramManager(user_id=user_id) for user_id in sorted(wanted - program.listed_manager_ids)]
     db.flush()
-    audit.record(db, actor=actor, action="program.update", obj=program, summary=f"updated {program.name}", now=now)
+    audit.record(db, actor=actor, action="program.update", obj=program, summary=said(N_("updated {name}"), name=program.name), now=now)
     return get_program(db, program.id)
 
 
@@ -182,7 +183,7 @@ def update_track(db: Session, *, actor: User, track_id: int, name: str, descript
     track.name = _track_name(db, track.program_id, name, excluding=track.id)
     track.description = description
     db.flush()
-    audit.record(db, actor=actor, action="track.update", obj=track, summary=f"renamed {track.name}", now=now)
+    audit.record(db, actor=actor, action="track.update", obj=track, summary=said(N_("renamed {name}"), name=track.name), now=now)
     return track
 
 
@@ -195,7 +196,7 @@ def delete_track(db: Session, *, actor: User, track_id: int, now: datetime) -> N
         raise Conflict("Start-ups applied or enrolled in this track: it cannot be removed.")
     db.delete(track)
     db.flush()
-    audit.record(db, actor=actor, action="track.delete", obj=track, summary=f"removed {track.name}", now=now)
+    audit.record(db, actor=actor, action="track.delete", obj=track, summary=said(N_("removed {name}"), name=track.name), now=now)
 
 
 def _managed_track(db: Session, actor: User, track_id: int) -> Track:

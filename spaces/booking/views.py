@@ -14,7 +14,7 @@ from spaces.booking.models import Booking
 from spaces.booking.rules import may_check_in
 from spaces.credits import service as credits
 from spaces.venues.enums import SpaceKind
-from spaces.venues.labels import KIND_LABELS
+from spaces.venues.labels import AMENITY_LABELS, KIND_LABELS
 from spaces.venues.models import Space, Venue
 from spaces.venues.rules import local_moment, local_time
 from totem import clock
@@ -143,6 +143,7 @@ def _book_context(db: Session, user: User, venue: Venue | None, search: Search |
     floors, zones = plan.list_floors(db), plan.list_zones(db)
     return {
         "venue": venue, "search": search, "results": results, "taken": [], "kinds": KIND_LABELS,
+        "amenity_labels": AMENITY_LABELS,
         "floor_names": {floor.id: floor.name for floor in floors}, "floors": floors, "zones": zones,
         "zones_by_floor": [(floor, [zone for zone in zones if zone.floor_id == floor.id]) for floor in floors],
         "groups": [], "narrowed": False, "page_size": PAGE_SIZE, "more_step": PAGE_SIZE,

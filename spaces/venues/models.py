@@ -47,6 +47,8 @@ class Venue(Base):
                                                server_default=DEFAULT_PEAK_WEEKDAYS)
     peak_periods: Mapped[str] = mapped_column(String(200), default=DEFAULT_PEAK_PERIODS,
                                               server_default=DEFAULT_PEAK_PERIODS)
+    # The postal address, as visitors' invitations give it.
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     opening_hours: Mapped[list["OpeningHours"]] = relationship(
         back_populates="venue", lazy="raise", cascade="all, delete-orphan", order_by="OpeningHours.weekday"

@@ -116,6 +116,16 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /admin/reports/today": STAFF,
     # --- spaces: booking (everyone signed in; a booking is its start-up's and the staff's) ---------------------
     "GET /lobby": SIGNED_IN,
+    # --- visitors: one's own guests; the front desk is the staff's ---------------------------------------------
+    "GET /visitors": SIGNED_IN,
+    "POST /visitors": SIGNED_IN,
+    "POST /visitors/{visitor_id}/cancel": START_UP_A_AND_STAFF,  # the host (member A) and the staff
+    "GET /front-desk/visitors": STAFF,
+    "GET /front-desk/visitors/check-in": STAFF,
+    "POST /front-desk/visitors/check-in": STAFF,
+    "POST /front-desk/visitors/walk-in": STAFF,
+    "POST /front-desk/visitors/{visitor_id}/check-in": STAFF,
+    "GET /visit/{token}": NOBODY_BUT_THE_HOLDER,
     "GET /floors": SIGNED_IN,
     "GET /floors/{floor_id}": SIGNED_IN,
     "GET /rooms": SIGNED_IN,
@@ -281,6 +291,12 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /api/v1/startups/{startup_id}/credits": START_UP_A_AND_STAFF,
     "GET /api/v1/desk-allocations": STAFF,
     "POST /api/v1/desk-allocations": STAFF,
+    "GET /api/v1/visitors": SIGNED_IN,
+    "POST /api/v1/visitors": SIGNED_IN,
+    "GET /api/v1/visitors/{visitor_id}": START_UP_A_AND_STAFF,
+    "POST /api/v1/visitors/{visitor_id}/cancel": START_UP_A_AND_STAFF,
+    "POST /api/v1/visitors/{visitor_id}/check-in": STAFF,
+    "POST /api/v1/visitors/walk-ins": STAFF,
     "GET /api/v1/reports/occupancy": STAFF,
     "GET /api/v1/operators": SIGNED_IN,  # everyone's list: all for admins, one's own for managers, none for others
     "POST /api/v1/operators": ADMIN_ONLY,
@@ -393,6 +409,8 @@ PATHS = {
     "PATCH /api/v1/startups/{startup_id}/milestones/{milestone_id}":
         "/api/v1/startups/{startup_id}/milestones/{startup_milestone_id}",
     "POST /spaces/{space_id}/check-in": "/spaces/{booking_space_id}/check-in",
+    "GET /front-desk/visitors/check-in": "/front-desk/visitors/check-in?code={visitor_code}",
+    "GET /visit/{token}": "/visit/{visitor_page_token}",
     "GET /api/v1/spaces/availability":
         "/api/v1/spaces/availability?starts_at=2031-01-06T09:00:00%2B01:00&ends_at=2031-01-06T10:00:00%2B01:00",
     "GET /api/v1/spaces/{space_id}/free-slots": "/api/v1/spaces/{space_id}/free-slots?day=2031-01-06",
@@ -446,6 +464,12 @@ BODIES: dict[str, dict] = {
     "POST /api/v1/desk-allocations": {"space_id": Ref("space_id"), "startup_id": Ref("startup_id"),
                                       "starts_on": "2031-01-06", "ends_on": "2031-02-06"},
     "POST /api/v1/programs": {"name": "Matrix program", "venue_id": Ref("venue_id")},
+    "POST /visitors": {"guests": "Camille Durand, camille@example.fr", "day": "2031-01-06", "time": "10:00"},
+    "POST /front-desk/visitors/check-in": {"code": Ref("visitor_code")},
+    "POST /front-desk/visitors/walk-in": {"name": "Inès Roux", "host": "nadia@oceanwatt.fr"},
+    "POST /api/v1/visitors": {"guests": [{"name": "Camille Durand", "email": "camille@example.fr"}],
+                              "day": "2031-01-06", "time": "10:00"},
+    "POST /api/v1/visitors/walk-ins": {"name": "Inès Roux", "host_id": Ref("user_id")},
     "PUT /api/v1/programs/{program_id}": {"name": "Accélérateur Métropole", "venue_id": Ref("venue_id")},
     "POST /api/v1/programs/{program_id}/tracks": {"name": "Matrix track"},
     "PUT /api/v1/tracks/{track_id}": {"name": "Mer et littoral"},

@@ -24,6 +24,7 @@ from spaces.series.models import BookingSeries
 from spaces.venues.enums import SpaceKind
 from spaces.venues.models import BookingRule, ClosureDay, DeskAllocation, Floor, Space, Venue, Zone
 from spaces.venues.rules import local_time
+from spaces.visitors.models import Visitor
 from totem.auth import service as auth
 from totem.auth.secrets import hash_password
 from totem.demo import load_demo
@@ -95,7 +96,11 @@ def build_world(db: Session, settings: Settings, now: datetime) -> World:
                       solve_seconds=0.1, unmatched=[])
     event = CohortEvent(cohort_id=cohort.id, title="Pitch workshop", space_id=room.id, weekday=2, start_time=time(14),
                         duration_minutes=60, every_weeks=2, created_at=now)
-    db.add_all([entry, closure, exception, request, run, event])
+    visitor = Visitor(venue_id=venue.id, host_id=member_a.id, registered_by_id=member_a.id, name="Camille Durand",
+                      email="camille@example.fr", organisation="", reason="", locale="fr", walk_in=False,
+                      expected_at=now + timedelta(hours=1), code="MATRIX23", page_token="matrix-visit-page-token",
+                      created_at=now)
+    db.add_all([entry, closure, exception, request, run, event, visitor])
     db.flush()
     session = db.scalars(select(MentorSession).where(
         MentorSession.organisation_id == startup.id, MentorSession.mentor_id == mentor.id,
@@ -128,6 +133,7 @@ def build_world(db: Session, settings: Settings, now: datetime) -> World:
         "meeting_id": _speed_meeting(db, cohort, startup, mentor, room),
         "token_id": token.id, "month": (today.replace(day=1) - timedelta(days=1)).replace(day=1).isoformat(),
         "booking_space_id": booking.space_id,
+        "visitor_id": visitor.id, "visitor_code": visitor.code, "visitor_page_token": visitor.page_token,
         # Links that are their own credential: a real one, so that the matrix sees what its holder sees.
         "token": auth.issue_link(db, user=_invited(db, now), purpose=auth.INVITATION, valid_for=timedelta(days=7),
                                  now=now),

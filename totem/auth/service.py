@@ -9,7 +9,7 @@ from totem import audit
 from totem.auth.models import ApiToken, AuthSession, LoginFailure, OneTimeLink
 from totem.auth.secrets import hash_password, hash_token, new_token, verify_password
 from totem.errors import Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated, error_code
-from totem.i18n import N_
+from totem.i18n import N_, said
 from totem.identity.models import User
 from totem.identity.service import OWN_ACCOUNT, get_user_by_email
 from totem.notifications.service import queue_mail
@@ -120,7 +120,7 @@ def change_password(db: Session, *, user: User, current: str, new: str, now: dat
     if not verify_password(user.password_hash, current):
         raise Invalid("The current password is wrong.", field="current_password")
     _set_password(db, user=user, password=new, now=now)
-    audit.record(db, actor=user, action="user.password", obj=user, summary="changed their password", now=now)
+    audit.record(db, actor=user, action="user.password", obj=user, summary=said(N_("changed their password")), now=now)
 
 
 def _set_password(db: Session, *, user: User, password: str, now: datetime) -> None:
@@ -143,14 +143,14 @@ def deactivate_user(db: Session, *, actor: User, user: User, now: datetime) -> N
         update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
     )
     db.flush()
-    audit.record(db, actor=actor, action="user.deactivate", obj=user, summary=f"deactivated {user.email}", now=now)
+    audit.record(db, actor=actor, action="user.deactivate", obj=user, summary=said(N_("deactivated {email}"), email=user.email), now=now)
 
 
 def reactivate_user(db: Session, *, actor: User, user: User, now: datetime) -> None:
     require(actor, "users.manage", user)
     user.is_active = True
     db.flush()
-    audit.record(db, actor=actor, action="user.reactivate", obj=user, summary=f"reactivated {user.email}", now=now)
+    audit.record(db, actor=actor, action="user.reactivate", obj=user, summary=said(N_("reactivated {email}"), email=user.email), now=now)
 
 
 # --- API tokens ----------------------------------------------------------------
@@ -161,7 +161,7 @@ def issue_api_token(db: Session, *, user: User, name: str, now: datetime) -> tup
     token = ApiToken(token_hash=token_hash, user_id=user.id, name=(name.strip() or "API")[:100], created_at=now)
     db.add(token)
     db.flush()
-    audit.record(db, actor=user, action="api_token.create", obj=token, summary=f"API token {token.name!r}", now=now)
+    audit.record(db, actor=user, action="api_token.create", obj=token, summary=said(N_("API token {name}"), name=repr(token.name)), now=now)
     return token, raw
 
 
@@ -195,7 +195,7 @@ def revoke_api_token(db: Session, *, user: User, token_id: int, now: datetime) -
     if token.revoked_at is None:
         token.revoked_at = now
         db.flush()
-        audit.record(db, actor=user, action="api_token.revoke", obj=token, summary=f"revoked {token.name!r}", now=now)
+        audit.record(db, actor=user, action="api_token.revoke", obj=token, summary=said(N_("revoked {name}"), name=repr(token.name)), now=now)
 
 
 # --- single-use links --------------------------------------------------------
@@ -241,14 +241,14 @@ def invite_user(db: Session, *, actor: User | None, user: User, settings: Settin
         link=f"{settings.base_url}/invitations/{raw}", inviter=actor.name if actor else "Totem",
         valid_days=settings.invitation_valid_hours // 24,
     )
-    audit.record(db, actor=actor, action="user.invite", obj=user, summary=f"invited {user.email}", now=now)
+    audit.record(db, actor=actor, action="user.invite", obj=user, summary=said(N_("invited {email}"), email=user.email), now=now)
 
 
 def accept_invitation(db: Session, *, raw_token: str, password: str, now: datetime) -> User:
     checked = check_link(db, raw_token=raw_token, purpose=INVITATION, now=now)
     _set_password(db, user=checked.user, password=password, now=now)
     checked.link.used_at = now
-    audit.record(db, actor=checked.user, action="user.accept_invitation", obj=checked.user, summary="accepted the invitation", now=now)
+    audit.record(db, actor=checked.user, action="user.accept_invitation", obj=checked.user, summary=said(N_("accepted the invitation")), now=now)
     return checked.user
 
 
@@ -277,5 +277,5 @@ def reset_password(db: Session, *, raw_token: str, password: str, now: datetime)
     checked = check_link(db, raw_token=raw_token, purpose=PASSWORD_RESET, now=now)
     _set_password(db, user=checked.user, password=password, now=now)
     checked.link.used_at = now
-    audit.record(db, actor=checked.user, action="user.password_reset", obj=checked.user, summary="reset their password", now=now)
+    audit.record(db, actor=checked.user, action="user.password_reset", obj=checked.user, summary=said(N_("reset their password")), now=now)
     return checked.user
