@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cohorts.demo import history
 from cohorts.demo import mentors as mentor_demo
 from cohorts.programs import enrolment, events
 from cohorts.programs import cohorts as cohort_service
@@ -160,6 +161,7 @@ def load_demo(db: Session, now: datetime) -> None:
         _enrol(db, corporate_manager, cohort, roster, now)
     milestones.load_demo(db, manager=manager, cohort=running, now=now)
     mentor_demo.load_demo(db, manager=manager, venue=venue, now=now)
+    history.load_history(db, venue=venue, manager=manager, now=now)
 
 
 def _dates(today: date, *, opens: int, selects: int, starts: int, demo: int, ends: int) -> PhaseDates:

@@ -48,6 +48,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /password-reset/{token}": NOBODY_BUT_THE_HOLDER,
     "POST /password-reset/{token}": NOBODY_BUT_THE_HOLDER,
     "GET /calendar/{token}.ics": NOBODY_BUT_THE_HOLDER,
+    "GET /week": SIGNED_IN,
     "GET /profile": SIGNED_IN,
     "GET /profile/data.json": SIGNED_IN,
     "POST /profile/password": SIGNED_IN,
@@ -135,6 +136,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /book": SIGNED_IN,
     "POST /book": START_UP_A_AND_STAFF,  # booked for start-up A
     "GET /my-bookings": SIGNED_IN,
+    "GET /my-bookings/{booking_id}/cancel": START_UP_A_AND_STAFF,
     "POST /my-bookings/{booking_id}/cancel": START_UP_A_AND_STAFF,
     "POST /my-bookings/{booking_id}/move": START_UP_A_AND_STAFF,
     "POST /my-bookings/{booking_id}/check-in": START_UP_A_AND_STAFF,

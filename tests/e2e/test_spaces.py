@@ -1,24 +1,14 @@
 """A resident books a room through the Book page in chromium; the plan and the timeline render."""
 import pytest
 
-from tests.browser import next_working_day, screenshot
-from totem.demo import ACCOUNTS, DEMO_PASSWORD
+from tests.browser import log_in, next_open_day, screenshot
 
 pytestmark = pytest.mark.e2e
 
 
-def _log_in(page, role: str = "member") -> None:
-    account = next(a for a in ACCOUNTS if a.role == role)
-    page.goto("/login")
-    page.fill("input[name=email]", account.email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url("**/")
-
-
 def test_a_member_books_a_room_from_the_book_page(page):
-    _log_in(page)
-    day = next_working_day().isoformat()
+    log_in(page)
+    day = next_open_day().isoformat()
     page.goto(f"/book?day={day}&start=16:00&end=17:00&kind=meeting_room")
     screenshot(page, "book")
     first = page.locator("table.table tbody tr").first
@@ -31,14 +21,14 @@ def test_a_member_books_a_room_from_the_book_page(page):
 
 
 def test_the_floor_plan_and_the_room_timeline_render(page):
-    _log_in(page)
+    log_in(page)
     page.goto("/floors")
     page.click("nav.tabs >> text=2e étage")
-    page.goto(page.url.split("?")[0] + f"?day={next_working_day().isoformat()}&at=10:00")
+    page.goto(page.url.split("?")[0] + f"?day={next_open_day().isoformat()}&at=10:00")
     assert page.locator("svg.floor-plan rect.space").count() > 100
     assert page.locator("svg.floor-plan rect.space-allocated").count() == 4  # the demo start-ups' dedicated desks
     assert page.locator("svg.floor-plan rect.space-taken").count() >= 1  # Hugo at his desk
     screenshot(page, "floor-plan")
-    page.goto(f"/rooms?day={next_working_day().isoformat()}")
+    page.goto(f"/rooms?day={next_open_day().isoformat()}")
     assert page.locator("svg.timeline text.room-label").count() >= 20
     screenshot(page, "room-timeline")
