@@ -144,11 +144,11 @@ def apply(cohort_id: int, body: ApplicationIn, request: Request, db: Session = D
     """Anyone: apply to a cohort taking applications (no token needed); an e-mail acknowledges it.
 
     A few applications per client address and ten minutes, as on the form: 429 beyond."""
-    limit, client, now = applications.submission_limit(request.app.state), _client(request), clock.now()
-    limit.check(client, now)
+    client, now = _client(request), clock.now()
+    applications.check_submission_limit(db, channel="api", client=client, now=now)
     application = applications.submit_application(db, cohort_id=cohort_id, form=body.form(), now=now)
+    applications.count_submission(db, channel="api", client=client, now=now)
     db.commit()
-    limit.record(client, now)
     return ApplicationReceipt(id=application.id, cohort_id=application.cohort_id,
                               status=ApplicationStatus(application.status), created_at=application.created_at)
 
