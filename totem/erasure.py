@@ -64,17 +64,16 @@ def is_erased(user: User) -> bool:
     return user.email == erased_email(user.id)
 
 
-def erase_person(db: Session, *, actor: User | None, user: User, now: datetime) -> None:
-    """Anonymise the user everywhere; `actor` None means the system (the retention job).
+def erase_person(db: Session, *, actor: User, user: User, now: datetime) -> None:
+    """Anonymise the user everywhere, as `actor` (an admin, or the system for the retention job).
 
     Bookings, sessions, KPI reports and reliability records stay for the
     statistics; what the person wrote in free text is blanked; their
     sessions, tokens and pending mail are deleted.
     """
-    if actor is not None:
-        require(actor, "users.manage", user)
-        if actor.id == user.id:
-            raise Conflict("You cannot erase your own account.")
+    require(actor, "users.manage", user)
+    if actor.id == user.id:
+        raise Conflict("You cannot erase your own account.")
     if is_erased(user):
         raise Conflict("This person has already been erased.")
     if user.has_role(Role.ADMIN) and not _other_active_admins(db, user):

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from cohorts.matching import service as matching
-from cohorts.programs import queries as program_queries
+from totem.identity.service import system_actor
 from totem.jobs.registry import cron_job
 
 HOUR = 3600
@@ -20,10 +20,6 @@ HOUR = 3600
                 "proposed to the mentors",
 )
 def weekly_matching(db: Session, fire_time: datetime) -> str:
-    # The run is recorded, and its sessions proposed, under a manager's name, as a manager's "propose now" is.
-    actor = program_queries.first_active_admin(db) or next(iter(program_queries.list_staff(db)), None)
-    if actor is None:
-        return "no active manager or admin to act for: nothing proposed"
-    run = matching.run_weekly(db, actor=actor, now=fire_time)
+    run = matching.run_weekly(db, actor=system_actor(db, now=fire_time), now=fire_time)
     return (f"proposed {run.proposed} of {run.requests} requests (objective {run.objective}, "
             f"gap {run.gap if run.gap is not None else 'n/a'}, {run.solve_seconds:.1f} s)")
