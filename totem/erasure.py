@@ -31,7 +31,8 @@ from totem.identity.models import User, UserRole
 from totem.notifications.models import OutboxMessage
 from totem.permissions import require
 
-Eraser = Callable[[Session, User, datetime], None]
+# (db, user, now, actor): what a package does to erase the user, acting as the one who erases them.
+Eraser = Callable[[Session, User, datetime, User], None]
 
 # A reserved top-level domain (RFC 2606): the address is unique and no mail can reach it.
 ERASED_DOMAIN = "erased.invalid"
@@ -81,7 +82,7 @@ def erase_person(db: Session, *, actor: User, user: User, now: datetime) -> None
     import_domain_modules("personal_data")  # each domain registers its eraser there
     email, name = user.email, user.name
     for eraser in _ERASERS:
-        eraser(db, user, now)
+        eraser(db, user, now, actor)
     _erase_account(db, user, now)
     db.flush()
     scrub_text(db, email=email, new_email=user.email, name=name, new_name=user.name)
