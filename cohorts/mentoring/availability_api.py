@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 
 from cohorts.mentoring import availability, days_away
 from cohorts.mentoring.schemas import ExceptionIn, ExceptionOut, OfficeHoursIn, OfficeHoursOut, SlotOut
 from totem import clock
 from totem.api.deps import api_user
+from totem.api.schemas import Instant
 from totem.errors import Invalid
 from totem.identity.models import User
 from totem.web.context import get_db
@@ -88,8 +88,8 @@ def remove_exception(mentor_id: int, exception_id: int, user: User = Depends(api
 def free_slots(
     mentor_id: int,
     duration_minutes: int = Query(60, ge=15, le=240),
-    starts: AwareDatetime | None = Query(None, alias="from", description="Default: now"),
-    ends: AwareDatetime | None = Query(None, alias="to", description="Default: two weeks after `from`"),
+    starts: Instant | None = Query(None, alias="from", description="Default: now"),
+    ends: Instant | None = Query(None, alias="to", description="Default: two weeks after `from`"),
     user: User = Depends(api_user),
     db: Session = Depends(get_db),
 ):

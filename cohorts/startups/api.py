@@ -2,7 +2,6 @@
 
 `POST /cohorts/{id}/applications` is public (no token), like the form it mirrors.
 """
-from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -33,6 +32,7 @@ from cohorts.startups.schemas import (
 )
 from totem import clock
 from totem.api.deps import api_user
+from totem.api.schemas import Day
 from totem.identity.models import User
 from totem.settings import Settings
 from totem.web.context import get_db, get_settings_dep
@@ -109,7 +109,7 @@ def list_kpis(startup_id: int, user: User = Depends(api_user), db: Session = Dep
 
 
 @router.put("/startups/{startup_id}/kpis/{month}", response_model=KpiOut, tags=["kpis"], responses=CHANGE)
-def put_kpis(startup_id: int, month: date, body: KpiIn, user: User = Depends(api_user),
+def put_kpis(startup_id: int, month: Day, body: KpiIn, user: User = Depends(api_user),
              db: Session = Depends(get_db)):
     """The month's report (any day of it names the month), created or replaced; a month to come is a 422."""
     report = kpis.save_report(db, actor=user, organisation_id=startup_id, now=clock.now(), figures=kpis.Figures(
