@@ -20,6 +20,7 @@ from totem import audit, erasure
 from totem.auth.models import ApiToken, AuthSession
 from totem.erasure import Purged
 from totem.identity.enums import Role
+from totem.i18n import N_, said
 from totem.identity.models import Membership, User, UserRole
 from totem.identity.service import system_actor
 from totem.notifications.models import OutboxMessage
@@ -112,9 +113,11 @@ def describe(purged: list[Purged]) -> str:
     """The job's summary: counts and ids only, never a name (the summary is stored)."""
     applications = [item.id for item in purged if item.kind == REJECTED_APPLICATION]
     accounts = [item.id for item in purged if item.kind == ALUMNI_ACCOUNT]
-    text = f"deleted {len(applications)} rejected applications, erased {len(accounts)} alumni accounts"
     if accounts:
-        text += f" (users {', '.join(f'#{user_id}' for user_id in accounts)})"
-    return text[:500]
+        return said(N_("deleted {applications} rejected applications, erased {accounts} alumni accounts (users {ids})"),
+                    applications=len(applications), accounts=len(accounts),
+                    ids=", ".join(f"#{user_id}" for user_id in accounts))
+    return said(N_("deleted {applications} rejected applications, erased {accounts} alumni accounts"),
+                applications=len(applications), accounts=len(accounts))
 
 

@@ -7,9 +7,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import holidays
 import pytest
 import uvicorn
 from sqlalchemy.orm import Session
@@ -23,6 +24,14 @@ from totem.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def next_working_day() -> date:
+    """Tomorrow or the next day the demo venue is open (not a weekend, not a French public holiday)."""
+    day = date.today() + timedelta(days=1)
+    while day.weekday() >= 5 or day in holidays.France(years=day.year):
+        day += timedelta(days=1)
+    return day
 
 
 def _free_port() -> int:

@@ -13,6 +13,7 @@ from totem.db import make_engine, make_session_factory, transaction
 from totem.demo import DEMO_PASSWORD, load_demo
 from totem.domains import import_domain_modules
 from totem.errors import DomainError
+from totem.i18n import shown
 from totem.identity import service as identity
 from totem.jobs import runner
 from totem.jobs.registry import collect_jobs
@@ -62,7 +63,7 @@ def cmd_jobs_list(args: argparse.Namespace) -> int:
     for row in rows:
         last = f"{row.last_status} at {row.last_started_at:%Y-%m-%d %H:%M:%S}Z" if row.last_status else "never run"
         print(f"{row.name}\t{row.trigger}\tnext {row.next_fire_time:%Y-%m-%d %H:%M:%S%z}\t{last}"
-              + (f"\t{row.last_summary}" if row.last_summary else ""))
+              + (f"\t{shown(row.last_summary, 'en')}" if row.last_summary else ""))
     return 0
 
 
@@ -75,7 +76,7 @@ def cmd_jobs_run(args: argparse.Namespace) -> int:
     if run.status != "succeeded":
         print(f"{args.name} failed:\n{run.error}", file=sys.stderr)
         return 1
-    print(f"{args.name}: {run.summary or 'done'}")
+    print(f"{args.name}: {shown(run.summary, 'en') or 'done'}")
     return 0
 
 
@@ -209,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file")
     restore.set_defaults(func=cmd_restore)
 
-    retention = sub.add_parser("retention", help="purge rejected applications and inactive alumni past their periods")
+    retention = sub.add_parser("retention", help="purge rejected applications, inactive alumni and visitors past their periods")
     retention.add_argument("--dry-run", action="store_true", help="only list what would be purged")
     retention.set_defaults(func=cmd_retention)
 

@@ -23,6 +23,8 @@ class DemoAccount:
 ACCOUNTS = (
     DemoAccount("admin", "admin@cite-innovation.fr", "Camille Admin"),
     DemoAccount("manager", "lea.martin@cite-innovation.fr", "Léa Martin"),
+    DemoAccount("manager", "marc.ferrand@armement-phoceen.fr", "Marc Ferrand"),
+    DemoAccount("manager", "ines.morel@maison-lavande.fr", "Inès Morel"),
     DemoAccount("member", "nadia@oceanwatt.fr", "Nadia Benali", startup="OceanWatt"),
     DemoAccount("member", "hugo@kelpstudio.fr", "Hugo Fabre", startup="Kelp Studio"),
     DemoAccount("member", "sam@urbaflux.io", "Sam Okafor", startup="UrbaFlux", locale="en"),

@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 from cohorts.programs import enrolment, events, queries
 from cohorts.programs import service as programs
 from cohorts.programs.enums import Phase
+from cohorts.programs.labels import PHASE_LABELS
 from cohorts.programs.models import Cohort
 from cohorts.programs.phases import PhaseDates, due_phase
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
+from totem.i18n import N_, said
 from totem.identity.models import User
 from totem.identity.service import system_actor
 from totem.permissions import is_staff, require
@@ -114,7 +116,7 @@ def update_cohort(db: Session, *, actor: User, cohort_id: int, data: CohortData,
     cohort.applications_open_on, cohort.selection_on = dates.applications_open_on, dates.selection_on
     cohort.starts_on, cohort.demo_day_on, cohort.ends_on = dates.starts_on, dates.demo_day_on, dates.ends_on
     db.flush()
-    audit.record(db, actor=actor, action="cohort.update", obj=cohort, now=now, summary=f"updated {cohort.name}")
+    audit.record(db, actor=actor, action="cohort.update", obj=cohort, now=now, summary=said(N_("updated {name}"), name=cohort.name))
     _follow_dates(db, cohort, actor=actor, now=now)
     return cohort
 
@@ -171,7 +173,8 @@ def _enter(db: Session, cohort: Cohort, phase: Phase, *, actor: User, now: datet
     cohort.phase = phase
     db.flush()
     audit.record(db, actor=actor, action="cohort.phase", obj=cohort, now=now,
-                 summary=f"{cohort.name}: {before} -> {phase}")
+                 summary=said("{cohort}: {before} → {after}", cohort=cohort.name, before=[PHASE_LABELS[before]],
+                              after=[PHASE_LABELS[phase]]))
     if phase in enrolment.STARTED_PHASES:
         for row in queries.list_enrolments(db, cohort_id=cohort.id, status="active"):
             enrolment.give_first_credits(db, actor=actor, cohort=cohort, enrolment=row, now=now)

@@ -25,7 +25,7 @@ from cohorts.startups.forms import ApplicationForm
 from cohorts.startups.models import Application, ApplicationReview
 from totem import audit
 from totem.auth import service as auth
-from totem.errors import Conflict, Invalid, NotFound, TooManyAttempts
+from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, TooManyAttempts, error_code
 from totem.identity import service as identity
 from totem.identity.models import User
 from totem.permissions import is_staff, require
@@ -34,6 +34,16 @@ from totem.throttle import service as throttle
 
 COMMENT_MAX = 4000
 DECIDING_PHASES = (Phase.APPLICATIONS_OPEN, Phase.SELECTION, Phase.RUNNING)
+
+APPLICATIONS_CLOSED = error_code("applications_closed", "The cohort does not take applications in its current phase.")
+ALREADY_APPLIED = error_code("already_applied", "This founder's e-mail has applied to the cohort already.")
+APPLICATION_DECIDED = error_code(
+    "application_decided", "The application has been decided: it takes no more reviews or decisions.")
+DECISIONS_CLOSED = error_code(
+    "decisions_closed", "The cohort's phase takes no decisions: only while applications are open, the selection "
+    "and the running cohort do.")
+STARTUP_NAME_TAKEN = error_code(
+    "startup_name_taken", "A start-up of this name exists and the founder is not one of its members.")
 # The queue shows the undecided first, then the waiting list, then the decided.
 QUEUE_ORDER = {ApplicationStatus.SUBMITTED: 0, ApplicationStatus.UNDER_REVIEW: 0, ApplicationStatus.WAITLISTED: 1,
                ApplicationStatus.ACCEPTED: 2, ApplicationStatus.REJECTED: 3}
@@ -57,7 +67,7 @@ def get_open_cohort(db: Session, cohort_id: int) -> Cohort:
     if cohort is None or cohort.phase == Phase.DRAFT:
         raise NotFound("No such cohort.")
     if cohort.phase != Phase.APPLICATIONS_OPEN:
-        raise Conflict("Applications to {cohort} are closed.", cohort=cohort.name)
+        raise Conflict("Applications to {cohort} are closed.", code=APPLICATIONS_CLOSED, cohort=cohort.name)
     return cohort
 
 
@@ -72,7 +82,7 @@ def submit_application(
     data = form.cleaned(cohort.program)
     if queries.has_applied(db, cohort.id, data.founder_email):
         raise Conflict("An application from {email} to this cohort already exists.", field="founder_email",
-                       email=data.founder_email)
+                       code=ALREADY_APPLIED, email=data.founder_email)
     application = Application(
         cohort_id=cohort.id, track_id=data.track_id, startup_name=data.startup_name, founder_name=data.founder_name,
         founder_email=data.founder_email, website=data.website, country=data.country, stage=data.stage,
@@ -85,7 +95,7 @@ def submit_application(
             db.flush()
     except IntegrityError:  # the same founder sent the form twice at once
         raise Conflict("An application from {email} to this cohort already exists.", field="founder_email",
-                       email=data.founder_email) from None
+                       code=ALREADY_APPLIED, email=data.founder_email) from None
     audit.record(db, actor=None, action="application.submit", obj=application, now=now,
                  summary=f"{data.startup_name} ({data.founder_email}) to {cohort.name}")
     if acknowledge:
@@ -158,7 +168,7 @@ def review_application(
     """Score the application on each criterion from 1 to 5; a reviewer scoring again replaces their review."""
     application = get_application(db, actor=actor, application_id=application_id)
     if application.status not in OPEN_TO_DECISION:
-        raise Conflict("This application has been decided: reviews are closed.")
+        raise Conflict("This application has been decided: reviews are closed.", code=APPLICATION_DECIDED)
     values = {}
     for criterion in Criterion:
         value = scores.get(criterion.value)
@@ -167,7 +177,8 @@ def review_application(
         values[criterion.value] = value
     comment = comment.strip()
     if len(comment) > COMMENT_MAX:
-        raise Invalid("Keep the comment under {length} characters.", field="comment", length=COMMENT_MAX + 1)
+        raise Invalid("Keep the comment under {length} characters.", field="comment", code=VALUE_OUT_OF_RANGE,
+                      length=COMMENT_MAX + 1)
     review = queries.get_review(db, application.id, actor.id)
     if review is None:
         review = ApplicationReview(application_id=application.id, reviewer_id=actor.id, created_at=now, **values)
@@ -199,10 +210,10 @@ def decide(
     cohort = application.cohort
     allowed = UNDECIDED if wanted == Decision.WAITLIST else OPEN_TO_DECISION
     if application.status not in allowed:
-        raise Conflict("This application has already been decided.")
+        raise Conflict("This application has already been decided.", code=APPLICATION_DECIDED)
     if cohort.phase not in DECIDING_PHASES:
         raise Conflict("Decisions are taken while applications are open, during the selection and while the "
-                       "cohort runs.")
+                       "cohort runs.", code=DECISIONS_CLOSED)
     if wanted == Decision.ACCEPT:
         _accept(db, actor=actor, application=application, settings=settings, now=now)
     else:
@@ -227,7 +238,7 @@ def _accept(db: Session, *, actor: User, application: Application, settings: Set
     if organisation is not None and (founder is None or founder.id not in
                                      {m.id for m in queries.list_members(db, organisation.id)}):
         raise Conflict("A start-up named {startup} already exists, and {email} is not one of its members.",
-                       startup=organisation.name, email=application.founder_email)
+                       code=STARTUP_NAME_TAKEN, startup=organisation.name, email=application.founder_email)
     if organisation is None:
         organisation = identity.get_or_create_organisation(db, actor=actor, name=application.startup_name, now=now)
     if founder is None:

@@ -13,7 +13,7 @@ from spaces.booking.models import Booking
 from spaces.booking.rules import may_check_in
 from spaces.credits import service as credits
 from spaces.venues.enums import SpaceKind
-from spaces.venues.labels import KIND_LABELS
+from spaces.venues.labels import AMENITY_LABELS, KIND_LABELS
 from spaces.venues.models import Space, Venue
 from spaces.venues.rules import local_moment, local_time
 from totem import clock
@@ -104,7 +104,7 @@ def _book_context(db: Session, user: User, venue: Venue | None, search: Search |
     user = load_memberships(db, user)
     startups = [membership.organisation for membership in user.memberships]
     return {
-        "venue": venue, "search": search, "results": results, "taken": [], "kinds": KIND_LABELS,
+        "venue": venue, "search": search, "results": results, "taken": [], "kinds": KIND_LABELS, "amenity_labels": AMENITY_LABELS,
         "floor_names": {floor.id: floor.name for floor in plan.list_floors(db)},
         "startups": startups,
         "balances": [(startup.name, credits.balance_of(db, startup.id)) for startup in startups],

@@ -1,10 +1,7 @@
 """A resident books a room through the Book page in chromium; the plan and the timeline render."""
-from datetime import date, timedelta
-
-import holidays
 import pytest
 
-from tests.browser import screenshot
+from tests.browser import next_working_day, screenshot
 from totem.demo import ACCOUNTS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -19,16 +16,9 @@ def _log_in(page, role: str = "member") -> None:
     page.wait_for_url("**/")
 
 
-def _next_working_day() -> date:
-    day = date.today() + timedelta(days=1)
-    while day.weekday() >= 5 or day in holidays.France(years=day.year):
-        day += timedelta(days=1)
-    return day
-
-
 def test_a_member_books_a_room_from_the_book_page(page):
     _log_in(page)
-    day = _next_working_day().isoformat()
+    day = next_working_day().isoformat()
     page.goto(f"/book?day={day}&start=16:00&end=17:00&kind=meeting_room")
     screenshot(page, "book")
     first = page.locator("table.table tbody tr").first
@@ -44,11 +34,11 @@ def test_the_floor_plan_and_the_room_timeline_render(page):
     _log_in(page)
     page.goto("/floors")
     page.click("nav.tabs >> text=2e étage")
-    page.goto(page.url.split("?")[0] + f"?day={_next_working_day().isoformat()}&at=10:00")
+    page.goto(page.url.split("?")[0] + f"?day={next_working_day().isoformat()}&at=10:00")
     assert page.locator("svg.floor-plan rect.space").count() > 100
     assert page.locator("svg.floor-plan rect.space-allocated").count() == 4  # the demo start-ups' dedicated desks
     assert page.locator("svg.floor-plan rect.space-taken").count() >= 1  # Hugo at his desk
     screenshot(page, "floor-plan")
-    page.goto(f"/rooms?day={_next_working_day().isoformat()}")
+    page.goto(f"/rooms?day={next_working_day().isoformat()}")
     assert page.locator("svg.timeline text.room-label").count() >= 20
     screenshot(page, "room-timeline")

@@ -8,7 +8,9 @@ from spaces import demo as spaces_demo
 from spaces.booking.models import Booking
 from spaces.venues.models import Floor, Space, Venue
 from spaces.venues.rules import local_time
+from spaces.visitors import service as visitors
 from totem import demo
+from totem.identity.models import User
 
 # A Monday in December, the Wednesday before Christmas, and the eve of the switch to summer time.
 MOMENTS = [datetime(2026, 11, 30, 7, 0, tzinfo=UTC), datetime(2026, 12, 23, 17, 0, tzinfo=UTC),
@@ -50,3 +52,16 @@ def test_the_demo_is_the_same_every_time(db):
 
     assert first[0] == ("3-086", datetime(2026, 12, 1, 7, 30, tzinfo=UTC), "")
     assert ("Agora", datetime(2026, 12, 7, 17, 0, tzinfo=UTC), "Afterwork Mer") in first
+
+
+@pytest.mark.parametrize("now", [*MOMENTS, datetime(2026, 12, 6, 22, 30, tzinfo=UTC)],
+                         ids=["november", "christmas", "summer-time", "sunday-night"])
+def test_the_demo_expects_visitors_today_at_the_front_desk(db, now):
+    demo.load_demo(db, now)
+    manager = db.scalars(select(User).where(User.email == spaces_demo.MANAGER_EMAIL)).one()
+
+    venue, day, expected = visitors.expected_on(db, actor=manager, now=now)
+
+    assert day == local_time(now, venue).date() and venue.address
+    assert len(expected) == 4 and len({visitor.host_id for visitor in expected}) == 3
+    assert [visitor.name for visitor in expected if visitor.checked_in_at] == ["Martine Giraud"]
