@@ -84,11 +84,12 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     now = clock.now()
     try:
         with transaction(_session_factory()) as db:
-            user = identity.create_user(db, actor=None, email=args.email, name=args.name or args.email.split("@")[0],
+            system = identity.system_actor(db, now=now)
+            user = identity.create_user(db, actor=system, email=args.email, name=args.name or args.email.split("@")[0],
                                         roles=[args.role], now=now, password_hash=hash_password(args.password))
             if args.startup:
-                organisation = identity.get_or_create_organisation(db, actor=None, name=args.startup, now=now)
-                identity.add_membership(db, actor=None, user=user, organisation=organisation, now=now)
+                organisation = identity.get_or_create_organisation(db, actor=system, name=args.startup, now=now)
+                identity.add_membership(db, actor=system, user=user, organisation=organisation, now=now)
     except DomainError as error:
         print(f"error: {error.message.format(**error.params)}", file=sys.stderr)
         return 1
@@ -130,8 +131,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     extra = {name: value for name, value in (("space", args.space), ("booker", args.booker)) if value}
     try:
         with transaction(_session_factory()) as db:
-            result = importing.run_import(db, kind=args.kind, data=data, dry_run=args.dry_run,
-                                          options=importing.Options(actor=None, now=clock.now(), extra=extra))
+            now = clock.now()
+            options = importing.Options(actor=identity.system_actor(db, now=now), now=now, extra=extra)
+            result = importing.run_import(db, kind=args.kind, data=data, dry_run=args.dry_run, options=options)
     except DomainError as error:
         print(f"error: {error.message.format(**error.params)}", file=sys.stderr)
         return 2

@@ -87,7 +87,7 @@ class ImportResult:
 class Options:
     """What an import knows besides the file: who runs it, when, and the kind's own choices (e.g. a room for .ics)."""
 
-    actor: User | None
+    actor: User  # the manager on the Import page; the system on the command line
     now: datetime
     extra: dict[str, str] = field(default_factory=dict)
 

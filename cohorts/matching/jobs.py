@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from cohorts.matching import service as matching
-from cohorts.programs import queries as program_queries
 from totem.i18n import N_, said
+from totem.identity.service import system_actor
 from totem.jobs.registry import cron_job
 
 HOUR = 3600
@@ -21,11 +21,7 @@ HOUR = 3600
                    "proposed to the mentors"),
 )
 def weekly_matching(db: Session, fire_time: datetime) -> str:
-    # The run is recorded, and its sessions proposed, under a manager's name, as a manager's "propose now" is.
-    actor = program_queries.first_active_admin(db) or next(iter(program_queries.list_staff(db)), None)
-    if actor is None:
-        return said(N_("no active manager or admin to act for: nothing proposed"))
-    run = matching.run_weekly(db, actor=actor, now=fire_time)
+    run = matching.run_weekly(db, actor=system_actor(db, now=fire_time), now=fire_time)
     return said(N_("proposed {proposed} of {requests} requests (objective {objective}, gap {gap}, {seconds} s)"),
                 proposed=run.proposed, requests=run.requests, objective=run.objective,
                 gap=run.gap if run.gap is not None else "—", seconds=f"{run.solve_seconds:.1f}")

@@ -232,14 +232,19 @@ def add_exception(
                                       created_at=now)
     db.add(exception)
     db.flush()
-    starts, ends = local_moment(first_day, time.min, profile.venue), local_moment(
-        last_day + timedelta(days=1), time.min, profile.venue)
+    starts, ends = away_window(profile, exception)
     db.execute(delete(OfficeHoursSlot).where(OfficeHoursSlot.mentor_id == mentor_id,
                                              OfficeHoursSlot.starts_at >= starts, OfficeHoursSlot.starts_at < ends))
     audit.record(db, actor=actor, action="availability_exception.create", obj=exception, now=now,
                  summary=f"mentor {mentor_id}: away {first_day} to {last_day}")
     db.flush()
     return exception
+
+
+def away_window(profile: MentorProfile, exception: AvailabilityException) -> tuple[datetime, datetime]:
+    """The instants the days away cover: from the first day's midnight to the day after the last, at the venue."""
+    return (local_moment(exception.first_day, time.min, profile.venue),
+            local_moment(exception.last_day + timedelta(days=1), time.min, profile.venue))
 
 
 def remove_exception(

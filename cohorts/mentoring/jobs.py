@@ -17,6 +17,7 @@ from cohorts.mentoring.enums import PENDING_REQUESTS, RequestStatus, SessionStat
 from cohorts.mentoring.models import MentorSession, SessionRequest
 from spaces.booking.hosted import release_room
 from totem.i18n import N_, said, said_n
+from totem.identity.service import system_actor
 from totem.jobs.registry import cron_job, interval_job
 
 logger = logging.getLogger("totem.cohorts")
@@ -111,7 +112,7 @@ def close_past_sessions(db: Session, *, now: datetime) -> tuple[int, int]:
         session.cancelled_at = now
         session.cancel_reason = NOT_CONFIRMED
         if session.booking_id is not None:
-            release_room(db, actor=None, booking_id=session.booking_id, now=now)
+            release_room(db, actor=system_actor(db, now=now), booking_id=session.booking_id, now=now)
         request = db.get(SessionRequest, session.request_id) if session.request_id is not None else None
         if request is not None and request.status in PENDING_REQUESTS:
             request.status = RequestStatus.OPEN  # to be matched again

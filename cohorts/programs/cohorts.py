@@ -15,13 +15,14 @@ from cohorts.programs import enrolment, events, queries
 from cohorts.programs import service as programs
 from cohorts.programs.enums import Phase
 from cohorts.programs.labels import PHASE_LABELS
-from cohorts.programs.models import Cohort, Program
+from cohorts.programs.models import Cohort
 from cohorts.programs.phases import PhaseDates, due_phase
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
 from totem.i18n import N_, said
 from totem.identity.models import User
-from totem.permissions import can, is_staff, require
+from totem.identity.service import system_actor
+from totem.permissions import is_staff, require
 
 log = logging.getLogger(__name__)
 NAME_MAX = 200
@@ -150,15 +151,10 @@ def advance_phases(db: Session, *, now: datetime) -> list[PhaseMove]:
 
     Running it again the same day finds nothing to move.
     """
-    moves = []
+    moves, actor = [], system_actor(db, now=now)
     for cohort in queries.list_cohorts(db, phases=[phase for phase in Phase if phase != Phase.ALUMNI]):
         target = due_phase(cohort, enrolment.today_at(cohort, now))
         if target is None:
-            continue
-        actor = acting_manager(db, cohort.program)
-        if actor is None:
-            log.warning("cohort %s: no active manager to act for its program; phase left at %s", cohort.id,
-                        cohort.phase)
             continue
         before = Phase(cohort.phase)
         try:
@@ -186,16 +182,3 @@ def _enter(db: Session, cohort: Cohort, phase: Phase, *, actor: User, now: datet
         last_day = min(cohort.ends_on, enrolment.today_at(cohort, now))
         enrolment.end_enrolments(db, actor=actor, cohort=cohort, last_day=last_day, now=now)
         events.release_future_bookings(db, actor=actor, cohort=cohort, now=now)
-
-
-def acting_manager(db: Session, program: Program) -> User | None:
-    """Who the jobs act for in `spaces`, which records the change under their name: a manager of the program.
-
-    Failing one, any active admin.
-    """
-    candidates = queries.user_list(db, sorted(program.manager_ids))
-    for user in candidates:
-        if user.is_active and can(user, "program.manage", program):
-            return user
-    return queries.first_active_admin(db)
-

@@ -84,11 +84,6 @@ def user_list(db: Session, user_ids: Iterable[int]) -> list[User]:
     return list(db.scalars(select(User).where(User.id.in_(ids)).order_by(User.id))) if ids else []
 
 
-def first_active_admin(db: Session) -> User | None:
-    return db.scalar(select(User).join(UserRole, UserRole.user_id == User.id)
-                     .where(UserRole.role == "admin", User.is_active).order_by(User.id).limit(1))
-
-
 # -- cohorts --------------------------------------------------------------------------------------
 
 

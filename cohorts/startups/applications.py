@@ -5,13 +5,10 @@ account invited by e-mail, and the enrolment with its space rights, all in
 the caller's transaction: a refusal on the way (the cohort is full) leaves
 nothing behind once the caller rolls back.
 """
-import threading
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import mean
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -33,6 +30,7 @@ from totem.identity import service as identity
 from totem.identity.models import User
 from totem.permissions import is_staff, require
 from totem.settings import Settings
+from totem.throttle import service as throttle
 
 COMMENT_MAX = 4000
 DECIDING_PHASES = (Phase.APPLICATIONS_OPEN, Phase.SELECTION, Phase.RUNNING)
@@ -105,57 +103,26 @@ def submit_application(
     return application
 
 
-class SubmissionLimit:
-    """At most `limit` applications from one client (an IP address) per `window`, against scripted floods.
+APPLICATIONS_PER_WINDOW = 5
+APPLICATION_WINDOW = timedelta(minutes=10)
 
-    Kept in this process's memory: it resets on restart, and behind a load
-    balancer each app process counts its own clients (the limit is then per
-    process), which is enough to stop a script without a table or a cache.
+
+def check_submission_limit(db: Session, *, channel: str, client: str, now: datetime) -> None:
+    """TooManyAttempts when the client (an IP address) has sent the most applications allowed within the window.
+
+    Counted in the database, so every web process behind a load balancer shares it; the form and the API
+    (`channel`) count apart, as a person and a script do not share a connection's habits.
     """
-
-    def __init__(self, limit: int = 5, window: timedelta = timedelta(minutes=10)) -> None:
-        self.limit, self.window = limit, window
-        self._sent: dict[str, deque[datetime]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, client: str, now: datetime) -> None:
-        """TooManyAttempts when the client has sent `limit` applications within the window."""
-        with self._lock:
-            sent = self._recent(client, now)
-            if len(sent) >= self.limit:
-                wait = sent[0] + self.window - now
-                seconds = max(1, int(wait.total_seconds()))
-                raise TooManyAttempts("Too many applications were sent from your connection. Try again in "
-                                      "{minutes} min.", retry_after_seconds=seconds, minutes=-(-seconds // 60))
-
-    def record(self, client: str, now: datetime) -> None:
-        with self._lock:
-            self._recent(client, now).append(now)
-            if len(self._sent) > 10_000:  # forget the clients that sent nothing lately
-                for key in [key for key, times in self._sent.items() if not self._prune(times, now)]:
-                    del self._sent[key]
-
-    def _recent(self, client: str, now: datetime) -> deque[datetime]:
-        sent = self._sent.setdefault(client, deque())
-        self._prune(sent, now)
-        return sent
-
-    def _prune(self, sent: deque[datetime], now: datetime) -> deque[datetime]:
-        while sent and sent[0] <= now - self.window:
-            sent.popleft()
-        return sent
+    seconds = throttle.seconds_to_wait(db, bucket=f"application.{channel}", key=client,
+                                       limit=APPLICATIONS_PER_WINDOW, window=APPLICATION_WINDOW, now=now)
+    if seconds:
+        raise TooManyAttempts("Too many applications were sent from your connection. Try again in {minutes} min.",
+                              retry_after_seconds=seconds, minutes=-(-seconds // 60))
 
 
-_limits_lock = threading.Lock()
-
-
-def submission_limit(app_state: Any) -> SubmissionLimit:
-    """The limit of one app (its `state`): made on first use, so that each app, and each test's, has its own."""
-    with _limits_lock:
-        limit = getattr(app_state, "application_limit", None)
-        if limit is None:
-            limit = app_state.application_limit = SubmissionLimit()
-        return limit
+def count_submission(db: Session, *, channel: str, client: str, now: datetime) -> None:
+    """Count an application sent, in the transaction that keeps it: a refused one counts nothing."""
+    throttle.record(db, bucket=f"application.{channel}", key=client, window=APPLICATION_WINDOW, now=now)
 
 
 # -- reviewing ------------------------------------------------------------------------------------

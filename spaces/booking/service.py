@@ -22,7 +22,7 @@ from spaces.venues.rules import Policy, local_time, policy_from
 from totem import audit
 from totem.errors import Conflict, NotFound
 from totem.identity.models import User
-from totem.identity.service import load_memberships
+from totem.identity.service import load_memberships, system_actor
 from totem.permissions import can, is_staff, member_organisation_ids, require
 
 # The no-show job looks this far back, so that a catch-up after a long stop still finds them.
@@ -240,12 +240,12 @@ def release_no_shows(db: Session, *, now: datetime) -> list[Booking]:
     releases are written together, the holders read in one query, and the
     waitlist is looked at only for the spaces someone waits for.
     """
-    released = []
+    released, system = [], system_actor(db, now=now)
     for venue in venue_queries.list_venues(db):
         for booking in queries.list_no_shows(db, venue, now=now, since=now - NO_SHOW_LOOKBACK):
             booking.status = BookingStatus.RELEASED
             released.append(booking)
-            audit.record(db, actor=None, action="booking.release", obj=booking, now=now,
+            audit.record(db, actor=system, action="booking.release", obj=booking, now=now,
                          summary=f"{checks.describe(booking, booking.space)} not checked in")
     if not released:
         return released

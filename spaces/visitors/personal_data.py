@@ -14,7 +14,7 @@ register("visitors_hosted", Visitor, lambda user: Visitor.host_id == user.id)
 register("visits", Visitor, lambda user: Visitor.email == user.email)
 
 
-def erase_visitors(db: Session, user: User, now: datetime) -> None:
+def erase_visitors(db: Session, user: User, now: datetime, actor: User) -> None:
     """Their own visits lose name, e-mail and organisation; the guests they still expect are not expected any
     more (nobody would receive them); past visits they hosted stay until the retention purge."""
     db.execute(update(Visitor).where(Visitor.email == user.email)

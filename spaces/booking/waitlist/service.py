@@ -28,7 +28,7 @@ from totem import audit
 from totem.errors import Conflict, DomainError, Invalid, NotFound, error_code
 from totem.i18n import N_
 from totem.identity.models import User
-from totem.identity.service import load_memberships
+from totem.identity.service import load_memberships, system_actor
 from totem.notifications.service import queue_mail
 from totem.permissions import can, is_staff, rule
 from totem.settings import get_settings
@@ -138,7 +138,7 @@ def offer_freed_slot(
         entry.offered_at, entry.offer_expires_at = now, min(now + OFFER_TTL, entry.starts_at)
         db.flush()
         _queue_offer_mail(db, entry, space, holder, now)
-        audit.record(db, actor=None, action="waitlist.offer", obj=entry, now=now,
+        audit.record(db, actor=system_actor(db, now=now), action="waitlist.offer", obj=entry, now=now,
                      summary=f"{_describe(entry, space)} held as booking {booking.id}")
         offered.append(entry)
     return offered
@@ -327,7 +327,7 @@ def _expire(db: Session, entry: WaitlistEntry, space: Space, now: datetime) -> N
     why = "offer not taken" if entry.status == WaitlistStatus.OFFERED else "start passed"
     entry.status = WaitlistStatus.EXPIRED
     db.flush()
-    audit.record(db, actor=None, action="waitlist.expire", obj=entry, now=now,
+    audit.record(db, actor=system_actor(db, now=now), action="waitlist.expire", obj=entry, now=now,
                  summary=f"{_describe(entry, space)} ({why})")
 
 

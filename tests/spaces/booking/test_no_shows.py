@@ -7,9 +7,11 @@ from spaces.booking import hosted, service
 from spaces.booking.models import Booking
 from spaces.booking.waitlist import service as waitlist
 from spaces.booking.waitlist.models import WaitlistEntry
-from tests.spaces.conftest import NOW, paris
+from tests.helpers import login
+from tests.spaces.conftest import NOW, PASSWORD, make_person, paris
 from tests.spaces.factories import make_booking, make_space
 from totem.audit.models import AuditEntry
+from totem.identity import service as identity
 from totem.jobs.registry import collect_jobs
 from totem.jobs.runner import run_fire
 from totem.notifications.models import OutboxMessage
@@ -95,3 +97,19 @@ def test_a_room_booked_for_a_hosted_event_is_never_released_for_want_of_a_check_
 
     assert service.release_no_shows(db, now=paris("2026-12-01", 9, 30)) == []
     assert session_room.hosted and session_room.status == "confirmed"
+
+
+def test_the_job_acts_as_the_system_and_the_audit_log_says_so(client, db, session_factory, scene):
+    make_booking(db, space=scene.room, user=scene.nadia, starts_at=paris("2026-12-01", 9))
+    admin = make_person(db, role="admin", email="ops@cite-innovation.fr")
+    db.commit()
+
+    run = run_fire(session_factory, collect_jobs()["spaces.release_no_shows"], paris("2026-12-01", 9, 20))
+
+    assert run.status == "succeeded"
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "booking.release"))
+    assert entry.actor_id == identity.system_actor(db, now=NOW).id
+    login(client, admin.email, PASSWORD)
+    shown = client.get("/admin/audit", params={"action": "booking.release"})  # the log filtered on that action
+    row = shown.text.split("<tbody>")[1].split("</tr>")[0]
+    assert "<td>System</td>" in row and scene.manager.email not in row and admin.email not in row
