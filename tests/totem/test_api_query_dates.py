@@ -51,5 +51,5 @@ def test_a_date_query_parameter_that_is_not_written_out_is_a_422_naming_it(clien
     good = client.get(path, params={**others, name: GOOD["day" if name in DAY_PARAMETERS[path] else "instant"]},
                       headers=manager_token)
     assert good.status_code < 500
-    if good.json().get("code") == "validation_error":  # a rule of the operation may still refuse the window
+    if good.status_code == 422 and good.json()["code"] == "validation_error":  # a rule may still refuse the window
         assert good.json().get("field") != name, good.json()

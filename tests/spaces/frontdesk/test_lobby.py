@@ -51,7 +51,7 @@ def test_staff_see_every_name_and_startup_and_the_counts_per_floor(client, scene
     page = client.get("/lobby")
 
     assert page.status_code == 200
-    assert '<meta http-equiv="refresh" content="120">' in page.text
+    assert '<script src="/static/refresh.js" data-refresh-seconds="120" defer></script>' in page.text
     first = _floor_section(page.text, "1er étage")
     # booked / checked in / free now
     assert _counts(first) == ["3", "2", "1"]
