@@ -61,10 +61,32 @@ def serve_demo(folder: Path, prepare: Callable[[Session, datetime], None] | None
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_folder: Path) -> Iterator[str]:
     """The demo venue on SQLite, served by uvicorn on a free loopback port."""
-    with serve_demo(tmp_path_factory.mktemp("e2e")) as base:
+    with serve_demo(live_folder) as base:
         yield base
+
+
+@pytest.fixture
+def live_database(live_server: str, live_folder: Path) -> Iterator[Session]:
+    """A session on the served demo's database, to ask what the demo holds (e.g. the day its bookings start)."""
+    engine = make_engine(f"sqlite:///{live_folder / 'totem.db'}")
+    try:
+        with make_session_factory(engine)() as db:
+            yield db
+    finally:
+        engine.dispose()
+
+
+def _real_clock_env() -> dict[str, str]:
+    """This environment without libfaketime (.ci/any-instant): chromium aborts on a faked clock, and the pages it
+    shows are dated by the server, whose clock stays faked."""
+    return {name: value for name, value in os.environ.items() if name != "LD_PRELOAD" and not name.startswith("FAKETIME")}
 
 
 @contextmanager
@@ -77,7 +99,7 @@ def chromium_browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright  # noqa: PLC0415  (only when a browser is there)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=_real_clock_env())
         yield browser
         browser.close()
 

@@ -1,9 +1,13 @@
 """A resident books a room through the Book page in chromium; the plan and the timeline render."""
-from datetime import date, timedelta
+from datetime import date
 
-import holidays
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from spaces.booking.models import Booking
+from spaces.venues.models import Venue
+from spaces.venues.rules import local_time
 from tests.browser import screenshot
 from totem.demo import ACCOUNTS, DEMO_PASSWORD
 
@@ -19,16 +23,16 @@ def _log_in(page, role: str = "member") -> None:
     page.wait_for_url("**/")
 
 
-def _next_working_day() -> date:
-    day = date.today() + timedelta(days=1)
-    while day.weekday() >= 5 or day in holidays.France(years=day.year):
-        day += timedelta(days=1)
-    return day
+def _first_demo_day(db: Session) -> date:
+    """The day the demo's week of bookings starts, in the venue's time zone: its next working day when the demo was
+    loaded (tests/spaces/test_demo.py checks which day that is)."""
+    venue = db.scalars(select(Venue).order_by(Venue.id)).first()
+    return local_time(db.scalar(select(func.min(Booking.starts_at))), venue).date()
 
 
-def test_a_member_books_a_room_from_the_book_page(page):
+def test_a_member_books_a_room_from_the_book_page(page, live_database):
     _log_in(page)
-    day = _next_working_day().isoformat()
+    day = _first_demo_day(live_database).isoformat()
     page.goto(f"/book?day={day}&start=16:00&end=17:00&kind=meeting_room")
     screenshot(page, "book")
     first = page.locator("table.table tbody tr").first
@@ -40,15 +44,16 @@ def test_a_member_books_a_room_from_the_book_page(page):
     assert "Point investisseurs" in page.locator("table").first.inner_text()
 
 
-def test_the_floor_plan_and_the_room_timeline_render(page):
+def test_the_floor_plan_and_the_room_timeline_render(page, live_database):
     _log_in(page)
+    day = _first_demo_day(live_database).isoformat()
     page.goto("/floors")
     page.click("nav.tabs >> text=2e étage")
-    page.goto(page.url.split("?")[0] + f"?day={_next_working_day().isoformat()}&at=10:00")
+    page.goto(page.url.split("?")[0] + f"?day={day}&at=10:00")
     assert page.locator("svg.floor-plan rect.space").count() > 100
     assert page.locator("svg.floor-plan rect.space-allocated").count() == 4  # the demo start-ups' dedicated desks
     assert page.locator("svg.floor-plan rect.space-taken").count() >= 1  # Hugo at his desk
     screenshot(page, "floor-plan")
-    page.goto(f"/rooms?day={_next_working_day().isoformat()}")
+    page.goto(f"/rooms?day={day}")
     assert page.locator("svg.timeline text.room-label").count() >= 20
     screenshot(page, "room-timeline")
