@@ -139,11 +139,14 @@ def test_two_schedulers_on_one_postgresql_database_run_every_fire_once(pg_jobs_u
     with factories[0]() as db:
         runs = list_runs(db, job.name)
     fire_times = sorted(run.fire_time for run in runs)
-    assert 5 <= len(fire_times) <= 8
+    # On a loaded machine a run can outlast its second, and both processes then skip the next fire
+    # (one instance at a time): fires may be missed, never run twice.
+    assert 3 <= len(fire_times) <= 8
+    assert len(set(fire_times)) == len(fire_times)
     assert all(run.status == "succeeded" and run.summary == "recorded 1" for run in runs)
-    # Fire times come from the trigger, identical in both processes: whole, consecutive seconds.
+    # Fire times come from the trigger, identical in both processes: whole seconds, whole seconds apart.
     assert all(fire.microsecond == 0 for fire in fire_times)
-    assert all(later - earlier == timedelta(seconds=1) for earlier, later in zip(fire_times, fire_times[1:]))
+    assert all((later - earlier).total_seconds() in range(1, 6) for earlier, later in zip(fire_times, fire_times[1:]))
     assert calls == Counter(fire_times)
     assert effect_counts(factories[0], job.name) == Counter(fire_times)
     for engine in engines:
