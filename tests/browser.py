@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from totem import clock
 from totem.app import create_app
@@ -73,12 +73,12 @@ def live_server(live_folder: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def live_database(live_server: str, live_folder: Path) -> Iterator[Session]:
-    """A session on the served demo's database, to ask what the demo holds (e.g. the day its bookings start)."""
+def live_database(live_server: str, live_folder: Path) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the served demo's database, to ask what the demo holds (e.g. the day its bookings start); keep
+    each one short: an open read on SQLite locks the server's writes out."""
     engine = make_engine(f"sqlite:///{live_folder / 'totem.db'}")
     try:
-        with make_session_factory(engine)() as db:
-            yield db
+        yield make_session_factory(engine)
     finally:
         engine.dispose()
 

@@ -1,9 +1,7 @@
 """A resident books a room through the Book page in chromium; the plan and the timeline render."""
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from spaces.booking.models import Booking
 from spaces.venues.models import Venue
@@ -23,16 +21,18 @@ def _log_in(page, role: str = "member") -> None:
     page.wait_for_url("**/")
 
 
-def _first_demo_day(db: Session) -> date:
+@pytest.fixture
+def first_demo_day(live_database: sessionmaker[Session]) -> str:
     """The day the demo's week of bookings starts, in the venue's time zone: its next working day when the demo was
     loaded (tests/spaces/test_demo.py checks which day that is)."""
-    venue = db.scalars(select(Venue).order_by(Venue.id)).first()
-    return local_time(db.scalar(select(func.min(Booking.starts_at))), venue).date()
+    with live_database() as db:
+        venue = db.scalars(select(Venue).order_by(Venue.id)).first()
+        return local_time(db.scalar(select(func.min(Booking.starts_at))), venue).date().isoformat()
 
 
-def test_a_member_books_a_room_from_the_book_page(page, live_database):
+def test_a_member_books_a_room_from_the_book_page(page, first_demo_day):
     _log_in(page)
-    day = _first_demo_day(live_database).isoformat()
+    day = first_demo_day
     page.goto(f"/book?day={day}&start=16:00&end=17:00&kind=meeting_room")
     screenshot(page, "book")
     first = page.locator("table.table tbody tr").first
@@ -44,9 +44,9 @@ def test_a_member_books_a_room_from_the_book_page(page, live_database):
     assert "Point investisseurs" in page.locator("table").first.inner_text()
 
 
-def test_the_floor_plan_and_the_room_timeline_render(page, live_database):
+def test_the_floor_plan_and_the_room_timeline_render(page, first_demo_day):
     _log_in(page)
-    day = _first_demo_day(live_database).isoformat()
+    day = first_demo_day
     page.goto("/floors")
     page.click("nav.tabs >> text=2e étage")
     page.goto(page.url.split("?")[0] + f"?day={day}&at=10:00")
