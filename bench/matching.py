@@ -15,7 +15,11 @@ import random
 import time as timer
 from datetime import UTC, datetime, timedelta
 
+from cohorts.matching import greedy as matching_greedy
 from cohorts.matching import solver as matching_solver
+from cohorts.matching import week as matching_week
+from cohorts.speed_meeting import greedy as speed_meeting_greedy
+from cohorts.speed_meeting import instance as speed_meeting_instance
 from cohorts.speed_meeting import solver as speed_meeting_solver
 
 WEEKLY_GAP_TARGET, WEEKLY_TIME_TARGET = 0.01, 10.0
@@ -34,15 +38,15 @@ def weekly_instance(seed: int, n_requests=1000, n_mentors=300, n_rooms=60, n_sta
         languages = {"fr"} if rng.random() < 0.85 else set()
         languages |= {"en"} if rng.random() < 0.7 else set()
         languages |= {rng.choice(LANGUAGES[2:])} if rng.random() < 0.1 else set()
-        mentors.append(matching_solver.Mentor(
+        mentors.append(matching_week.Mentor(
             id=mentor_id, tag_ids=tags, track_ids=frozenset(tag_track[t] for t in tags),
             languages=frozenset(languages or {"en"}),
             capacity_minutes=rng.choices((0, 60, 120, 180, 240, 360), (1, 3, 4, 3, 2, 1))[0],
-            mode=rng.choices((matching_solver.EITHER, matching_solver.IN_PERSON, matching_solver.ONLINE), (40, 35, 25))[0],
+            mode=rng.choices((matching_week.EITHER, matching_week.IN_PERSON, matching_week.ONLINE), (40, 35, 25))[0],
         ))
         for day in rng.sample(range(5), rng.randint(1, 3)):
             start = MONDAY + timedelta(days=day, hours=rng.choice(range(7, 15)), minutes=rng.choice((0, 30)))
-            slots.append(matching_solver.MentorSlot(mentor_id, start, start + timedelta(minutes=rng.choice((120, 180, 240)))))
+            slots.append(matching_week.MentorSlot(mentor_id, start, start + timedelta(minutes=rng.choice((120, 180, 240)))))
     rooms = []
     for room_id in range(1, n_rooms + 1):
         for day in range(5):
@@ -54,16 +58,16 @@ def weekly_instance(seed: int, n_requests=1000, n_mentors=300, n_rooms=60, n_sta
                 if booked >= closing:
                     break
                 if booked > cursor:
-                    rooms.append(matching_solver.RoomWindow(room_id, cursor, booked))
+                    rooms.append(matching_week.RoomWindow(room_id, cursor, booked))
                 cursor = min(closing, booked + timedelta(minutes=30 * rng.randint(2, 6)))
             if cursor < closing:
-                rooms.append(matching_solver.RoomWindow(room_id, cursor, closing))
+                rooms.append(matching_week.RoomWindow(room_id, cursor, closing))
     startup_track = {s: rng.randrange(n_tracks) for s in range(1, n_startups + 1)}
     busy = []
     for startup_id in startup_track:
         for _ in range(rng.randint(0, 4)):
             start = MONDAY + timedelta(days=rng.randrange(5), hours=rng.choice(range(7, 17)))
-            busy.append(matching_solver.Busy(startup_id, start, start + timedelta(hours=rng.randint(1, 3))))
+            busy.append(matching_week.Busy(startup_id, start, start + timedelta(hours=rng.randint(1, 3))))
     weights = [rng.paretovariate(1.5) for _ in startup_track]  # a few start-ups ask much more than others
     requests = []
     for request_id in range(1, n_requests + 1):
@@ -72,14 +76,14 @@ def weekly_instance(seed: int, n_requests=1000, n_mentors=300, n_rooms=60, n_sta
         own = [t for t in range(n_tags) if tag_track[t] == track]
         tags = frozenset(rng.sample(own, rng.randint(1, 2)) + rng.sample(range(n_tags), rng.randint(0, 1)))
         fitting = [m.id for m in mentors if m.tag_ids & tags]
-        requests.append(matching_solver.Request(
+        requests.append(matching_week.Request(
             id=request_id, startup_id=startup_id,
             duration_minutes=rng.choices((30, 45, 60, 90), (2, 2, 5, 1))[0],
             tag_ids=tags, track_id=track,
             language=rng.choices(("fr", "en", None), (70, 20, 10))[0],
             preferred_mentor_id=rng.choice(fitting) if fitting and rng.random() < 0.15 else None,
             urgency=rng.choices((0.75, 1.0, 1.5), (2, 6, 2))[0],
-            mode=rng.choices((matching_solver.EITHER, matching_solver.IN_PERSON, matching_solver.ONLINE), (50, 30, 20))[0],
+            mode=rng.choices((matching_week.EITHER, matching_week.IN_PERSON, matching_week.ONLINE), (50, 30, 20))[0],
         ))
     return requests, mentors, slots, rooms, busy
 
@@ -100,7 +104,7 @@ def run_weekly(seed: int, workers: int, limit: float) -> None:
           f"{len(slots)} mentor slots, {len({w.room_id for w in rooms})} rooms ({len(rooms)} free windows), "
           f"{len(busy)} busy intervals; generated in {timer.perf_counter() - began:.2f} s")
     began = timer.perf_counter()
-    greedy = matching_solver.greedy_weekly(requests, mentors, slots, rooms, busy)
+    greedy = matching_greedy.greedy_weekly(requests, mentors, slots, rooms, busy)
     greedy_seconds = timer.perf_counter() - began
     began = timer.perf_counter()
     result = matching_solver.solve_weekly(requests, mentors, slots, rooms, busy, time_limit=limit, workers=workers)
@@ -125,19 +129,19 @@ def speed_instance(seed: int, n_startups=20, n_mentors=60, n_days=3, n_rooms=15,
     rng = random.Random(seed)
     startups = list(range(1, n_startups + 1))
     mentors = list(range(101, 101 + n_mentors))
-    days = [speed_meeting_solver.Day(MONDAY + timedelta(days=d, hours=9), MONDAY + timedelta(days=d, hours=17))
+    days = [speed_meeting_instance.Day(MONDAY + timedelta(days=d, hours=9), MONDAY + timedelta(days=d, hours=17))
             for d in range(n_days)]
     hours = []
     for mentor in mentors:
         for d in rng.sample(range(n_days), rng.choice((1, 1, 2))):
             start = days[d].starts_at + timedelta(minutes=25 * rng.randint(0, 8))
-            hours.append(speed_meeting_solver.MentorHours(mentor, start, min(days[d].ends_at, start + timedelta(hours=rng.randint(2, 8)))))
+            hours.append(speed_meeting_instance.MentorHours(mentor, start, min(days[d].ends_at, start + timedelta(hours=rng.randint(2, 8)))))
     startup_ranks = {s: rng.sample(mentors, 15) for s in startups}
     mentor_ranks = {m: rng.sample(startups, 5) for m in mentors}
     must = set()
     while len(must) < n_must:
         must.add((rng.choice(startups), rng.choice(mentors)))
-    must_meet = [speed_meeting_solver.MustMeet(s, m, rng.choice(("startup", "mentor"))) for s, m in sorted(must)]
+    must_meet = [speed_meeting_instance.MustMeet(s, m, rng.choice(("startup", "mentor"))) for s, m in sorted(must)]
     return dict(startups=startups, mentors=mentors, days=days, hours=hours, rooms=n_rooms,
                 slot_minutes=20, changeover_minutes=5, startup_ranks=startup_ranks, mentor_ranks=mentor_ranks,
                 must_meet=must_meet)
@@ -145,12 +149,12 @@ def speed_instance(seed: int, n_startups=20, n_mentors=60, n_days=3, n_rooms=15,
 
 def run_speed(seed: int, workers: int, limit: float) -> None:
     instance = speed_instance(seed)
-    slots = speed_meeting_solver.day_slots(instance["days"], 20, 5)
+    slots = speed_meeting_instance.day_slots(instance["days"], 20, 5)
     print(f"speed-meeting instance (seed {seed}): {len(instance['startups'])} start-ups, "
           f"{len(instance['mentors'])} mentors, {len(instance['days'])} days of {len(slots) // len(instance['days'])} "
           f"20-minute slots (5-minute change-over), {instance['rooms']} rooms, {len(instance['must_meet'])} must-meet pairs")
     began = timer.perf_counter()
-    greedy = speed_meeting_solver.greedy_speed_meeting(**instance)
+    greedy = speed_meeting_greedy.greedy_speed_meeting(**instance)
     greedy_seconds = timer.perf_counter() - began
     began = timer.perf_counter()
     result = speed_meeting_solver.solve_speed_meeting(**instance, time_limit=limit, workers=workers)

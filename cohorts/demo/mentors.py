@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cohorts.demo import speed_meeting as speed_meeting_demo
-from cohorts.mentoring import availability, mentors, reliability, sessions
+from cohorts.mentoring import availability, mentors, reliability, session_requests, sessions
 from cohorts.mentoring.enums import MentorMode, NoShow, RequestStatus, SessionMode, SessionStatus, Side, Urgency
 from cohorts.mentoring.models import ExpertiseTag, MentorSession, SessionFeedback, SessionRequest
 from cohorts.programs.enums import EnrolmentStatus
@@ -270,7 +270,7 @@ def _open_requests(db: Session, startups: dict[str, int], members: dict[str, Use
 
 def _ask(db: Session, member: User, mentor: User, topic: str, tags: tuple[str, ...], now: datetime, *,
          mode: str = MentorMode.EITHER, language: str | None = None) -> SessionRequest:
-    return sessions.create_request(db, actor=member, now=now, data=sessions.RequestData(
+    return session_requests.create_request(db, actor=member, now=now, data=session_requests.RequestData(
         topic=topic, expertise=tags, preferred_mentor_id=mentor.id, mode=mode, language=language))
 
 
@@ -287,8 +287,8 @@ def _accept(db: Session, mentor: User, request: SessionRequest, now: datetime, m
     for starts_at in _free(db, mentor, now):
         try:
             with db.begin_nested():
-                sessions.accept_request(db, actor=mentor, request_id=request.id, starts_at=starts_at, mode=mode,
-                                        now=now)
+                session_requests.accept_request(db, actor=mentor, request_id=request.id, starts_at=starts_at, mode=mode,
+                                                now=now)
             return
         except DomainError:
             continue
@@ -312,11 +312,11 @@ def _upcoming(db: Session, people: dict[str, User], members: dict[str, User | No
         free = _free(db, mentor, now)
         if len(free) < 3:
             continue
-        sessions.propose_times(db, actor=mentor, request_id=request.id, times=[free[1], free[2]], now=now)
+        session_requests.propose_times(db, actor=mentor, request_id=request.id, times=[free[1], free[2]], now=now)
         if picks:
             try:
                 with db.begin_nested():
-                    sessions.pick_time(db, actor=member, request_id=request.id, starts_at=free[1], now=now)
+                    session_requests.pick_time(db, actor=member, request_id=request.id, starts_at=free[1], now=now)
             except DomainError:
                 pass
     _ask(db, hugo, yves, "Exporter nos objets en algues par la mer", ("économie maritime",), now)

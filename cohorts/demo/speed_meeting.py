@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cohorts.programs.models import Cohort, Program
-from cohorts.speed_meeting import service as speed_meetings
+from cohorts.speed_meeting import plans, preferences
 from spaces.venues import queries as venue_queries
 from spaces.venues.models import Space, Venue
 from spaces.venues.rules import local_time, public_holiday
@@ -40,24 +40,24 @@ MENTOR_WISHES = (
 def load_demo(db: Session, *, manager: User, venue: Venue, now: datetime) -> None:
     """Plan the running cohort's speed-meeting day once (its plan marks it as loaded)."""
     cohort = db.scalar(select(Cohort).join(Program).where(Cohort.name == COHORT, Program.name == PROGRAM))
-    if cohort is None or speed_meetings.find_plan(db, cohort.id) is not None:
+    if cohort is None or plans.find_plan(db, cohort.id) is not None:
         return
     rooms = list(db.scalars(select(Space.id).where(Space.name.in_(ROOMS))))
     days = _two_open_days(db, venue, local_time(now, venue).date() + timedelta(days=14))
-    speed_meetings.save_plan(db, actor=manager, cohort_id=cohort.id, now=now, data=speed_meetings.PlanData(
+    plans.save_plan(db, actor=manager, cohort_id=cohort.id, now=now, data=plans.PlanData(
         days=days, slot_minutes=20, changeover_minutes=10, starts_at=time(9), ends_at=time(12, 30), room_ids=rooms))
     mentors = dict(db.execute(select(User.email, User.id).where(User.email.in_(MENTORS))).tuples().all())
-    speed_meetings.set_mentors(db, actor=manager, cohort_id=cohort.id, mentor_ids=list(mentors.values()), now=now)
+    plans.set_mentors(db, actor=manager, cohort_id=cohort.id, mentor_ids=list(mentors.values()), now=now)
     startups = dict(db.execute(select(Organisation.name, Organisation.id)).tuples().all())
     for name, ranked, must in STARTUP_WISHES:
         if name in startups:
-            speed_meetings.set_preferences(
+            preferences.set_preferences(
                 db, actor=manager, cohort_id=cohort.id, side="startup", who=startups[name], now=now,
                 ranked=[mentors[email] for email in ranked if email in mentors],
                 must_meet=[mentors[must]] if must in mentors else [])
     for email, ranked_names in MENTOR_WISHES:
         if email in mentors:
-            speed_meetings.set_preferences(
+            preferences.set_preferences(
                 db, actor=manager, cohort_id=cohort.id, side="mentor", who=mentors[email], now=now,
                 ranked=[startups[name] for name in ranked_names if name in startups], must_meet=[])
 

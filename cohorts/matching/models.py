@@ -27,5 +27,5 @@ class MatchingRun(Base):
     gap: Mapped[float | None]
     solve_seconds: Mapped[float]
     greedy_objective: Mapped[int | None]  # the greedy baseline's score on the same data, for comparison
-    # [{"request_id", "code", "params"}]: see `cohorts.matching.solver.REASONS`.
+    # [{"request_id", "code", "params"}]: see `cohorts.matching.week.REASONS`.
     unmatched: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -2,8 +2,8 @@
 `cohorts.matching.solver`, proposed as sessions that mentors confirm in one click.
 
 This module only turns rows into the model's plain data and its proposals
-back into sessions (through `cohorts.mentoring.sessions`, so every rule of a session
-holds); the model knows nothing of the database. Each run is kept with what
+back into sessions (through `cohorts.mentoring.session_requests`, so every rule of a
+session holds); the model knows nothing of the database. Each run is kept with what
 the solver proved (objective, bound, gap) and why each request stayed open.
 """
 import logging
@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from cohorts.matching import solver
+from cohorts.matching import greedy, solver, week
 from cohorts.matching.models import MatchingRun
-from cohorts.mentoring import availability, mentors, sessions
+from cohorts.mentoring import availability, mentors, session_requests, sessions
 from cohorts.mentoring.enums import BUSY_SESSIONS, RequestStatus, Urgency
 from cohorts.mentoring.models import MentorProfile, MentorSession, SessionRequest
 from cohorts.programs import permissions as _program_permissions  # noqa: F401  (registers "program.*")
@@ -55,12 +55,12 @@ def run_weekly(
     profiles = [profile for profile in mentors.search_mentors(db) if profile.venue_id == venue.id]
     data = _model_data(db, venue, requests, profiles, starts_at, ends_at)
     result = solver.solve_weekly(*data, time_limit=time_limit)
-    greedy = solver.greedy_weekly(*data)
+    baseline = greedy.greedy_weekly(*data)
     run = MatchingRun(
         venue_id=venue.id, starts_at=starts_at, ends_at=ends_at, created_at=now,
         created_by=actor.id, status=result.status, requests=len(requests), proposed=0,
         objective=result.objective, bound=result.bound, gap=result.gap, solve_seconds=round(result.solve_seconds, 3),
-        greedy_objective=greedy.objective,
+        greedy_objective=baseline.objective,
         unmatched=[{"request_id": u.request_id, "code": u.code, "params": u.params} for u in result.unmatched],
     )
     db.add(run)
@@ -68,7 +68,7 @@ def run_weekly(
     for proposal in result.proposed:
         try:
             with db.begin_nested():
-                sessions.propose_session(
+                session_requests.propose_session(
                     db, actor=actor, request_id=proposal.request_id, mentor_id=proposal.mentor_id,
                     starts_at=proposal.starts_at, mode=proposal.mode, room_id=proposal.room_id,
                     matching_run_id=run.id, now=now)
@@ -97,7 +97,7 @@ def _model_data(
     ends_at: datetime,
 ) -> tuple[list, list, list, list, list]:
     month = local_time(starts_at, venue).date()
-    model_requests = [solver.Request(
+    model_requests = [week.Request(
         id=r.id, startup_id=r.organisation_id, duration_minutes=r.duration_minutes,
         tag_ids=frozenset(tag.id for tag in r.expertise), track_id=r.track_id, language=r.language,
         preferred_mentor_id=r.preferred_mentor_id, urgency=URGENCY_WEIGHTS[Urgency(r.urgency)], mode=r.mode,
@@ -107,18 +107,18 @@ def _model_data(
     for profile in profiles:
         left = profile.monthly_capacity_hours * 60 - sessions.month_minutes(db, mentor_id=profile.user_id,
                                                                             month=month)
-        model_mentors.append(solver.Mentor(
+        model_mentors.append(week.Mentor(
             id=profile.user_id, tag_ids=frozenset(tag.id for tag in profile.expertise),
             track_ids=frozenset(t.id for tag in profile.expertise for t in tag.tracks),
             languages=frozenset(profile.languages), capacity_minutes=max(0, left), mode=profile.mode))
-        slots.extend(solver.MentorSlot(profile.user_id, slot.starts_at, slot.ends_at)
+        slots.extend(week.MentorSlot(profile.user_id, slot.starts_at, slot.ends_at)
                      for slot in availability.free_windows(db, mentor_id=profile.user_id, starts_at=starts_at,
                                                            ends_at=ends_at))
-    rooms = [solver.RoomWindow(room_id, start, end)
+    rooms = [week.RoomWindow(room_id, start, end)
              for room_id, start, end in hosted.room_free_windows(db, venue_id=venue.id, starts_at=starts_at,
                                                               ends_at=ends_at)]
     startup_ids = {r.organisation_id for r in requests}
-    busy = [solver.Busy(organisation_id, start, end) for organisation_id, start, end in db.execute(
+    busy = [week.Busy(organisation_id, start, end) for organisation_id, start, end in db.execute(
         select(MentorSession.organisation_id, MentorSession.starts_at, MentorSession.ends_at).where(
             MentorSession.organisation_id.in_(startup_ids), MentorSession.status.in_(BUSY_SESSIONS),
             MentorSession.starts_at < ends_at, MentorSession.ends_at > starts_at))] if startup_ids else []
@@ -167,5 +167,5 @@ def _reason(entry: dict, locale: str) -> str:
     if entry["code"] == REFUSED:
         params = dict(entry["params"])
         return translate(locale, params.pop("reason"), **params)
-    message = solver.REASONS[entry["code"]]
+    message = week.REASONS[entry["code"]]
     return translate(locale, message, **entry["params"])

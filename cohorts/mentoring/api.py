@@ -1,11 +1,12 @@
-"""Mentors, expertise tags, session requests and sessions in the JSON API: thin routes over `cohorts.mentoring.mentors`
-and `cohorts.mentoring.sessions`."""
+"""Mentors, expertise tags, session requests and sessions in the JSON API: thin routes over `cohorts.mentoring.mentors`,
+`cohorts.mentoring.session_requests`, `cohorts.mentoring.sessions` and `cohorts.mentoring.feedback`."""
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from cohorts.mentoring import availability_api, mentors, reliability_api, sessions
+from cohorts.mentoring import availability_api, mentors, reliability_api, session_requests, sessions
+from cohorts.mentoring import feedback as session_feedback
 from cohorts.mentoring.enums import RequestStatus, SessionStatus
 from cohorts.mentoring.models import MentorSession
 from cohorts.mentoring.schemas import (
@@ -100,9 +101,9 @@ def create_tag(body: TagIn, user: User = Depends(api_user), db: Session = Depend
 @router.post("/session-requests", status_code=201, response_model=RequestOut, tags=["sessions"], responses=CHANGE)
 def create_request(body: RequestIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Members: ask for a session, with a mentor or with anyone who fits."""
-    request = sessions.create_request(db, actor=user, data=body.data(), now=clock.now())
+    request = session_requests.create_request(db, actor=user, data=body.data(), now=clock.now())
     db.commit()
-    return RequestOut.of(sessions.get_request(db, actor=user, request_id=request.id))
+    return RequestOut.of(session_requests.get_request(db, actor=user, request_id=request.id))
 
 
 @router.get("/session-requests", response_model=list[RequestOut], tags=["sessions"])
@@ -111,21 +112,21 @@ def list_requests(
     user: User = Depends(api_user), db: Session = Depends(get_db),
 ):
     """Managers: all; members: their start-ups'; mentors: the pending ones open to them."""
-    return [RequestOut.of(r) for r in sessions.list_requests(db, actor=user, status=status,
+    return [RequestOut.of(r) for r in session_requests.list_requests(db, actor=user, status=status,
                                                               organisation_id=startup_id)]
 
 
 @router.get("/session-requests/{request_id}", response_model=RequestOut, tags=["sessions"], responses=READ)
 def get_request(request_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
-    return RequestOut.of(sessions.get_request(db, actor=user, request_id=request_id))
+    return RequestOut.of(session_requests.get_request(db, actor=user, request_id=request_id))
 
 
 @router.post("/session-requests/{request_id}/accept", status_code=201, response_model=SessionOut, tags=["sessions"],
              responses=CHANGE)
 def accept_request(request_id: int, body: AcceptIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Mentors: take the request at one of your free slots; in person, a meeting room is booked with it."""
-    session = sessions.accept_request(db, actor=user, request_id=request_id, starts_at=body.starts_at,
-                                      mode=body.mode, now=clock.now())
+    session = session_requests.accept_request(db, actor=user, request_id=request_id, starts_at=body.starts_at,
+                                              mode=body.mode, now=clock.now())
     db.commit()
     return _session_out(db, user, session)
 
@@ -134,25 +135,26 @@ def accept_request(request_id: int, body: AcceptIn, user: User = Depends(api_use
              responses=CHANGE)
 def decline_request(request_id: int, body: DeclineIn, user: User = Depends(api_user),
                     db: Session = Depends(get_db)):
-    sessions.decline_request(db, actor=user, request_id=request_id, reason=body.reason, now=clock.now())
+    session_requests.decline_request(db, actor=user, request_id=request_id, reason=body.reason, now=clock.now())
     db.commit()
-    return RequestOut.of(sessions.get_request(db, actor=user, request_id=request_id))
+    return RequestOut.of(session_requests.get_request(db, actor=user, request_id=request_id))
 
 
 @router.post("/session-requests/{request_id}/propose", response_model=RequestOut, tags=["sessions"],
              responses=CHANGE)
 def propose_times(request_id: int, body: ProposeIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Mentors: offer one to three other times; the start-up picks one."""
-    sessions.propose_times(db, actor=user, request_id=request_id, times=body.times, now=clock.now())
+    session_requests.propose_times(db, actor=user, request_id=request_id, times=body.times, now=clock.now())
     db.commit()
-    return RequestOut.of(sessions.get_request(db, actor=user, request_id=request_id))
+    return RequestOut.of(session_requests.get_request(db, actor=user, request_id=request_id))
 
 
 @router.post("/session-requests/{request_id}/pick", status_code=201, response_model=SessionOut, tags=["sessions"],
              responses=CHANGE)
 def pick_time(request_id: int, body: PickIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Members: take one of the times the mentor proposed."""
-    session = sessions.pick_time(db, actor=user, request_id=request_id, starts_at=body.starts_at, now=clock.now())
+    session = session_requests.pick_time(db, actor=user, request_id=request_id, starts_at=body.starts_at,
+                                         now=clock.now())
     db.commit()
     return _session_out(db, user, session)
 
@@ -160,9 +162,9 @@ def pick_time(request_id: int, body: PickIn, user: User = Depends(api_user), db:
 @router.post("/session-requests/{request_id}/withdraw", response_model=RequestOut, tags=["sessions"],
              responses=CHANGE)
 def withdraw_request(request_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
-    sessions.withdraw_request(db, actor=user, request_id=request_id, now=clock.now())
+    session_requests.withdraw_request(db, actor=user, request_id=request_id, now=clock.now())
     db.commit()
-    return RequestOut.of(sessions.get_request(db, actor=user, request_id=request_id))
+    return RequestOut.of(session_requests.get_request(db, actor=user, request_id=request_id))
 
 
 # -- sessions -------------------------------------------------------------------------------------
@@ -187,8 +189,8 @@ def list_sessions(
 @router.post("/sessions", status_code=201, response_model=SessionOut, tags=["sessions"], responses=CHANGE)
 def propose_session(body: SessionProposalIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Managers: put a session for an open request to a mentor, who confirms it."""
-    session = sessions.propose_session(db, actor=user, request_id=body.request_id, mentor_id=body.mentor_id,
-                                       starts_at=body.starts_at, mode=body.mode, now=clock.now())
+    session = session_requests.propose_session(db, actor=user, request_id=body.request_id, mentor_id=body.mentor_id,
+                                               starts_at=body.starts_at, mode=body.mode, now=clock.now())
     db.commit()
     return _session_out(db, user, session)
 
@@ -197,7 +199,7 @@ def propose_session(body: SessionProposalIn, user: User = Depends(api_user), db:
 def get_session(session_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     session = sessions.get_session(db, actor=user, session_id=session_id)
     feedback = [FeedbackOut(side=f.side, rating=f.rating, notes=f.notes, private=f.private, at=f.created_at)
-                for f in sessions.feedback_for(user, session)]
+                for f in session_feedback.feedback_for(user, session)]
     return SessionDetailOut(**SessionOut.of(session).model_dump(), feedback=feedback)
 
 
@@ -219,8 +221,8 @@ def cancel_session(session_id: int, body: CancelIn, user: User = Depends(api_use
 @router.post("/sessions/{session_id}/attendance", response_model=SessionOut, tags=["sessions"], responses=CHANGE)
 def record_attendance(session_id: int, body: AttendanceIn, user: User = Depends(api_user),
                       db: Session = Depends(get_db)):
-    attendance = sessions.Attendance(startup_came=body.startup_came, mentor_came=body.mentor_came)
-    sessions.record_attendance(db, actor=user, session_id=session_id, attendance=attendance, now=clock.now())
+    attendance = session_feedback.Attendance(startup_came=body.startup_came, mentor_came=body.mentor_came)
+    session_feedback.record_attendance(db, actor=user, session_id=session_id, attendance=attendance, now=clock.now())
     db.commit()
     return SessionOut.of(sessions.get_session(db, actor=user, session_id=session_id))
 
@@ -228,8 +230,9 @@ def record_attendance(session_id: int, body: AttendanceIn, user: User = Depends(
 @router.post("/sessions/{session_id}/feedback", status_code=201, response_model=FeedbackOut, tags=["sessions"],
              responses=CHANGE)
 def give_feedback(session_id: int, body: FeedbackIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
-    feedback = sessions.give_feedback(db, actor=user, session_id=session_id, rating=body.rating, notes=body.notes,
-                                      private=body.private, now=clock.now())
+    feedback = session_feedback.give_feedback(db, actor=user, session_id=session_id, rating=body.rating,
+                                              notes=body.notes,
+                                              private=body.private, now=clock.now())
     db.commit()
     return FeedbackOut(side=feedback.side, rating=feedback.rating, notes=feedback.notes, private=feedback.private,
                        at=feedback.created_at)

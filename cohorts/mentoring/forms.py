@@ -10,8 +10,9 @@ from babel.dates import format_datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from starlette.datastructures import FormData
+from starlette.requests import Request
 
-from cohorts.mentoring import availability, mentors, sessions
+from cohorts.mentoring import availability, mentors, session_requests
 from cohorts.mentoring.enums import (
     PENDING_REQUESTS,
     MentorMode,
@@ -266,7 +267,7 @@ def request_rows(db: Session, found: list[SessionRequest], locale: str) -> list[
 
 def open_request_rows(db: Session, profile: MentorProfile, locale: str, now: datetime) -> list[dict[str, Any]]:
     """The requests open to the mentor, each with their next free slots of its length and the ways to meet."""
-    found = sessions.requests_open_to(db, mentor_id=profile.user_id)
+    found = session_requests.requests_open_to(db, mentor_id=profile.user_id)
     startups = organisation_names(db, [r.organisation_id for r in found])
     slots: dict[int, list[tuple[str, str]]] = {}
     rows = []
@@ -288,3 +289,13 @@ def open_request_rows(db: Session, profile: MentorProfile, locale: str, now: dat
             "proposed_by_me": item.status == RequestStatus.PROPOSED and item.proposed_by == profile.user_id,
         })
     return rows
+
+
+def locale_of(request: Request) -> str:
+    """The viewer's language."""
+    return request.state.viewer.locale
+
+
+def options(request: Request, labels: dict[Any, str]) -> list[tuple[str, str]]:
+    """(value, label) pairs of a select, the labels in the viewer's language."""
+    return [(str(value), translate(locale_of(request), label)) for value, label in labels.items()]

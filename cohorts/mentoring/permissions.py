@@ -29,13 +29,13 @@ def _create_request(user: User, organisation_id: int) -> bool:
 
 @rule("session_request.read")
 def _read_request(user: User, request: SessionRequest) -> bool:
-    """Staff and the start-up's members; mentors read those open to them (`cohorts.mentoring.sessions` decides which)."""
+    """Staff and the start-up's members; mentors read those open to them (`session_requests` decides which)."""
     return request is not None and (is_staff(user) or request.organisation_id in member_organisation_ids(user))
 
 
 @rule("session_request.answer")
 def _answer_request(user: User, request: SessionRequest) -> bool:
-    """Accept, decline or propose times: a mentor, while it is pending (`cohorts.mentoring.sessions` checks it fits them)."""
+    """Accept, decline or propose times: a mentor, while it is pending (`session_requests` checks it fits them)."""
     return request is not None and request.status in PENDING_REQUESTS and user.has_role(Role.MENTOR)
 
 

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from cohorts.mentoring import availability, sessions
+from cohorts.mentoring import availability, session_requests, sessions
 from cohorts.mentoring.availability import MAX_EVERY_WEEKS, REASON_MAX, Slot
 from cohorts.mentoring.enums import MentorMode, NoShow, RequestStatus, SessionMode, SessionStatus, Side, Urgency
 from cohorts.mentoring.mentors import ProfileData
@@ -92,8 +92,8 @@ class RequestIn(BaseModel):
     language: str | None = Field(None, min_length=2, max_length=2)
     duration_minutes: int = Field(60, ge=15, le=240, multiple_of=15)
 
-    def data(self) -> sessions.RequestData:
-        return sessions.RequestData(
+    def data(self) -> session_requests.RequestData:
+        return session_requests.RequestData(
             topic=self.topic, organisation_id=self.startup_id, details=self.details, expertise=tuple(self.expertise),
             track_id=self.track_id, preferred_mentor_id=self.mentor_id, urgency=self.urgency, mode=self.mode,
             language=self.language, duration_minutes=self.duration_minutes)

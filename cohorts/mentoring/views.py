@@ -1,10 +1,11 @@
 """Mentoring pages: the mentor directory and profiles, the member's "ask a mentor" form and sessions, a session's
-page, the mentor's home (agenda, requests to answer in one click, attendance, feedback) and the managers' view.
+page and the mentor's home (agenda, requests to answer in one click, attendance, feedback); the managers' view
+is `cohorts.mentoring.admin_views`.
 
-Thin handlers over `cohorts.mentoring.mentors`, `cohorts.mentoring.sessions` and `cohorts.mentoring.availability`; plain forms,
-Post/Redirect/Get; times on the mentor's venue's clock.
+Thin handlers over `cohorts.mentoring.mentors`, `session_requests`, `sessions`, `feedback` and `availability`;
+plain forms, Post/Redirect/Get; times on the mentor's venue's clock.
 """
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -12,44 +13,44 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from cohorts.mentoring import availability, availability_views, mentors, reliability_views, sessions
+from cohorts.mentoring import (
+    admin_views,
+    availability,
+    availability_views,
+    mentors,
+    reliability_views,
+    session_requests,
+    sessions,
+)
+from cohorts.mentoring import feedback as session_feedback
 from cohorts.mentoring import forms as shown
-from cohorts.mentoring.enums import BUSY_SESSIONS, PENDING_REQUESTS, MentorMode, SessionStatus, Side
-from cohorts.mentoring.models import MentorProfile, SessionRequest
+from cohorts.mentoring.enums import BUSY_SESSIONS, MentorMode, SessionStatus, Side
+from cohorts.mentoring.models import SessionRequest
 from cohorts.programs import permissions as _permissions  # noqa: F401  (registers "program.create")
 from spaces.venues.forms import whole
 from totem import clock
-from totem.errors import DomainError, Invalid
+from totem.errors import DomainError
 from totem.i18n import N_, translate
 from totem.identity import service as identity
 from totem.identity.enums import Role
 from totem.identity.models import User
 from totem.permissions import is_staff, member_organisation_ids, require
 from totem.web.context import check_csrf, get_db, require_user
-from totem.web.forms import page, posted, requiring, save, text
+from totem.web.forms import page, posted, save, text
 from totem.web.nav import NavItem, register
 from totem.web.pages import render
 
+
 router = APIRouter(dependencies=[Depends(check_csrf)])
-staff = requiring("program.create")  # members and mentors get a 403 on the managers' pages
+router.include_router(admin_views.router)
 router.include_router(availability_views.router)
 router.include_router(reliability_views.router)
 register(
     NavItem("Mentors", "cohorts.mentors", permission="mentoring.ask", order=320),
     NavItem("My sessions", "cohorts.my_sessions", permission="mentoring.ask", order=330),
     NavItem("Mentor home", "cohorts.mentor_home", permission="mentoring.mentor_home", order=340),
-    NavItem("Mentoring", "cohorts.admin_mentoring", permission="program.create", order=620),
 )
 ASK_FIELDS = ("topic", "details", "mentor_id", "urgency", "mode", "language", "duration_minutes", "organisation_id")
-MENTOR_FIELDS = ("email", "venue_id", "company", "bio", "languages", "monthly_capacity_hours", "mode", "online_url")
-
-
-def _locale(request: Request) -> str:
-    return request.state.viewer.locale
-
-
-def _options(request: Request, labels: dict[Any, str]) -> list[tuple[str, str]]:
-    return [(str(value), translate(_locale(request), label)) for value, label in labels.items()]
 
 
 # -- the directory ----------------------------------------------------------------------------------
@@ -59,7 +60,7 @@ def _options(request: Request, labels: dict[Any, str]) -> list[tuple[str, str]]:
 def directory(request: Request, track: str = "", expertise: str = "", language: str = "", q: str = "",
               user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
     """Everyone logged in: active mentors by track, expertise, language and words in their name or bio."""
-    locale = _locale(request)
+    locale = shown.locale_of(request)
     criteria = mentors.MentorFilter(track_id=int(track) if track.isdigit() else None, expertise=expertise or None,
                                     language=language or None, text=q or None)
     tags = mentors.list_tags(db)
@@ -79,7 +80,7 @@ def directory(request: Request, track: str = "", expertise: str = "", language: 
 def mentor_profile(request: Request, mentor_id: int, user: User = Depends(require_user),
                    db: Session = Depends(get_db)) -> Response:
     """A mentor's bio, expertise, languages and next free hours, with a button to ask them."""
-    locale, now = _locale(request), clock.now()
+    locale, now = shown.locale_of(request), clock.now()
     profile = mentors.get_mentor(db, actor=user, mentor_id=mentor_id)
     slots = availability.free_slots(db, mentor_id=mentor_id, duration_minutes=60, now=now, until=now + shown.AHEAD)
     return render(request, "cohorts/mentoring/profile.html", {
@@ -95,14 +96,14 @@ def mentor_profile(request: Request, mentor_id: int, user: User = Depends(requir
 
 def _ask_page(request: Request, db: Session, user: User, values: dict[str, Any],
               error: DomainError | None = None) -> Response:
-    locale = _locale(request)
+    locale = shown.locale_of(request)
     own = sorted(shown.organisation_names(db, member_organisation_ids(identity.load_memberships(db, user)))
                  .items(), key=lambda item: item[1])
     return page(request, "cohorts/mentoring/ask.html", {
         "values": values, "startups": own, "tags": [tag.name for tag in mentors.list_tags(db)],
         "mentors": [(str(p.user_id), f"{p.user.name} · {p.company}" if p.company else p.user.name)
                     for p in mentors.search_mentors(db)],
-        "urgencies": _options(request, shown.URGENCY_LABELS), "modes": _options(request, shown.MODE_LABELS),
+        "urgencies": shown.options(request, shown.URGENCY_LABELS), "modes": shown.options(request, shown.MODE_LABELS),
         "language_choices": shown.language_options(locale), "durations": shown.DURATIONS,
     }, error)
 
@@ -122,7 +123,7 @@ def send_request(request: Request, form: FormData = Depends(posted), user: User 
     values: dict[str, Any] = {**text(form, *ASK_FIELDS), "expertise": [str(v) for v in form.getlist("expertise")]}
 
     def create() -> SessionRequest:
-        return sessions.create_request(db, actor=user, now=clock.now(), data=sessions.RequestData(
+        return session_requests.create_request(db, actor=user, now=clock.now(), data=session_requests.RequestData(
             topic=values["topic"], details=values["details"], expertise=tuple(values["expertise"]),
             organisation_id=shown.optional_id(values["organisation_id"], "organisation_id"),
             preferred_mentor_id=shown.optional_id(values["mentor_id"], "preferred_mentor_id"),
@@ -138,12 +139,12 @@ def send_request(request: Request, form: FormData = Depends(posted), user: User 
 
 
 def _sessions_page(request: Request, db: Session, user: User, error: DomainError | None = None) -> Response:
-    locale, now = _locale(request), clock.now()
+    locale, now = shown.locale_of(request), clock.now()
     own = member_organisation_ids(identity.load_memberships(db, user))
     found = [s for s in sessions.list_sessions(db, actor=user, mine=True) if s.organisation_id in own]
     upcoming = [s for s in found if s.status in BUSY_SESSIONS and s.ends_at > now]
     past = [s for s in reversed(found) if s not in upcoming]
-    requests = [r for r in sessions.list_requests(db, actor=user) if r.organisation_id in own] if own else []
+    requests = [r for r in session_requests.list_requests(db, actor=user) if r.organisation_id in own] if own else []
     return page(request, "cohorts/mentoring/my_sessions.html", {
         "upcoming": shown.session_rows(db, upcoming, locale), "past": shown.session_rows(db, past, locale),
         "requests": shown.request_rows(db, requests, locale), "is_member": bool(own),
@@ -160,7 +161,7 @@ def my_sessions(request: Request, user: User = Depends(require_user), db: Sessio
 def session_request(request: Request, request_id: int, user: User = Depends(require_user),
                     db: Session = Depends(get_db)) -> Response:
     """The e-mails' link to a request: its place in the start-up's list, or the mentor's home."""
-    found = sessions.get_request(db, actor=user, request_id=request_id)
+    found = session_requests.get_request(db, actor=user, request_id=request_id)
     mine = found.organisation_id in member_organisation_ids(identity.load_memberships(db, user))
     return RedirectResponse(f"/sessions#request-{found.id}" if mine or not user.has_role(Role.MENTOR)
                             else "/mentor", status_code=303)
@@ -169,7 +170,7 @@ def session_request(request: Request, request_id: int, user: User = Depends(requ
 @router.post("/session-requests/{request_id:int}/pick", name="cohorts.pick_time")
 def pick_time(request: Request, request_id: int, form: FormData = Depends(posted),
               user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
-    return save(request, db, lambda: sessions.pick_time(
+    return save(request, db, lambda: session_requests.pick_time(
         db, actor=user, request_id=request_id, starts_at=shown.moment(str(form.get("starts_at", "")), "starts_at"),
         now=clock.now()),
         lambda session: (f"/sessions/{session.id}", N_("Your session is booked."), {}),
@@ -179,7 +180,7 @@ def pick_time(request: Request, request_id: int, form: FormData = Depends(posted
 @router.post("/session-requests/{request_id:int}/withdraw", name="cohorts.withdraw_request")
 def withdraw_request(request: Request, request_id: int, user: User = Depends(require_user),
                      db: Session = Depends(get_db)) -> Response:
-    return save(request, db, lambda: sessions.withdraw_request(db, actor=user, request_id=request_id,
+    return save(request, db, lambda: session_requests.withdraw_request(db, actor=user, request_id=request_id,
                                                                now=clock.now()),
                 lambda made: ("/sessions", N_("Request withdrawn: {topic}."), {"topic": made.topic}),
                 lambda error: _sessions_page(request, db, user, error))
@@ -190,7 +191,7 @@ def withdraw_request(request: Request, request_id: int, user: User = Depends(req
 
 def _session_page(request: Request, db: Session, user: User, session_id: int,
                   error: DomainError | None = None) -> Response:
-    locale, now = _locale(request), clock.now()
+    locale, now = shown.locale_of(request), clock.now()
     session = sessions.get_session(db, actor=user, session_id=session_id)
     own = member_organisation_ids(identity.load_memberships(db, user))
     side = Side.MENTOR if session.mentor_id == user.id else Side.STARTUP if session.organisation_id in own else None
@@ -210,7 +211,7 @@ def _session_page(request: Request, db: Session, user: User, session_id: int,
             status in (SessionStatus.CONFIRMED, SessionStatus.AWAITING_ATTENDANCE) or is_staff(user)),
         "may_give_feedback": side is not None and took_place,
         "feedback": [{"side": translate(locale, shown.SIDE_LABELS[Side(f.side)]), "rating": f.rating,
-                      "notes": f.notes, "private": f.private} for f in sessions.feedback_for(user, session)],
+                      "notes": f.notes, "private": f.private} for f in session_feedback.feedback_for(user, session)],
         "mine": {"rating": str(mine.rating) if mine else "", "notes": mine.notes if mine else "",
                  "private": mine.private if mine else side == Side.MENTOR and session.mentor.notes_private},
         "no_show": translate(locale, shown.NO_SHOW_LABELS[session.no_show]) if session.no_show else "",
@@ -256,9 +257,9 @@ def confirm_session(request: Request, session_id: int, user: User = Depends(requ
 @router.post("/sessions/{session_id:int}/attendance", name="cohorts.record_attendance")
 def record_attendance(request: Request, session_id: int, form: FormData = Depends(posted),
                       user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
-    attendance = sessions.Attendance(startup_came=shown.checked(form, "startup_came"),
-                                     mentor_came=shown.checked(form, "mentor_came"))
-    return _session_change(request, db, user, session_id, lambda: sessions.record_attendance(
+    attendance = session_feedback.Attendance(startup_came=shown.checked(form, "startup_came"),
+                                             mentor_came=shown.checked(form, "mentor_came"))
+    return _session_change(request, db, user, session_id, lambda: session_feedback.record_attendance(
         db, actor=user, session_id=session_id, attendance=attendance, now=clock.now()), N_("Attendance recorded."))
 
 
@@ -266,7 +267,7 @@ def record_attendance(request: Request, session_id: int, form: FormData = Depend
 def give_feedback(request: Request, session_id: int, form: FormData = Depends(posted),
                   user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
     values = text(form, "rating", "notes")
-    return _session_change(request, db, user, session_id, lambda: sessions.give_feedback(
+    return _session_change(request, db, user, session_id, lambda: session_feedback.give_feedback(
         db, actor=user, session_id=session_id, rating=whole(values["rating"] or "0", "rating"),
         notes=values["notes"], private=shown.checked(form, "private"), now=clock.now()),
         N_("Thank you for your feedback."))
@@ -277,7 +278,7 @@ def give_feedback(request: Request, session_id: int, form: FormData = Depends(po
 
 def _mentor_page(request: Request, db: Session, user: User, error: DomainError | None = None) -> Response:
     require(user, "mentoring.mentor_home")
-    locale, now = _locale(request), clock.now()
+    locale, now = shown.locale_of(request), clock.now()
     profile = mentors.find_profile(db, user.id)
     if profile is None:
         return page(request, "cohorts/mentoring/mentor_home.html", {"profile": None}, error)
@@ -295,7 +296,7 @@ def _mentor_page(request: Request, db: Session, user: User, error: DomainError |
         "to_rate": shown.session_rows(db, feedback, locale),
         "requests": shown.open_request_rows(db, profile, locale, now),
         "hours_used": round(used / 60, 1), "capacity": profile.monthly_capacity_hours,
-        "max_times": sessions.MAX_PROPOSED_TIMES,
+        "max_times": session_requests.MAX_PROPOSED_TIMES,
     }, error)
 
 
@@ -309,7 +310,7 @@ def mentor_home(request: Request, user: User = Depends(require_user), db: Sessio
 def accept_request(request: Request, request_id: int, form: FormData = Depends(posted),
                    user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
     mode = str(form.get("mode", "")) or None
-    return save(request, db, lambda: sessions.accept_request(
+    return save(request, db, lambda: session_requests.accept_request(
         db, actor=user, request_id=request_id, starts_at=shown.moment(str(form.get("starts_at", "")), "starts_at"),
         mode=mode, now=clock.now()),
         lambda session: (f"/sessions/{session.id}", N_("Session booked: {topic}."), {"topic": session.topic}),
@@ -319,7 +320,7 @@ def accept_request(request: Request, request_id: int, form: FormData = Depends(p
 @router.post("/mentor/requests/{request_id:int}/decline", name="cohorts.decline_request")
 def decline_request(request: Request, request_id: int, form: FormData = Depends(posted),
                     user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
-    return save(request, db, lambda: sessions.decline_request(
+    return save(request, db, lambda: session_requests.decline_request(
         db, actor=user, request_id=request_id, reason=str(form.get("reason", "")), now=clock.now()),
         lambda made: ("/mentor", N_("Request declined: {topic}."), {"topic": made.topic}),
         lambda error: _mentor_page(request, db, user, error))
@@ -330,84 +331,10 @@ def propose_times(request: Request, request_id: int, form: FormData = Depends(po
                   user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
     def propose() -> SessionRequest:
         venue = availability.get_profile(db, user.id).venue
-        times = shown.local_moments(form, (f"time_{n}" for n in range(1, sessions.MAX_PROPOSED_TIMES + 1)), venue)
-        return sessions.propose_times(db, actor=user, request_id=request_id, times=times, now=clock.now())
+        times = shown.local_moments(form, (f"time_{n}" for n in range(1, session_requests.MAX_PROPOSED_TIMES + 1)),
+                                    venue)
+        return session_requests.propose_times(db, actor=user, request_id=request_id, times=times, now=clock.now())
 
     return save(request, db, propose,
                 lambda made: ("/mentor", N_("Times proposed for {topic}."), {"topic": made.topic}),
                 lambda error: _mentor_page(request, db, user, error))
-
-
-# -- the managers' view -----------------------------------------------------------------------------
-
-
-def _hours_rows(db: Session, actor: User, now: datetime) -> list[dict[str, Any]]:
-    found = sessions.mentor_hours(db, actor=actor, starts_after=now - timedelta(days=90), starts_before=now)
-    tracks, cohorts, names = shown.track_names(db), shown.cohort_names(db), shown.user_names(
-        db, [row.mentor_id for row in found])
-    rows = [{"track": tracks.get(row.track_id or 0, "—"), "cohort": cohorts.get(row.cohort_id or 0, "—"),
-             "mentor": names.get(row.mentor_id, ""), "sessions": row.sessions, "hours": round(row.minutes / 60, 1)}
-            for row in found]
-    return sorted(rows, key=lambda row: (row["track"], row["cohort"], row["mentor"]))
-
-
-def _admin_page(request: Request, db: Session, actor: User, mentor_values: dict[str, Any] | None = None,
-                tag_values: dict[str, Any] | None = None, error: DomainError | None = None) -> Response:
-    locale, now = _locale(request), clock.now()
-    pending = [r for r in reversed(sessions.list_requests(db, actor=actor)) if r.status in PENDING_REQUESTS]
-    venue = shown.first_venue(db)
-    return page(request, "cohorts/mentoring/admin.html", {
-        "requests": [{**row, "days": (now - row["request"].created_at).days}
-                     for row in shown.request_rows(db, pending, locale)],
-        "upcoming": shown.session_rows(db, sessions.list_sessions(db, actor=actor, starts_after=now, limit=50),
-                                       locale),
-        "recent": shown.session_rows(db, list(reversed(sessions.list_sessions(
-            db, actor=actor, starts_after=now - timedelta(days=30), starts_before=now))), locale),
-        "hours": _hours_rows(db, actor, now),
-        "mentors": [{"profile": p, "languages": shown.language_names(p.languages, locale)}
-                    for p in mentors.search_mentors(db, mentors.MentorFilter(include_inactive=True))],
-        "tags_all": mentors.list_tags(db), "tracks": shown.tracks_with_programs(db),
-        "venues": [(venue.id, venue.name)] if venue else [], "modes": _options(request, shown.MODE_LABELS),
-        "mentor_values": mentor_values or {"email": "", "venue_id": str(venue.id) if venue else "", "company": "",
-                                           "bio": "", "languages": "fr, en", "monthly_capacity_hours": "4",
-                                           "mode": "either", "online_url": "", "expertise": []},
-        "tag_values": tag_values or {"name": "", "track_ids": []},
-    }, error)
-
-
-@router.get("/admin/mentoring", name="cohorts.admin_mentoring")
-def admin_mentoring(request: Request, actor: User = Depends(staff), db: Session = Depends(get_db)) -> Response:
-    """Managers: requests waiting for a mentor, sessions, mentor hours per track and cohort, mentors and tags."""
-    return _admin_page(request, db, actor)
-
-
-@router.post("/admin/mentoring/mentors", name="cohorts.create_mentor")
-def create_mentor(request: Request, form: FormData = Depends(posted), actor: User = Depends(staff),
-                  db: Session = Depends(get_db)) -> Response:
-    values: dict[str, Any] = {**text(form, *MENTOR_FIELDS), "expertise": [str(v) for v in form.getlist("expertise")]}
-
-    def create() -> MentorProfile:
-        person = identity.get_user_by_email(db, values["email"])
-        if person is None:
-            raise Invalid("No one has this e-mail address: invite them as a user first.", field="email")
-        return mentors.create_profile(db, actor=actor, user_id=person.id, now=clock.now(), data=mentors.ProfileData(
-            venue_id=whole(values["venue_id"], "venue_id"), bio=values["bio"], company=values["company"],
-            expertise=tuple(values["expertise"]), languages=tuple(values["languages"].replace(",", " ").split()),
-            monthly_capacity_hours=whole(values["monthly_capacity_hours"], "monthly_capacity_hours"),
-            mode=values["mode"], online_url=values["online_url"]))
-
-    return save(request, db, create,
-                lambda profile: ("/admin/mentoring", N_("{name} is now a mentor."), {"name": values["email"]}),
-                lambda error: _admin_page(request, db, actor, mentor_values=values, error=error))
-
-
-@router.post("/admin/mentoring/tags", name="cohorts.create_expertise_tag")
-def create_tag(request: Request, form: FormData = Depends(posted), actor: User = Depends(staff),
-               db: Session = Depends(get_db)) -> Response:
-    values: dict[str, Any] = {"name": str(form.get("name", "")),
-                              "track_ids": [str(value) for value in form.getlist("track_ids")]}
-    return save(request, db, lambda: mentors.add_tag(
-        db, actor=actor, name=values["name"], now=clock.now(),
-        track_ids=[whole(value, "track_ids") for value in values["track_ids"]]),
-        lambda tag: ("/admin/mentoring", N_("Expertise {name} added."), {"name": tag.name}),
-        lambda error: _admin_page(request, db, actor, tag_values=values, error=error))

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cohorts.reports import service as reports
+from cohorts.reports import today
 from spaces.venues.models import Venue
 from totem.identity.models import User
 from totem.identity.service import load_memberships
@@ -14,15 +14,15 @@ from totem.web.home import HomePanel, register_panel
 
 
 def _programs_attention(db: Session, user: User, now: datetime) -> dict[str, Any]:
-    return {"attention": reports.attention(db, actor=user, now=now)}
+    return {"attention": today.attention(db, actor=user, now=now)}
 
 
 def _my_sessions(db: Session, user: User, now: datetime) -> dict[str, Any]:
     # The building's clock: a campus has one venue, or venues in one time zone.
     timezone = db.scalar(select(Venue.timezone).order_by(Venue.id).limit(1)) or "Europe/Paris"
     organisation_ids = member_organisation_ids(load_memberships(db, user))
-    return {"sessions": reports.my_sessions_today(db, user=user, organisation_ids=organisation_ids, now=now,
-                                                  timezone=timezone)}
+    return {"sessions": today.my_sessions_today(db, user=user, organisation_ids=organisation_ids, now=now,
+                                                timezone=timezone)}
 
 
 register_panel(HomePanel("cohorts/reports/_panel_programs.html", frozenset({"admin", "manager"}),

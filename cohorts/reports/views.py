@@ -5,8 +5,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from cohorts.reports import service as reports
-from cohorts.reports.service import Period, ProgramReport
+from cohorts.reports import exports
+from cohorts.reports import program_report as reports
+from cohorts.reports.program_report import Period, ProgramReport
 from totem import clock
 from totem.errors import Invalid
 from totem.i18n import translate
@@ -103,7 +104,7 @@ def _draw(report: ProgramReport, chart: str, locale: str, width: float) -> str:
 def program_csv(request: Request, program_id: int, table: str = "startups", actor: User = Depends(reader),
                 db: Session = Depends(get_db)) -> Response:
     period = _period(request, db, actor, program_id)
-    body = reports.program_csv(reports.program_report(db, period, actor=actor), table)
+    body = exports.program_csv(reports.program_report(db, period, actor=actor), table)
     name = f"program-{program_id}-{table}-{period.first_day}-{period.last_day}.csv"
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"content-disposition": f'attachment; filename="{name}"'})

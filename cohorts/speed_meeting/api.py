@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from cohorts.speed_meeting import service as speed_meetings
+from cohorts.speed_meeting import plans, publishing, timetable
 from cohorts.speed_meeting.models import SpeedMeeting
 from totem import clock
 from totem.api.deps import api_user
@@ -14,6 +14,7 @@ from totem.errors import NotFound
 from totem.i18n import translate
 from totem.identity.models import User
 from totem.web.context import get_db
+
 
 router = APIRouter(tags=["speed-meeting"])
 ERRORS = {403: {"description": "Managers of the cohort's program only"}, 404: {"description": "No such cohort"}}
@@ -73,8 +74,8 @@ class PinIn(BaseModel):
 
 
 def _out(db: Session, user: User, cohort_id: int) -> SpeedMeetingOut:
-    cohort = speed_meetings.managed_cohort(db, actor=user, cohort_id=cohort_id)
-    details = speed_meetings.load(db, cohort)
+    cohort = plans.managed_cohort(db, actor=user, cohort_id=cohort_id)
+    details = plans.load(db, cohort)
     if details is None:
         raise NotFound("This cohort has no speed-meeting day yet.")
     plan = details.plan
@@ -83,7 +84,7 @@ def _out(db: Session, user: User, cohort_id: int) -> SpeedMeetingOut:
         changeover_minutes=plan.changeover_minutes, room_ids=plan.room_ids, plan_status=plan.status,
         meetings=[MeetingOut.of(m) for m in details.meetings], objective=plan.objective, bound=plan.bound,
         gap=plan.gap, solve_seconds=plan.solve_seconds, status=plan.solve_status,
-        problems=[translate(user.locale, speed_meetings.problem_message(p), **p["params"]) for p in plan.problems],
+        problems=[translate(user.locale, timetable.problem_message(p), **p["params"]) for p in plan.problems],
     )
 
 
@@ -92,10 +93,10 @@ def build_timetable(cohort_id: int, body: SpeedMeetingIn, user: User = Depends(a
                     db: Session = Depends(get_db)):
     """Managers: set the cohort's speed-meeting days (creating its plan if need be) and solve the timetable."""
     now = clock.now()
-    cohort = speed_meetings.managed_cohort(db, actor=user, cohort_id=cohort_id)
-    plan = speed_meetings.find_plan(db, cohort.id)
-    defaults = speed_meetings.PlanData(days=body.days)
-    data = speed_meetings.PlanData(
+    cohort = plans.managed_cohort(db, actor=user, cohort_id=cohort_id)
+    plan = plans.find_plan(db, cohort.id)
+    defaults = plans.PlanData(days=body.days)
+    data = plans.PlanData(
         days=body.days, slot_minutes=body.slot_minutes,
         changeover_minutes=_first(body.changeover_minutes, plan and plan.changeover_minutes,
                                   defaults.changeover_minutes),
@@ -103,13 +104,13 @@ def build_timetable(cohort_id: int, body: SpeedMeetingIn, user: User = Depends(a
         ends_at=_first(body.ends_at, plan and plan.ends_at, defaults.ends_at),
         room_ids=body.room_ids if body.room_ids is not None else (plan.room_ids if plan else None),
     )
-    speed_meetings.save_plan(db, actor=user, cohort_id=cohort.id, data=data, now=now)
+    plans.save_plan(db, actor=user, cohort_id=cohort.id, data=data, now=now)
     mentor_ids = body.mentor_ids
-    if mentor_ids is None and not speed_meetings.load(db, cohort).mentors:
-        mentor_ids = [p.user_id for p in speed_meetings.venue_mentors(db, speed_meetings.load(db, cohort).venue)]
+    if mentor_ids is None and not plans.load(db, cohort).mentors:
+        mentor_ids = [p.user_id for p in plans.venue_mentors(db, plans.load(db, cohort).venue)]
     if mentor_ids is not None:
-        speed_meetings.set_mentors(db, actor=user, cohort_id=cohort.id, mentor_ids=mentor_ids, now=now)
-    speed_meetings.solve(db, actor=user, cohort_id=cohort.id, now=now)
+        plans.set_mentors(db, actor=user, cohort_id=cohort.id, mentor_ids=mentor_ids, now=now)
+    timetable.solve(db, actor=user, cohort_id=cohort.id, now=now)
     db.commit()
     return _out(db, user, cohort.id)
 
@@ -129,7 +130,7 @@ def read_timetable(cohort_id: int, user: User = Depends(api_user), db: Session =
 def pin_meeting(cohort_id: int, meeting_id: int, body: PinIn, user: User = Depends(api_user),
                 db: Session = Depends(get_db)):
     """Managers: pin (or unpin) a meeting, kept in its slot and room when solving again."""
-    speed_meetings.pin_meeting(db, actor=user, cohort_id=cohort_id, meeting_id=meeting_id, pinned=body.pinned,
+    timetable.pin_meeting(db, actor=user, cohort_id=cohort_id, meeting_id=meeting_id, pinned=body.pinned,
                                now=clock.now())
     db.commit()
     return _out(db, user, cohort_id)
@@ -138,6 +139,6 @@ def pin_meeting(cohort_id: int, meeting_id: int, body: PinIn, user: User = Depen
 @router.post("/cohorts/{cohort_id}/speed-meeting/publish", response_model=SpeedMeetingOut, responses=CHANGE)
 def publish(cohort_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Managers: every meeting becomes a confirmed session with its room; both sides get the invitation."""
-    speed_meetings.publish(db, actor=user, cohort_id=cohort_id, now=clock.now())
+    publishing.publish(db, actor=user, cohort_id=cohort_id, now=clock.now())
     db.commit()
     return _out(db, user, cohort_id)

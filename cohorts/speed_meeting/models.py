@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from cohorts.programs.enums import sql_list
 from totem.db import Base
 
+
 PLAN_STATUSES = ("draft", "published")
 SIDES = ("startup", "mentor")
 

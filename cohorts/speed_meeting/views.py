@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from cohorts.programs import permissions as _permissions  # noqa: F401  (registers "program.create")
-from cohorts.speed_meeting import service as speed_meetings
+from cohorts.speed_meeting import plans, preferences, publishing, timetable
 from spaces.venues.forms import calendar_day, clock_time, whole
 from spaces.venues.models import Venue
 from totem import clock
@@ -22,6 +22,7 @@ from totem.permissions import is_staff, member_organisation_ids
 from totem.web.context import check_csrf, get_db, require_user
 from totem.web.forms import posted, requiring, save
 from totem.web.pages import form_error, render
+
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 staff = requiring("program.create")  # members and mentors get a 403 on the managers' pages
@@ -37,7 +38,7 @@ def _base(cohort_id: int) -> str:
 # -- the plan page --------------------------------------------------------------------------------
 
 
-def _plan_values(details: speed_meetings.Plan | None) -> dict[str, Any]:
+def _plan_values(details: plans.Plan | None) -> dict[str, Any]:
     if details is None:
         return {"day_1": "", "day_2": "", "day_3": "", "slot_minutes": "20", "changeover_minutes": "5",
                 "starts_at": "09:00", "ends_at": "17:00", "room_ids": []}
@@ -48,16 +49,16 @@ def _plan_values(details: speed_meetings.Plan | None) -> dict[str, Any]:
             "ends_at": f"{plan.ends_at:%H:%M}", "room_ids": [str(room_id) for room_id in plan.room_ids]}
 
 
-def _grid(details: speed_meetings.Plan) -> list[dict[str, Any]]:
+def _grid(details: plans.Plan) -> list[dict[str, Any]]:
     """Per day, its slots as rows and the plan's rooms as columns; a cell holds a meeting or nothing."""
-    cells = {(row.day, row.meeting.slot, row.meeting.room_id): row for row in speed_meetings.rows(details)}
+    cells = {(row.day, row.meeting.slot, row.meeting.room_id): row for row in timetable.rows(details)}
     return [{"day": day, "slots": [{"start": start, "end": end,
                                     "cells": [cells.get((day, slot, room.id)) for room in details.rooms]}
-                                   for slot, start, end in speed_meetings.slot_times(details)]}
+                                   for slot, start, end in timetable.slot_times(details)]}
             for day in details.days]
 
 
-def _preference_lists(details: speed_meetings.Plan) -> dict[str, dict[int, list[tuple[str, bool]]]]:
+def _preference_lists(details: plans.Plan) -> dict[str, dict[int, list[tuple[str, bool]]]]:
     """Each ranker's choices in order, (name, must meet), for the summary tables."""
     lists: dict[str, dict[int, list[tuple[str, bool]]]] = {"startup": defaultdict(list), "mentor": defaultdict(list)}
     ordered = sorted(details.preferences, key=lambda p: (p.rank is None, p.rank or 0))
@@ -71,22 +72,22 @@ def _preference_lists(details: speed_meetings.Plan) -> dict[str, dict[int, list[
 
 def _page(request: Request, db: Session, actor: User, cohort_id: int, values: dict[str, Any] | None = None,
           error: DomainError | None = None) -> Response:
-    cohort = speed_meetings.managed_cohort(db, actor=actor, cohort_id=cohort_id)
-    details = speed_meetings.load(db, cohort)
+    cohort = plans.managed_cohort(db, actor=actor, cohort_id=cohort_id)
+    details = plans.load(db, cohort)
     venue = details.venue if details else db.get_one(Venue, cohort.program.venue_id)
     locale = actor.locale
     context: dict[str, Any] = {
         "cohort": cohort, "details": details, "base": _base(cohort.id),
         "values": values or _plan_values(details),
-        "rooms": speed_meetings.venue_rooms(db, venue),
-        "all_mentors": speed_meetings.venue_mentors(db, venue),
-        "startup_count": len(speed_meetings.startup_names(db, cohort.id)),
+        "rooms": plans.venue_rooms(db, venue),
+        "all_mentors": plans.venue_mentors(db, venue),
+        "startup_count": len(plans.startup_names(db, cohort.id)),
     }
     if details is not None:
-        rows = speed_meetings.rows(details)
+        rows = timetable.rows(details)
         context |= {
             "grid": _grid(details), "rows": rows, "preferences": _preference_lists(details),
-            "problems": [translate(locale, speed_meetings.problem_message(p), **p["params"])
+            "problems": [translate(locale, timetable.problem_message(p), **p["params"])
                          for p in details.plan.problems],
             "draft": details.plan.status == "draft",
             "per_startup": {s: sum(1 for row in rows if row.meeting.organisation_id == s) for s in details.startups},
@@ -103,11 +104,11 @@ def speed_meeting_page(request: Request, cohort_id: int, actor: User = Depends(s
     return _page(request, db, actor, cohort_id)
 
 
-def _plan_data(form: FormData) -> speed_meetings.PlanData:
+def _plan_data(form: FormData) -> plans.PlanData:
     days = [calendar_day(str(form.get(name, "")), "days") for name in ("day_1", "day_2", "day_3")
             if str(form.get(name, "")).strip()]
     rooms = [whole(value, "room_ids") for value in form.getlist("room_ids")]
-    return speed_meetings.PlanData(
+    return plans.PlanData(
         days=days, slot_minutes=whole(str(form.get("slot_minutes", "")), "slot_minutes"),
         changeover_minutes=whole(str(form.get("changeover_minutes", "")), "changeover_minutes"),
         starts_at=clock_time(str(form.get("starts_at", "")), "starts_at"),
@@ -120,7 +121,7 @@ def save_plan(request: Request, cohort_id: int, form: FormData = Depends(posted)
     """Create or change the days, slot length, change-over, hours and rooms."""
     values = {name: str(form.get(name, "")) for name in PLAN_FIELDS} | {"room_ids": form.getlist("room_ids")}
     return save(request, db,
-                lambda: speed_meetings.save_plan(db, actor=actor, cohort_id=cohort_id, data=_plan_data(form),
+                lambda: plans.save_plan(db, actor=actor, cohort_id=cohort_id, data=_plan_data(form),
                                                  now=clock.now()),
                 lambda plan: (_base(cohort_id), N_("Speed-meeting day saved."), {}),
                 lambda error: _page(request, db, actor, cohort_id, values, error))
@@ -136,7 +137,7 @@ def _action(request: Request, db: Session, actor: User, cohort_id: int, change, 
 def set_mentors(request: Request, cohort_id: int, form: FormData = Depends(posted), actor: User = Depends(staff),
                 db: Session = Depends(get_db)) -> Response:
     """The mentors taking part, with their office hours on those days by default."""
-    return _action(request, db, actor, cohort_id, lambda: speed_meetings.set_mentors(
+    return _action(request, db, actor, cohort_id, lambda: plans.set_mentors(
         db, actor=actor, cohort_id=cohort_id, mentor_ids=[whole(v, "mentor_ids") for v in form.getlist("mentor_ids")],
         now=clock.now()), N_("Mentors saved."))
 
@@ -155,12 +156,12 @@ def set_hours(request: Request, cohort_id: int, form: FormData = Depends(posted)
               db: Session = Depends(get_db)) -> Response:
     """Every mentor's hours on each day; blank: not there that day."""
     def change() -> None:
-        details = speed_meetings.load(db, speed_meetings.managed_cohort(db, actor=actor, cohort_id=cohort_id))
+        details = plans.load(db, plans.managed_cohort(db, actor=actor, cohort_id=cohort_id))
         if details is None:
             raise NotFound("This cohort has no speed-meeting day yet.")
         for mentor_id in details.mentors:
-            speed_meetings.set_hours(db, actor=actor, cohort_id=cohort_id, mentor_id=mentor_id,
-                                     hours=_hours(form, mentor_id, details.days), now=clock.now())
+            plans.set_hours(db, actor=actor, cohort_id=cohort_id, mentor_id=mentor_id,
+                            hours=_hours(form, mentor_id, details.days), now=clock.now())
     return _action(request, db, actor, cohort_id, change, N_("Hours saved."))
 
 
@@ -168,10 +169,10 @@ def set_hours(request: Request, cohort_id: int, form: FormData = Depends(posted)
 def solve(request: Request, cohort_id: int, actor: User = Depends(staff), db: Session = Depends(get_db)) -> Response:
     """Build the timetable, around the pinned meetings and without the removed pairs."""
     return _action(request, db, actor, cohort_id,
-                   lambda: speed_meetings.solve(db, actor=actor, cohort_id=cohort_id, now=clock.now()),
+                   lambda: timetable.solve(db, actor=actor, cohort_id=cohort_id, now=clock.now()),
                    N_("Timetable built: {count} meetings."),
-                   lambda plan: {"count": len(speed_meetings.load(
-                       db, speed_meetings.managed_cohort(db, actor=actor, cohort_id=cohort_id)).meetings)})
+                   lambda plan: {"count": len(plans.load(
+                       db, plans.managed_cohort(db, actor=actor, cohort_id=cohort_id)).meetings)})
 
 
 @router.post("/admin/cohorts/{cohort_id}/speed-meeting/meetings/{meeting_id}/pin",
@@ -180,7 +181,7 @@ def pin(request: Request, cohort_id: int, meeting_id: int, form: FormData = Depe
         actor: User = Depends(staff), db: Session = Depends(get_db)) -> Response:
     """Pin or unpin a meeting: pinned, it keeps its slot and room when solving again."""
     pinned = str(form.get("pinned", "1")) == "1"
-    return _action(request, db, actor, cohort_id, lambda: speed_meetings.pin_meeting(
+    return _action(request, db, actor, cohort_id, lambda: timetable.pin_meeting(
         db, actor=actor, cohort_id=cohort_id, meeting_id=meeting_id, pinned=pinned, now=clock.now()),
         N_("Meeting pinned.") if pinned else N_("Meeting unpinned."))
 
@@ -190,7 +191,7 @@ def pin(request: Request, cohort_id: int, meeting_id: int, form: FormData = Depe
 def remove(request: Request, cohort_id: int, meeting_id: int, actor: User = Depends(staff),
            db: Session = Depends(get_db)) -> Response:
     """Take a meeting out; the pair will not meet when solving again."""
-    return _action(request, db, actor, cohort_id, lambda: speed_meetings.remove_meeting(
+    return _action(request, db, actor, cohort_id, lambda: timetable.remove_meeting(
         db, actor=actor, cohort_id=cohort_id, meeting_id=meeting_id, now=clock.now()), N_("Meeting removed."))
 
 
@@ -198,7 +199,7 @@ def remove(request: Request, cohort_id: int, meeting_id: int, actor: User = Depe
 def restore(request: Request, cohort_id: int, form: FormData = Depends(posted), actor: User = Depends(staff),
             db: Session = Depends(get_db)) -> Response:
     """Let a removed pair meet again at the next solve."""
-    return _action(request, db, actor, cohort_id, lambda: speed_meetings.restore_pair(
+    return _action(request, db, actor, cohort_id, lambda: timetable.restore_pair(
         db, actor=actor, cohort_id=cohort_id, organisation_id=whole(str(form.get("organisation_id", "")), "pair"),
         mentor_id=whole(str(form.get("mentor_id", "")), "pair"), now=clock.now()), N_("The pair may meet again."))
 
@@ -211,8 +212,8 @@ def swap(request: Request, cohort_id: int, form: FormData = Depends(posted), act
         first, other = str(form.get("meeting_id", "")), str(form.get("other_id", ""))
         if not first or not other:
             raise Invalid("Choose the two meetings to swap.", field="other_id")
-        return speed_meetings.swap_meetings(db, actor=actor, cohort_id=cohort_id, meeting_id=whole(first, "other_id"),
-                                            other_id=whole(other, "other_id"), now=clock.now())
+        return timetable.swap_meetings(db, actor=actor, cohort_id=cohort_id, meeting_id=whole(first, "other_id"),
+                                       other_id=whole(other, "other_id"), now=clock.now())
     return _action(request, db, actor, cohort_id, change, N_("Meetings swapped."))
 
 
@@ -220,7 +221,7 @@ def swap(request: Request, cohort_id: int, form: FormData = Depends(posted), act
 def publish(request: Request, cohort_id: int, actor: User = Depends(staff), db: Session = Depends(get_db)) -> Response:
     """Make every meeting a confirmed session with its room, and send both sides the invitation."""
     return _action(request, db, actor, cohort_id,
-                   lambda: speed_meetings.publish(db, actor=actor, cohort_id=cohort_id, now=clock.now()),
+                   lambda: publishing.publish(db, actor=actor, cohort_id=cohort_id, now=clock.now()),
                    N_("Timetable published: the start-ups and mentors have their invitations."))
 
 
@@ -233,11 +234,11 @@ def print_timetables(request: Request, cohort_id: int, by: str = "startup", acto
     """One page per start-up, mentor or room, for printing on A4."""
     if by not in PRINT_BY:
         raise NotFound("No such timetable.")
-    cohort = speed_meetings.managed_cohort(db, actor=actor, cohort_id=cohort_id)
-    details = speed_meetings.load(db, cohort)
+    cohort = plans.managed_cohort(db, actor=actor, cohort_id=cohort_id)
+    details = plans.load(db, cohort)
     if details is None:
         raise NotFound("This cohort has no speed-meeting day yet.")
-    rows = speed_meetings.rows(details)
+    rows = timetable.rows(details)
     names = {"startup": details.startups, "mentor": details.mentors,
              "room": {room.id: room.name for room in details.rooms}}[by]
     key = {"startup": lambda row: row.meeting.organisation_id, "mentor": lambda row: row.meeting.mentor_id,
@@ -266,7 +267,7 @@ def _who(db: Session, actor: User, request: Request) -> tuple[str, int]:
 
 def _preferences_page(request: Request, db: Session, actor: User, cohort_id: int, side: str, who: int,
                       error: DomainError | None = None) -> Response:
-    details = speed_meetings.plan_for_ranking(db, actor=actor, cohort_id=cohort_id, side=side, who=who)
+    details = preferences.plan_for_ranking(db, actor=actor, cohort_id=cohort_id, side=side, who=who)
     names = details.startups if side == "startup" else details.mentors
     if who not in names:
         raise NotFound("No such participant.")
@@ -277,7 +278,7 @@ def _preferences_page(request: Request, db: Session, actor: User, cohort_id: int
     context = {
         "cohort": details.cohort, "details": details, "side": side, "who": who, "name": names[who],
         "choices": details.mentors if side == "startup" else details.startups,
-        "ranked": ranked + [None] * (speed_meetings.MAX_RANKED - len(ranked)),
+        "ranked": ranked + [None] * (preferences.MAX_RANKED - len(ranked)),
         "must_meet": {other(p) for p in own if p.must_meet}, "draft": details.plan.status == "draft",
         "is_manager": is_staff(actor), "base": _base(cohort_id),
     }
@@ -298,12 +299,12 @@ def preferences_page(request: Request, cohort_id: int, actor: User = Depends(req
 def save_preferences(request: Request, cohort_id: int, form: FormData = Depends(posted),
                      actor: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
     side, who = _who(db, actor, request)
-    ranked = [whole(str(form.get(f"rank_{n}", "")), "ranked") for n in range(1, speed_meetings.MAX_RANKED + 1)
+    ranked = [whole(str(form.get(f"rank_{n}", "")), "ranked") for n in range(1, preferences.MAX_RANKED + 1)
               if str(form.get(f"rank_{n}", "")).strip()]
     must_meet = [whole(value, "must_meet") for value in form.getlist("must_meet")]
     back = f"/cohorts/{cohort_id}/speed-meeting/preferences?{side}={who}"
     return save(request, db,
-                lambda: speed_meetings.set_preferences(db, actor=actor, cohort_id=cohort_id, side=side, who=who,
-                                                       ranked=ranked, must_meet=must_meet, now=clock.now()),
+                lambda: preferences.set_preferences(db, actor=actor, cohort_id=cohort_id, side=side, who=who,
+                                                    ranked=ranked, must_meet=must_meet, now=clock.now()),
                 lambda plan: (back, N_("Preferences saved."), {}),
                 lambda error: _preferences_page(request, db, actor, cohort_id, side, who, error))

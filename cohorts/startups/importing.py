@@ -67,6 +67,7 @@ def import_startups(db: Session, data: bytes, result: ImportResult, options: Opt
 
 
 def _startup_line(row: Row, result: ImportResult, cohorts: list[Cohort], seen: dict[str, int]) -> StartupLine | None:
+    """The line's start-up, or None once the line is refused with the reason."""
     name = " ".join(row.get("name").split())
     if not name or len(name) > people.NAME_MAX:
         result.refuse(row.line, N_("Name the start-up in at most {length} characters."), length=people.NAME_MAX)
@@ -76,6 +77,17 @@ def _startup_line(row: Row, result: ImportResult, cohorts: list[Cohort], seen: d
                       line=seen[name.lower()], startup=name)
         return None
     seen[name.lower()] = row.line
+    placement = _cohort_and_track(row, result, cohorts)
+    profile = _profile(row, result) if placement is not None else None
+    emails = _member_emails(row, result) if profile is not None else None
+    if emails is None:
+        return None
+    return StartupLine(name, *placement, profile, emails)
+
+
+def _cohort_and_track(row: Row, result: ImportResult,
+                      cohorts: list[Cohort]) -> tuple[Cohort | None, Track | None] | None:
+    """The cohort and track the line names (each may be blank), or None once the line is refused."""
     cohort_name, track_name, program_name = row.get("cohort"), row.get("track"), row.get("program")
     cohort = track = None
     if cohort_name:
@@ -97,6 +109,11 @@ def _startup_line(row: Row, result: ImportResult, cohorts: list[Cohort], seen: d
             result.refuse(row.line, N_("Unknown track {track} in the program {program}."), track=track_name,
                           program=cohort.program.name)
             return None
+    return cohort, track
+
+
+def _profile(row: Row, result: ImportResult) -> dict[str, str | None] | None:
+    """The profile columns the file has (country, stage, website, sector), or None once the line is refused."""
     profile: dict[str, str | None] = {}
     if "country" in row.cells:
         country = row.get("country").upper()
@@ -119,7 +136,12 @@ def _startup_line(row: Row, result: ImportResult, cohorts: list[Cohort], seen: d
                               length=longest + 1)
                 return None
             profile[column] = row.get(column)
-    emails = []
+    return profile
+
+
+def _member_emails(row: Row, result: ImportResult) -> list[str] | None:
+    """The members' e-mails, normalised and once each, or None once the line is refused."""
+    emails: list[str] = []
     for value in split_list(row.get("member_emails")):
         try:
             email = identity.normalize_email(value)
@@ -128,7 +150,7 @@ def _startup_line(row: Row, result: ImportResult, cohorts: list[Cohort], seen: d
             return None
         if email not in emails:
             emails.append(email)
-    return StartupLine(name, cohort, track, profile, emails)
+    return emails
 
 
 def _write_startup(db: Session, wanted: StartupLine, actor: User, options: Options) -> tuple[bool, bool]:

@@ -27,7 +27,7 @@ from totem.errors import DomainError
 from totem.i18n import N_, translate
 from totem.identity.models import User
 from totem.web.context import check_csrf, get_db
-from totem.web.forms import page, posted, requiring, save, text
+from totem.web.forms import Done, act, page, posted, requiring, save, text
 from totem.web.nav import NavItem, register
 from totem.web.pages import add_flash, form_error, redirect, render
 
@@ -71,17 +71,12 @@ def reject(request: Request, booking_id: int, actor: User = Depends(manager),
 
 def _decide(request: Request, db: Session, decide: Callable[[], Booking], message: str) -> Response:
     """A decision already taken by another manager comes back as a message on the queue."""
-    try:
-        booking = decide()
-    except DomainError as error:
-        if error.status_code == 404:
-            raise
-        db.rollback()
-        return redirect(request, "/admin/spaces/approvals", error.message, kind="error", **error.params)
-    day = local_time(booking.starts_at, booking.space.floor.venue).date().isoformat()
-    space = booking.space.name
-    db.commit()
-    return redirect(request, "/admin/spaces/approvals", message, space=space, day=day)
+
+    def decided(booking: Booking) -> Done:
+        day = local_time(booking.starts_at, booking.space.floor.venue).date().isoformat()
+        return "/admin/spaces/approvals", message, {"space": booking.space.name, "day": day}
+
+    return act(request, db, decide, decided, "/admin/spaces/approvals")
 
 
 # -- venues ---------------------------------------------------------------------------------------

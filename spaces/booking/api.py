@@ -11,6 +11,7 @@ from spaces.booking.schemas import BookingIn, BookingMoveIn, BookingOut, FreeSlo
 from spaces.venues.enums import SpaceKind
 from spaces.venues.schemas import SpaceOut, VenueOut
 from totem import clock
+from totem.api.answers import committed
 from totem.api.deps import api_user
 from totem.identity.models import User
 from totem.web.context import get_db
@@ -79,8 +80,7 @@ def create_booking(body: BookingIn, user: User = Depends(api_user), db: Session 
     booking = service.create_booking(db, actor=user, space_id=body.space_id, starts_at=body.starts_at,
                                      ends_at=body.ends_at, now=clock.now(), title=body.title,
                                      startup_id=body.startup_id, for_user_id=body.user_id)
-    db.commit()
-    return BookingOut.of(booking)
+    return committed(db, booking, BookingOut.of)
 
 
 @router.get("/bookings", response_model=list[BookingOut], tags=["bookings"])
@@ -112,23 +112,20 @@ def move_booking(booking_id: int, body: BookingMoveIn, user: User = Depends(api_
     """Move a booking that has not started to another time, or another space; every rule is checked again."""
     booking = service.move_booking(db, actor=user, booking_id=booking_id, starts_at=body.starts_at,
                                    ends_at=body.ends_at, space_id=body.space_id, now=clock.now())
-    db.commit()
-    return BookingOut.of(booking)
+    return committed(db, booking, BookingOut.of)
 
 
 @router.post("/bookings/{booking_id}/cancel", response_model=BookingOut, tags=["bookings"], responses=CHANGE_ERRORS)
 def cancel_booking(booking_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     booking = service.cancel_booking(db, actor=user, booking_id=booking_id, now=clock.now())
-    db.commit()
-    return BookingOut.of(booking)
+    return committed(db, booking, BookingOut.of)
 
 
 @router.post("/bookings/{booking_id}/check-in", response_model=BookingOut, tags=["bookings"],
              responses=CHANGE_ERRORS)
 def check_in(booking_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     booking = service.check_in(db, actor=user, booking_id=booking_id, now=clock.now())
-    db.commit()
-    return BookingOut.of(booking)
+    return committed(db, booking, BookingOut.of)
 
 
 @router.post("/bookings/{booking_id}/approve", response_model=BookingOut, tags=["bookings"],
@@ -136,8 +133,7 @@ def check_in(booking_id: int, user: User = Depends(api_user), db: Session = Depe
 def approve_booking(booking_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Managers: confirm a booking that waits for approval."""
     booking = service.approve_booking(db, actor=user, booking_id=booking_id, now=clock.now())
-    db.commit()
-    return BookingOut.of(booking)
+    return committed(db, booking, BookingOut.of)
 
 
 @router.post("/bookings/{booking_id}/reject", response_model=BookingOut, tags=["bookings"],
@@ -145,7 +141,6 @@ def approve_booking(booking_id: int, user: User = Depends(api_user), db: Session
 def reject_booking(booking_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Managers: refuse a booking that waits for approval."""
     booking = service.reject_booking(db, actor=user, booking_id=booking_id, now=clock.now())
-    db.commit()
-    return BookingOut.of(booking)
+    return committed(db, booking, BookingOut.of)
 
 

@@ -12,14 +12,14 @@ from spaces.booking.labels import STATUS_LABELS
 from spaces.frontdesk import service as frontdesk
 from spaces.venues.labels import KIND_LABELS
 from totem import clock
-from totem.errors import DomainError
 from totem.i18n import N_
 from totem.identity.models import User
 from totem.permissions import is_staff
 from totem.settings import Settings
 from totem.web.context import check_csrf, get_db, get_settings_dep, require_user
+from totem.web.forms import act
 from totem.web.nav import NavItem, register
-from totem.web.pages import redirect, render
+from totem.web.pages import render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 register(
@@ -43,15 +43,11 @@ def check_in_page(request: Request, space_id: int, user: User = Depends(require_
 def check_in_here(request: Request, space_id: int, booking_id: int = Form(...), user: User = Depends(require_user),
                   db: Session = Depends(get_db)) -> Response:
     page = request.app.url_path_for("spaces.check_in_page", space_id=space_id)
-    try:
-        frontdesk.check_in_here(db, actor=user, space_id=space_id, booking_id=booking_id, now=clock.now())
-    except DomainError as error:
-        if error.status_code in (403, 404):
-            raise  # not theirs: an error page, before a rollback would expire the viewer it shows
-        db.rollback()
-        return redirect(request, page, error.message, kind="error", **error.params)
-    db.commit()
-    return redirect(request, page, N_("You are checked in. Have a good day!"))
+
+    def check_in() -> object:
+        return frontdesk.check_in_here(db, actor=user, space_id=space_id, booking_id=booking_id, now=clock.now())
+
+    return act(request, db, check_in, lambda _: (page, N_("You are checked in. Have a good day!"), {}), page)
 
 
 @router.get("/check-in-codes", name="spaces.check_in_codes_first")

@@ -16,6 +16,7 @@ from spaces.venues.models import Floor, Space, Venue
 from spaces.venues.rules import local_time, venue_zone
 from totem.errors import Invalid
 from totem.identity.models import User
+from totem.local_times import WallClockHours
 
 
 DESK_KINDS = (SpaceKind.HOT_DESK, SpaceKind.DEDICATED_DESK)
@@ -106,7 +107,7 @@ def today(db: Session, *, now: datetime) -> Today:
 
 
 @dataclass(frozen=True)
-class DayBooking:
+class DayBooking(WallClockHours):
     id: int
     starts_at: datetime
     ends_at: datetime
@@ -115,15 +116,6 @@ class DayBooking:
     floor: str
     holder: str
     timezone: str
-
-    @property
-    def start(self) -> str:
-        """On the wall clock of the booking's venue."""
-        return self.starts_at.astimezone(ZoneInfo(self.timezone)).strftime("%H:%M")
-
-    @property
-    def end(self) -> str:
-        return self.ends_at.astimezone(ZoneInfo(self.timezone)).strftime("%H:%M")
 
 
 TODAY_LISTS = {"checked_in": (BookingStatus.CHECKED_IN,), "released": (BookingStatus.RELEASED,),

@@ -3,6 +3,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
+from spaces.series import changes
 from spaces.series import service as series_service
 from spaces.series.occurrences import SeriesConflict
 from spaces.series.schemas import ConflictOut, SeriesCancelIn, SeriesEditIn, SeriesIn, SeriesOut, SkippedOut
@@ -60,8 +61,8 @@ def get_series(series_id: int, user: User = Depends(api_user), db: Session = Dep
 def cancel_series(series_id: int, body: SeriesCancelIn, user: User = Depends(api_user),
                   db: Session = Depends(get_db)):
     """Cancel one date, a date and the following ones (the series ends), all (it stops), or a period."""
-    series_service.cancel_series(db, actor=user, series_id=series_id, scope=body.scope, now=clock.now(),
-                                 day=body.day, until=body.until)
+    changes.cancel_series(db, actor=user, series_id=series_id, scope=body.scope, now=clock.now(),
+                          day=body.day, until=body.until)
     db.commit()
     return _series_out(db, user, series_service.get_series(db, actor=user, series_id=series_id))
 
@@ -74,7 +75,7 @@ def edit_series(series_id: int, body: SeriesEditIn, user: User = Depends(api_use
     `day` and the later dates.
     """
     try:
-        carrier = series_service.edit_series(
+        carrier = changes.edit_series(
             db, actor=user, series_id=series_id, scope=body.scope, now=clock.now(), day=body.day, until=body.until,
             starts_at_time=body.start_time, duration_minutes=body.duration_minutes, space_id=body.space_id,
         )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from spaces.booking import availability, plan
 from spaces.booking.labels import STATUS_LABELS
 from spaces.booking.models import Booking
+from spaces.series import changes
 from spaces.series import service as series
 from spaces.series.enums import SeriesSkip
 from spaces.series.models import BookingSeries
@@ -206,8 +207,8 @@ def series_cancel(request: Request, series_id: int, scope: str = Form(""), day: 
                   until: str = Form(""), user: User = Depends(require_user),
                   db: Session = Depends(get_db)) -> Response:
     def cancel() -> tuple[int, str, dict]:
-        cancelled = series.cancel_series(db, actor=user, series_id=series_id, scope=scope, now=clock.now(),
-                                         day=_day(day, "day"), until=_day(until, "until"))
+        cancelled = changes.cancel_series(db, actor=user, series_id=series_id, scope=scope, now=clock.now(),
+                                          day=_day(day, "day"), until=_day(until, "until"))
         return series_id, N_("Dates cancelled: {count}."), {"count": len(cancelled)}
 
     return _change(request, db, series_id, cancel)
@@ -225,9 +226,9 @@ def series_edit(request: Request, series_id: int, scope: str = Form(""), day: st
         minutes = (datetime.combine(date.min, ends) - datetime.combine(date.min, starts)) // timedelta(minutes=1)
         if minutes < 1:
             raise Invalid("The end must be after the start.", field="end")
-        carrier = series.edit_series(db, actor=user, series_id=series_id, scope=scope, now=clock.now(),
-                                     day=_day(day, "day"), starts_at_time=starts, duration_minutes=minutes,
-                                     space_id=int(space_id) if space_id.isdigit() else None)
+        carrier = changes.edit_series(db, actor=user, series_id=series_id, scope=scope, now=clock.now(),
+                                      day=_day(day, "day"), starts_at_time=starts, duration_minutes=minutes,
+                                      space_id=int(space_id) if space_id.isdigit() else None)
         # After a split the new series carries the moved dates: its page comes next.
         return carrier.id, N_("Dates moved to {start}–{end}."), {"start": start, "end": end}
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import JSON, String, func, select
 
-from cohorts.mentoring import sessions
+from cohorts.mentoring import session_requests, sessions
 from cohorts.mentoring.models import MentorSession, OfficeHours, SessionFeedback
 from cohorts.startups.models import KpiReport
 from spaces.booking.models import Booking
@@ -47,10 +47,10 @@ def nadia_everywhere(db, accelerator, mentoring):  # noqa: F811
                         organisation_id=scene.oceanwatt_id, title="Investor call")
     upcoming = make_booking(db, space=scene.room, user=nadia, starts_at=NOW + timedelta(days=1, hours=2))
     make_booking(db, space=scene.room, user=scene.hugo, starts_at=NOW + timedelta(days=2), title="Prep with Nadia Benali")
-    request = sessions.create_request(db, actor=nadia, now=NOW, data=sessions.RequestData(
+    request = session_requests.create_request(db, actor=nadia, now=NOW, data=session_requests.RequestData(
         topic="Port logistics", details="About our secret port deal", preferred_mentor_id=yann.user_id))
-    session = sessions.accept_request(db, actor=db.get_one(User, yann.user_id), request_id=request.id,
-                                      starts_at=TUESDAY_2PM, now=NOW)
+    session = session_requests.accept_request(db, actor=db.get_one(User, yann.user_id), request_id=request.id,
+                                              starts_at=TUESDAY_2PM, now=NOW)
     db.add(SessionFeedback(session_id=session.id, side="startup", author_id=nadia.id, rating=5,
                            notes="Great, call me on 0601020304", created_at=NOW))
     db.add(KpiReport(organisation_id=scene.oceanwatt_id, month=date(2026, 10, 1), headcount=4, revenue_eur=12000,
@@ -120,10 +120,10 @@ def test_only_admins_erase_never_themselves_nor_the_last_admin(client, db, accel
 
 def test_an_erased_mentor_meets_nobody_any_more(db, accelerator, mentoring):  # noqa: F811
     scene, (yann, _) = accelerator.scene, mentoring
-    request = sessions.create_request(db, actor=scene.nadia, now=NOW, data=sessions.RequestData(
+    request = session_requests.create_request(db, actor=scene.nadia, now=NOW, data=session_requests.RequestData(
         topic="Port logistics", preferred_mentor_id=yann.user_id))
-    session = sessions.accept_request(db, actor=db.get_one(User, yann.user_id), request_id=request.id,
-                                      starts_at=TUESDAY_2PM, now=NOW)
+    session = session_requests.accept_request(db, actor=db.get_one(User, yann.user_id), request_id=request.id,
+                                              starts_at=TUESDAY_2PM, now=NOW)
     room = session.booking_id
     db.commit()
 

@@ -1,7 +1,7 @@
 """A person downloads everything Totem holds about them, and nothing about anyone else; secrets never leave."""
 import json
 
-from cohorts.mentoring import sessions
+from cohorts.mentoring import session_requests
 from tests.cohorts.mentoring.test_sessions import TUESDAY_2PM, mentoring  # noqa: F401  (the fixture)
 from tests.helpers import api_token, login
 from tests.spaces.conftest import NOW, PASSWORD
@@ -15,10 +15,10 @@ def test_a_member_downloads_their_bookings_sessions_and_emails_and_nothing_of_ot
     scene = accelerator.scene
     mine = make_booking(db, space=scene.room, user=scene.nadia, starts_at=TUESDAY_2PM.replace(hour=9))
     theirs = make_booking(db, space=scene.room, user=scene.hugo, starts_at=TUESDAY_2PM.replace(hour=11))
-    request = sessions.create_request(db, actor=scene.nadia, now=NOW, data=sessions.RequestData(
+    request = session_requests.create_request(db, actor=scene.nadia, now=NOW, data=session_requests.RequestData(
         topic="Port logistics", preferred_mentor_id=yann.user_id))
-    session = sessions.accept_request(db, actor=db.get_one(User, yann.user_id), request_id=request.id,
-                                      starts_at=TUESDAY_2PM, now=NOW)
+    session = session_requests.accept_request(db, actor=db.get_one(User, yann.user_id), request_id=request.id,
+                                              starts_at=TUESDAY_2PM, now=NOW)
     db.commit()
 
     data = client.get("/api/v1/me/data", headers=api_token(client, scene.nadia.email, PASSWORD)).json()

@@ -1,4 +1,5 @@
-"""What every managers' form shares: a guard per action, the posted fields, and save-or-show-again.
+"""What every managers' form shares: a guard per action, the posted fields, save-or-show-again, and for a
+button, act-or-say-why.
 
 The typed fields (whole numbers, times, days) are read by `spaces.venues.forms`, whose catalogue translates
 their messages.
@@ -57,6 +58,14 @@ def save(
         return form_page(error)
     db.commit()
     return redirect(request, url, message, **params)
+
+
+def act(
+    request: Request, db: Session, change: Callable[[], T], done: Callable[[T], Done], back: str,
+) -> Response:
+    """A button's change: commit and redirect with its message, or roll it all back and go to `back` saying why."""
+    return save(request, db, change, done,
+                lambda error: redirect(request, back, error.message, kind="error", **error.params))
 
 
 def page(request: Request, template: str, context: dict[str, Any], error: DomainError | None) -> Response:

@@ -6,6 +6,7 @@ from spaces.booking.schemas import BookingOut
 from spaces.booking.waitlist import service as waitlist
 from spaces.booking.waitlist.schemas import WaitlistEntryIn, WaitlistEntryOut
 from totem import clock
+from totem.api.answers import committed
 from totem.api.deps import api_user
 from totem.identity.models import User
 from totem.web.context import get_db
@@ -25,8 +26,7 @@ def join_waitlist(body: WaitlistEntryIn, user: User = Depends(api_user), db: Ses
     entry = waitlist.join_waitlist(db, actor=user, space_id=body.space_id, starts_at=body.starts_at,
                                    ends_at=body.ends_at, now=clock.now(), title=body.title,
                                    startup_id=body.startup_id)
-    db.commit()
-    return WaitlistEntryOut.of(entry)
+    return committed(db, entry, WaitlistEntryOut.of)
 
 
 @router.get("/waitlist", response_model=list[WaitlistEntryOut], tags=["waitlist"])
@@ -45,8 +45,7 @@ def get_entry(entry_id: int, user: User = Depends(api_user), db: Session = Depen
 def accept_offer(entry_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Take the slot held for you: the booking is confirmed (or waits for approval) and its credits debited."""
     booking = waitlist.accept_offer(db, actor=user, entry_id=entry_id, now=clock.now())
-    db.commit()
-    return BookingOut.of(booking)
+    return committed(db, booking, BookingOut.of)
 
 
 @router.post("/waitlist/{entry_id}/decline", response_model=WaitlistEntryOut, tags=["waitlist"],
@@ -54,8 +53,7 @@ def accept_offer(entry_id: int, user: User = Depends(api_user), db: Session = De
 def decline_offer(entry_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Turn the offer down; the slot goes to the next in line."""
     entry = waitlist.decline_offer(db, actor=user, entry_id=entry_id, now=clock.now())
-    db.commit()
-    return WaitlistEntryOut.of(entry)
+    return committed(db, entry, WaitlistEntryOut.of)
 
 
 @router.post("/waitlist/{entry_id}/withdraw", response_model=WaitlistEntryOut, tags=["waitlist"],
@@ -63,5 +61,4 @@ def decline_offer(entry_id: int, user: User = Depends(api_user), db: Session = D
 def withdraw(entry_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Leave the waitlist (and give up a slot held for you)."""
     entry = waitlist.withdraw(db, actor=user, entry_id=entry_id, now=clock.now())
-    db.commit()
-    return WaitlistEntryOut.of(entry)
+    return committed(db, entry, WaitlistEntryOut.of)

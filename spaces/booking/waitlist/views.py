@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from spaces.booking import availability
 from spaces.booking.enums import BookingStatus
+from spaces.booking.models import Booking
 from spaces.booking.waitlist import service as waitlist
 from spaces.booking.waitlist.enums import WaitlistStatus
 from spaces.booking.waitlist.models import WaitlistEntry
@@ -21,6 +22,7 @@ from totem.errors import DomainError, Invalid
 from totem.i18n import N_
 from totem.identity.models import User
 from totem.web.context import check_csrf, get_db, require_user
+from totem.web.forms import Done, act
 from totem.web.pages import redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
@@ -112,16 +114,13 @@ def _window(venue: Venue, day: str, start: str, end: str) -> tuple[datetime, dat
 @router.post("/waitlist/{entry_id}/accept", name="spaces.waitlist_accept")
 def accept(request: Request, entry_id: int, user: User = Depends(require_user),
            db: Session = Depends(get_db)) -> Response:
-    try:
-        booking = waitlist.accept_offer(db, actor=user, entry_id=entry_id, now=clock.now())
-    except DomainError as error:
-        return _refused(request, db, error)
-    space_name = booking.space.name
-    pending = booking.status == BookingStatus.PENDING
-    db.commit()
-    message = (N_("Request sent for {space}; a manager will confirm it.") if pending
-               else N_("{space} is booked for you."))
-    return redirect(request, request.app.url_path_for("spaces.my_bookings"), message, space=space_name)
+    def booked(booking: Booking) -> Done:
+        message = (N_("Request sent for {space}; a manager will confirm it.") if booking.status == BookingStatus.PENDING
+                   else N_("{space} is booked for you."))
+        return request.app.url_path_for("spaces.my_bookings"), message, {"space": booking.space.name}
+
+    return act(request, db, lambda: waitlist.accept_offer(db, actor=user, entry_id=entry_id, now=clock.now()), booked,
+               request.app.url_path_for("spaces.waitlist"))
 
 
 @router.post("/waitlist/{entry_id}/decline", name="spaces.waitlist_decline")
@@ -139,18 +138,6 @@ def withdraw(request: Request, entry_id: int, user: User = Depends(require_user)
 
 
 def _change(request: Request, db: Session, change: Callable[[], object], done: str) -> Response:
-    try:
-        change()
-    except DomainError as error:
-        return _refused(request, db, error)
-    db.commit()
-    return redirect(request, request.app.url_path_for("spaces.waitlist"), done)
-
-
-def _refused(request: Request, db: Session, error: DomainError) -> Response:
     """A refusal comes back as a message on the waitlist page; someone else's entry is a 404 page."""
-    if error.status_code in (403, 404):
-        raise error  # before the rollback, which would expire the viewer the error page shows
-    db.rollback()
-    return redirect(request, request.app.url_path_for("spaces.waitlist"), error.message, kind="error",
-                    **error.params)
+    waitlist_page = request.app.url_path_for("spaces.waitlist")
+    return act(request, db, change, lambda _: (waitlist_page, done, {}), waitlist_page)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from cohorts.matching import service as matching
-from cohorts.mentoring import availability, sessions
+from cohorts.mentoring import availability, session_requests, sessions
 from cohorts.mentoring.models import SessionRequest
 from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
@@ -36,7 +36,7 @@ def week(db, accelerator: Accelerator):
     for who, topic, expertise in ((scene.nadia, "Port logistics", "maritime logistics"),
                                   (scene.nadia, "Brand", "design"),
                                   (scene.hugo, "Quay permits", "maritime logistics")):
-        asks[topic] = sessions.create_request(db, actor=who, now=NOW, data=sessions.RequestData(
+        asks[topic] = session_requests.create_request(db, actor=who, now=NOW, data=session_requests.RequestData(
             topic=topic, expertise=(expertise,)))
     db.commit()
     return yann, ines, asks

@@ -2,17 +2,18 @@
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from cohorts.matching.solver import (
+from cohorts.matching.greedy import greedy_weekly
+from cohorts.matching.solver import solve_weekly
+from cohorts.matching.week import (
     IN_PERSON,
     ONLINE,
     Busy,
     Mentor,
     MentorSlot,
+    Proposal,
     Request,
     RoomWindow,
-    greedy_weekly,
     match_value,
-    solve_weekly,
     weekly_score,
 )
 
@@ -76,7 +77,6 @@ def test_the_solver_finds_the_brute_force_optimum():
 
 
 def _proposal(r, c):
-    from cohorts.matching.solver import Proposal
     return Proposal(r.id, r.startup_id, c[0].id, c[1], c[2], None, "online", match_value(r, c[0]))
 
 

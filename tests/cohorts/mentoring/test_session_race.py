@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
-from cohorts.mentoring import availability, sessions
+from cohorts.mentoring import availability, session_requests
 from cohorts.mentoring.models import MentorSession, SessionRequest
 from spaces.booking.models import Booking
 from tests.cohorts.mentoring.factories import make_mentor
@@ -39,7 +39,7 @@ def set_the_scene(factory) -> list[tuple[int, int]]:  # type: ignore[no-untyped-
                                                                             ends_at=time(17),
                                                                             first_day=date(2026, 12, 1)))
             founder = make_user(db, password=None, startup=f"Start-up {n}", now=NOW)
-            request = sessions.create_request(db, actor=founder, now=NOW, data=sessions.RequestData(
+            request = session_requests.create_request(db, actor=founder, now=NOW, data=session_requests.RequestData(
                 topic=f"Topic {n}", preferred_mentor_id=mentor.user_id, mode="in_person"))
             pairs.append((mentor.user_id, request.id))
         return pairs
@@ -54,8 +54,8 @@ def test_two_mentors_racing_for_the_last_room_make_one_whole_session(race_factor
         start.wait()
         try:
             with transaction(race_factory) as db:
-                session = sessions.accept_request(db, actor=db.get_one(User, mentor_id), request_id=request_id,
-                                                  starts_at=SLOT, now=NOW)
+                session = session_requests.accept_request(db, actor=db.get_one(User, mentor_id), request_id=request_id,
+                                                          starts_at=SLOT, now=NOW)
             outcomes[index] = session.id
         except Exception as exc:  # noqa: BLE001  (the test sorts every outcome)
             outcomes[index] = exc

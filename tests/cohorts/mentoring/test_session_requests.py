@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from cohorts.mentoring import availability, sessions
+from cohorts.mentoring import availability, session_requests, sessions
 from cohorts.mentoring.models import MentorSession, SessionRequest
 from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
@@ -38,7 +38,8 @@ def mentors(db, accelerator: Accelerator) -> tuple[User, User]:
 
 def _ask(db, accelerator, **fields) -> SessionRequest:
     data = {"topic": "Port logistics", "expertise": ("maritime logistics",), **fields}
-    return sessions.create_request(db, actor=accelerator.scene.nadia, now=NOW, data=sessions.RequestData(**data))
+    return session_requests.create_request(db, actor=accelerator.scene.nadia, now=NOW,
+                                           data=session_requests.RequestData(**data))
 
 
 def _outbox_to(db, user: User) -> list[str]:
@@ -50,24 +51,24 @@ def test_anyone_who_fits_stays_open_to_the_others_when_one_declines(db, accelera
     request = _ask(db, accelerator)
     assert len(_outbox_to(db, yann)) == 1 and len(_outbox_to(db, lea)) == 1
 
-    sessions.decline_request(db, actor=yann, request_id=request.id, reason="Away at sea in December.", now=NOW)
+    session_requests.decline_request(db, actor=yann, request_id=request.id, reason="Away at sea in December.", now=NOW)
 
     assert request.status == "open"
-    assert [r.id for r in sessions.requests_open_to(db, mentor_id=yann.id)] == []
-    assert [r.id for r in sessions.requests_open_to(db, mentor_id=lea.id)] == [request.id]
+    assert [r.id for r in session_requests.requests_open_to(db, mentor_id=yann.id)] == []
+    assert [r.id for r in session_requests.requests_open_to(db, mentor_id=lea.id)] == [request.id]
     with pytest.raises(Conflict):
-        sessions.accept_request(db, actor=yann, request_id=request.id, starts_at=TUESDAY_2PM, now=NOW)
+        session_requests.accept_request(db, actor=yann, request_id=request.id, starts_at=TUESDAY_2PM, now=NOW)
     assert len(_outbox_to(db, accelerator.scene.nadia)) == 1  # told of the decline, with its reason
 
 
 def test_a_request_naming_a_mentor_is_declined_when_they_decline(db, accelerator, mentors):
     yann, lea = mentors
     request = _ask(db, accelerator, preferred_mentor_id=yann.id)
-    assert sessions.requests_open_to(db, mentor_id=lea.id) == []
+    assert session_requests.requests_open_to(db, mentor_id=lea.id) == []
 
     with pytest.raises(Invalid):
-        sessions.decline_request(db, actor=yann, request_id=request.id, reason="  ", now=NOW)
-    sessions.decline_request(db, actor=yann, request_id=request.id, reason="Not my field.", now=NOW)
+        session_requests.decline_request(db, actor=yann, request_id=request.id, reason="  ", now=NOW)
+    session_requests.decline_request(db, actor=yann, request_id=request.id, reason="Not my field.", now=NOW)
 
     assert request.status == "declined" and request.declines[0].reason == "Not my field."
 
@@ -77,16 +78,16 @@ def test_the_startup_picks_one_of_the_times_the_mentor_proposed(db, accelerator,
     request = _ask(db, accelerator, preferred_mentor_id=yann.id, mode="online")
     times = [paris("2026-12-03", 10), paris("2026-12-04", 16)]
 
-    sessions.propose_times(db, actor=yann, request_id=request.id, times=times, now=NOW)
+    session_requests.propose_times(db, actor=yann, request_id=request.id, times=times, now=NOW)
     assert request.status == "proposed" and len(request.proposed_times) == 2
     with pytest.raises(Invalid, match="Pick one of the times proposed"):
-        sessions.pick_time(db, actor=accelerator.scene.nadia, request_id=request.id,
-                           starts_at=paris("2026-12-03", 11), now=NOW)
+        session_requests.pick_time(db, actor=accelerator.scene.nadia, request_id=request.id,
+                                   starts_at=paris("2026-12-03", 11), now=NOW)
     with pytest.raises(Exception):  # noqa: B017  (another start-up's member does not even see it)
-        sessions.pick_time(db, actor=accelerator.scene.hugo, request_id=request.id, starts_at=times[1], now=NOW)
+        session_requests.pick_time(db, actor=accelerator.scene.hugo, request_id=request.id, starts_at=times[1], now=NOW)
 
-    session = sessions.pick_time(db, actor=accelerator.scene.nadia, request_id=request.id, starts_at=times[1],
-                                 now=NOW)
+    session = session_requests.pick_time(db, actor=accelerator.scene.nadia, request_id=request.id, starts_at=times[1],
+                                         now=NOW)
 
     assert (session.status, session.mentor_id, session.starts_at) == ("confirmed", yann.id, times[1])
     assert request.status == "scheduled"
@@ -96,11 +97,12 @@ def test_a_time_outside_the_mentors_free_slots_or_on_a_day_away_is_refused(db, a
     yann, _ = mentors
     request = _ask(db, accelerator, preferred_mentor_id=yann.id)
     with pytest.raises(Conflict, match="not one of your free slots"):
-        sessions.accept_request(db, actor=yann, request_id=request.id, starts_at=paris("2026-12-01", 18), now=NOW)
+        session_requests.accept_request(db, actor=yann, request_id=request.id, starts_at=paris("2026-12-01", 18),
+                                        now=NOW)
     availability.add_exception(db, actor=yann, mentor_id=yann.id, first_day=date(2026, 12, 1),
                                last_day=date(2026, 12, 1), reason="Conference", now=NOW)
     with pytest.raises(Conflict):
-        sessions.accept_request(db, actor=yann, request_id=request.id, starts_at=TUESDAY_2PM, now=NOW)
+        session_requests.accept_request(db, actor=yann, request_id=request.id, starts_at=TUESDAY_2PM, now=NOW)
     assert db.scalar(select(func.count()).select_from(MentorSession)) == 0
     assert db.scalar(select(func.count()).select_from(Booking)) == 0
 
@@ -109,11 +111,11 @@ def test_withdrawing_cancels_the_session_proposed_for_it_and_frees_its_room(db, 
     yann, _ = mentors
     manager = accelerator.scene.manager
     request = _ask(db, accelerator)
-    proposed = sessions.propose_session(db, actor=manager, request_id=request.id, mentor_id=yann.id,
-                                        starts_at=TUESDAY_2PM, now=NOW)
+    proposed = session_requests.propose_session(db, actor=manager, request_id=request.id, mentor_id=yann.id,
+                                                starts_at=TUESDAY_2PM, now=NOW)
     assert proposed.status == "proposed" and request.status == "proposed"
 
-    sessions.withdraw_request(db, actor=accelerator.scene.nadia, request_id=request.id, now=NOW)
+    session_requests.withdraw_request(db, actor=accelerator.scene.nadia, request_id=request.id, now=NOW)
 
     assert request.status == "cancelled" and proposed.status == "cancelled"
     assert db.get(Booking, proposed.booking_id).status == "cancelled"
@@ -122,8 +124,8 @@ def test_withdrawing_cancels_the_session_proposed_for_it_and_frees_its_room(db, 
 def test_a_session_put_to_a_mentor_is_confirmed_by_them_only(db, accelerator, mentors):
     yann, lea = mentors
     request = _ask(db, accelerator)
-    proposed = sessions.propose_session(db, actor=accelerator.scene.manager, request_id=request.id,
-                                        mentor_id=yann.id, starts_at=TUESDAY_2PM + timedelta(hours=1), now=NOW)
+    proposed = session_requests.propose_session(db, actor=accelerator.scene.manager, request_id=request.id,
+                                                mentor_id=yann.id, starts_at=TUESDAY_2PM + timedelta(hours=1), now=NOW)
     with pytest.raises(Exception):  # noqa: B017  (Lea does not see Yann's session)
         sessions.confirm_session(db, actor=lea, session_id=proposed.id, now=NOW)
 

@@ -9,7 +9,7 @@ from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from cohorts.mentoring import availability, sessions
+from cohorts.mentoring import availability, feedback, session_requests, sessions
 from cohorts.mentoring import jobs as mentoring_jobs
 from cohorts.mentoring.models import MentorSession, SessionRequest
 from spaces.booking.models import Booking
@@ -154,10 +154,11 @@ def test_anyone_who_fits_to_feedback_over_http(client, db, session_factory, acce
 def test_a_member_cannot_see_another_startups_requests_nor_sessions(client, db, accelerator, mentoring):
     yann, _ = mentoring
     scene = accelerator.scene
-    request = sessions.create_request(db, actor=scene.nadia, now=NOW,
-                                      data=sessions.RequestData(topic="Port logistics", preferred_mentor_id=yann.user_id))
-    session = sessions.accept_request(db, actor=db.get(User, yann.user_id), request_id=request.id,
-                                      starts_at=TUESDAY_2PM, now=NOW)
+    request = session_requests.create_request(db, actor=scene.nadia, now=NOW,
+                                      data=session_requests.RequestData(topic="Port logistics",
+                                                                        preferred_mentor_id=yann.user_id))
+    session = session_requests.accept_request(db, actor=db.get(User, yann.user_id), request_id=request.id,
+                                              starts_at=TUESDAY_2PM, now=NOW)
     db.commit()
     hugo = api_token(client, scene.hugo.email, PASSWORD)
 
@@ -175,12 +176,14 @@ def test_a_member_cannot_see_another_startups_requests_nor_sessions(client, db, 
 def test_a_mentor_cannot_read_another_mentors_private_notes(client, db, accelerator, mentoring, monkeypatch):
     yann, ines = mentoring
     scene = accelerator.scene
-    request = sessions.create_request(db, actor=scene.nadia, now=NOW,
-                                      data=sessions.RequestData(topic="Port logistics", preferred_mentor_id=yann.user_id))
+    request = session_requests.create_request(db, actor=scene.nadia, now=NOW,
+                                      data=session_requests.RequestData(topic="Port logistics",
+                                                                        preferred_mentor_id=yann.user_id))
     yann_user = db.get(User, yann.user_id)
-    session = sessions.accept_request(db, actor=yann_user, request_id=request.id, starts_at=TUESDAY_2PM, now=NOW)
+    session = session_requests.accept_request(db, actor=yann_user, request_id=request.id, starts_at=TUESDAY_2PM,
+                                              now=NOW)
     after = TUESDAY_2PM + timedelta(hours=2)
-    sessions.give_feedback(db, actor=yann_user, session_id=session.id, rating=2, notes="Not ready yet.",
+    feedback.give_feedback(db, actor=yann_user, session_id=session.id, rating=2, notes="Not ready yet.",
                            private=True, now=after)
     db.commit()
     monkeypatch.setattr(clock, "now", lambda: after)
@@ -199,15 +202,15 @@ def test_online_sessions_book_no_room_and_cancelling_releases_the_room(client, d
     yann, _ = mentoring
     scene = accelerator.scene
     yann_user = db.get(User, yann.user_id)
-    online = sessions.create_request(db, actor=scene.nadia, now=NOW, data=sessions.RequestData(
+    online = session_requests.create_request(db, actor=scene.nadia, now=NOW, data=session_requests.RequestData(
         topic="Pitch deck", preferred_mentor_id=yann.user_id, mode="online", duration_minutes=30))
-    first = sessions.accept_request(db, actor=yann_user, request_id=online.id, starts_at=TUESDAY_2PM, now=NOW)
+    first = session_requests.accept_request(db, actor=yann_user, request_id=online.id, starts_at=TUESDAY_2PM, now=NOW)
     assert (first.mode, first.booking_id, first.online_url) == ("online", None, "https://meet.example.com/mentor")
 
-    in_person = sessions.create_request(db, actor=scene.hugo, now=NOW, data=sessions.RequestData(
+    in_person = session_requests.create_request(db, actor=scene.hugo, now=NOW, data=session_requests.RequestData(
         topic="Quay permits", preferred_mentor_id=yann.user_id, duration_minutes=30))
-    second = sessions.accept_request(db, actor=yann_user, request_id=in_person.id,
-                                     starts_at=TUESDAY_2PM + timedelta(minutes=30), now=NOW)
+    second = session_requests.accept_request(db, actor=yann_user, request_id=in_person.id,
+                                             starts_at=TUESDAY_2PM + timedelta(minutes=30), now=NOW)
     assert db.get(Booking, second.booking_id).status == "confirmed"
 
     sessions.cancel_session(db, actor=scene.hugo, session_id=second.id, reason="Our CEO is ill.", now=NOW)
@@ -219,13 +222,13 @@ def test_a_mentor_or_a_startup_is_never_in_two_sessions_at_once(db, accelerator,
     yann, ines = mentoring
     scene = accelerator.scene
     users = {p.user_id: db.get(User, p.user_id) for p in (yann, ines)}
-    first = sessions.create_request(db, actor=scene.nadia, now=NOW, data=sessions.RequestData(
+    first = session_requests.create_request(db, actor=scene.nadia, now=NOW, data=session_requests.RequestData(
         topic="Port logistics", preferred_mentor_id=yann.user_id, mode="online"))
-    sessions.accept_request(db, actor=users[yann.user_id], request_id=first.id, starts_at=TUESDAY_2PM, now=NOW)
-    second = sessions.create_request(db, actor=scene.nadia, now=NOW, data=sessions.RequestData(
+    session_requests.accept_request(db, actor=users[yann.user_id], request_id=first.id, starts_at=TUESDAY_2PM, now=NOW)
+    second = session_requests.create_request(db, actor=scene.nadia, now=NOW, data=session_requests.RequestData(
         topic="Brand", preferred_mentor_id=ines.user_id, mode="online"))
 
     with pytest.raises(Conflict, match="start-up already has a session"):
-        sessions.accept_request(db, actor=users[ines.user_id], request_id=second.id,
-                                starts_at=TUESDAY_2PM + timedelta(minutes=30), now=NOW)
+        session_requests.accept_request(db, actor=users[ines.user_id], request_id=second.id,
+                                        starts_at=TUESDAY_2PM + timedelta(minutes=30), now=NOW)
     assert db.scalar(select(func.count()).select_from(MentorSession)) == 1

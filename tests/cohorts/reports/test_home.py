@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from cohorts.mentoring.models import SessionRequest
-from cohorts.reports import service as reports
+from cohorts.reports import today
 from tests.cohorts.conftest import NOW
 from tests.cohorts.factories import make_application
 from tests.cohorts.mentoring.factories import make_mentor, make_session
@@ -23,8 +23,8 @@ def test_applications_and_open_requests_are_counted_for_the_programs_manager(cli
     other = make_person(db, email="other@cite-innovation.fr", role="manager")
     db.commit()
 
-    mine = reports.attention(db, actor=scene.manager, now=NOW)
-    theirs = reports.attention(db, actor=other, now=NOW)
+    mine = today.attention(db, actor=scene.manager, now=NOW)
+    theirs = today.attention(db, actor=other, now=NOW)
 
     assert (mine.undecided, mine.open_requests) == (2, 1)
     assert [row.cohort.name for row in mine.cohorts] == ["Promo 2027"]
@@ -45,7 +45,7 @@ def test_mentors_and_members_see_their_sessions_of_the_day(client, db, accelerat
         home = client.get("/").text
         assert "Port logistics" in home and "Tomorrow&#39;s topic" not in home, email
         client.cookies.clear()
-    assert [s.topic for s in reports.my_sessions_today(db, user=scene.karim, organisation_ids=[scene.oceanwatt_id],
+    assert [s.topic for s in today.my_sessions_today(db, user=scene.karim, organisation_ids=[scene.oceanwatt_id],
                                                       now=NOW, timezone="Europe/Paris")] == ["Port logistics"]
 
 

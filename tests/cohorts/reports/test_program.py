@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from cohorts.mentoring.models import MentorSession, SessionFeedback
 from cohorts.programs.models import Enrolment
-from cohorts.reports import service as reports
+from cohorts.reports import exports
+from cohorts.reports import program_report as reports
 from cohorts.startups.models import KpiReport, Milestone, MilestoneProgress
 from spaces.credits import service as credits
 from spaces.credits.models import CreditEntry
@@ -155,7 +156,7 @@ def test_the_page_charts_and_exports_for_the_programs_manager(client, db, quarte
                                         "Industries créatives,1,30,0.5"]
     kpis = client.get(f"{base}/report.csv", params={**QUERY, "table": "kpis"}).text.splitlines()
     assert kpis[1] == "Promo 2027,2,2,6,10,4,44500,70000,0.5000"
-    for table in reports.CSV_TABLES:
+    for table in exports.CSV_TABLES:
         assert client.get(f"{base}/report.csv", params={**QUERY, "table": table}).status_code == 200, table
     assert client.get(f"{base}/report.csv", params={**QUERY, "table": "nope"}).status_code == 422
     refused = client.get(base, params={"from": "2027-03-31", "to": "2027-01-04"})

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from cohorts.speed_meeting import service as speed_meetings
+from cohorts.speed_meeting import timetable
 from tests.browser import screenshot
 from totem.demo import DEMO_PASSWORD
 
@@ -17,7 +17,7 @@ def _cell(page, row: int, column: int):
 
 
 def test_a_manager_builds_pins_solves_again_and_publishes_the_speed_meeting_day(page, monkeypatch):
-    monkeypatch.setattr(speed_meetings, "TIME_LIMIT_SECONDS", 5.0)  # the server runs in this process
+    monkeypatch.setattr(timetable, "TIME_LIMIT_SECONDS", 5.0)  # the server runs in this process
     page.goto("/login")
     page.fill("input[name=email]", "lea.martin@cite-innovation.fr")
     page.fill("input[name=password]", DEMO_PASSWORD)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from cohorts.mentoring import sessions
 from cohorts.mentoring.models import MentorSession
 from cohorts.programs.models import Enrolment
-from cohorts.speed_meeting import service as speed_meetings
+from cohorts.speed_meeting import plans, preferences, publishing, timetable
 from cohorts.speed_meeting.models import SpeedMeeting, SpeedMeetingRemoval
 from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
@@ -42,16 +42,16 @@ def day(db, accelerator: Accelerator):
     mentors = [make_mentor(db, venue=scene.venue, email=f"{name}@mentors.example", now=NOW).user_id
                for name in ("yann", "ines", "omar")]
     manager = scene.manager
-    speed_meetings.save_plan(db, actor=manager, cohort_id=accelerator.cohort.id, now=NOW, data=speed_meetings.PlanData(
+    plans.save_plan(db, actor=manager, cohort_id=accelerator.cohort.id, now=NOW, data=plans.PlanData(
         days=[TUESDAY], slot_minutes=20, changeover_minutes=10, starts_at=time(9), ends_at=time(10, 30),
         room_ids=[scene.room.id, second.id]))
-    speed_meetings.set_mentors(db, actor=manager, cohort_id=accelerator.cohort.id, mentor_ids=mentors, now=NOW)
+    plans.set_mentors(db, actor=manager, cohort_id=accelerator.cohort.id, mentor_ids=mentors, now=NOW)
     db.commit()
     return accelerator.cohort.id, startups, mentors
 
 
 def _solve(db, manager, cohort_id):
-    plan = speed_meetings.solve(db, actor=manager, cohort_id=cohort_id, now=NOW, time_limit=QUICK)
+    plan = timetable.solve(db, actor=manager, cohort_id=cohort_id, now=NOW, time_limit=QUICK)
     db.commit()
     return plan, db.scalars(select(SpeedMeeting).where(SpeedMeeting.plan_id == plan.id)).all()
 
@@ -82,8 +82,8 @@ def test_pins_are_kept_and_removed_pairs_stay_apart_when_solving_again(db, accel
     pinned, removed = meetings[0], next(m for m in meetings[1:] if m.slot != meetings[0].slot)
     kept = (pinned.organisation_id, pinned.mentor_id, pinned.day, pinned.slot, pinned.room_id)
     pair = (removed.organisation_id, removed.mentor_id)
-    speed_meetings.pin_meeting(db, actor=manager, cohort_id=cohort_id, meeting_id=pinned.id, pinned=True, now=NOW)
-    speed_meetings.remove_meeting(db, actor=manager, cohort_id=cohort_id, meeting_id=removed.id, now=NOW)
+    timetable.pin_meeting(db, actor=manager, cohort_id=cohort_id, meeting_id=pinned.id, pinned=True, now=NOW)
+    timetable.remove_meeting(db, actor=manager, cohort_id=cohort_id, meeting_id=removed.id, now=NOW)
     db.commit()
     assert [(r.organisation_id, r.mentor_id) for r in db.scalars(select(SpeedMeetingRemoval))] == [pair]
 
@@ -103,11 +103,11 @@ def test_two_meetings_swap_their_slots(db, accelerator, day):
     second = next(m for m in meetings if m.slot == 2)
     for other in meetings:  # room for the two to move, whoever they are
         if other.slot in (0, 2) and other.id not in (first.id, second.id):
-            speed_meetings.remove_meeting(db, actor=manager, cohort_id=cohort_id, meeting_id=other.id, now=NOW)
+            timetable.remove_meeting(db, actor=manager, cohort_id=cohort_id, meeting_id=other.id, now=NOW)
     before = {(m.organisation_id, m.mentor_id): (m.slot, m.room_id, m.starts_at) for m in (first, second)}
 
-    speed_meetings.swap_meetings(db, actor=manager, cohort_id=cohort_id, meeting_id=first.id, other_id=second.id,
-                                 now=NOW)
+    timetable.swap_meetings(db, actor=manager, cohort_id=cohort_id, meeting_id=first.id, other_id=second.id,
+                            now=NOW)
     db.commit()
 
     after = {(m.organisation_id, m.mentor_id): (m.slot, m.room_id, m.starts_at, m.pinned)
@@ -125,23 +125,23 @@ def test_a_swap_that_puts_someone_in_two_places_is_refused(db, accelerator, day)
         o.slot == m.slot and o.id != m.id and o.mentor_id == first.mentor_id for o in meetings))
 
     with pytest.raises(Conflict) as refused:
-        speed_meetings.swap_meetings(db, actor=manager, cohort_id=cohort_id, meeting_id=first.id, other_id=clash.id,
-                                     now=NOW)
+        timetable.swap_meetings(db, actor=manager, cohort_id=cohort_id, meeting_id=first.id, other_id=clash.id,
+                                now=NOW)
     assert "already meets someone" in refused.value.message
 
 
 def test_an_impossible_must_meet_is_said_in_words(db, accelerator, day):
     cohort_id, startups, mentors = day
     manager = accelerator.scene.manager
-    speed_meetings.set_hours(db, actor=manager, cohort_id=cohort_id, mentor_id=mentors[0],
-                             hours={TUESDAY: None}, now=NOW)
-    speed_meetings.set_preferences(db, actor=manager, cohort_id=cohort_id, side="startup", who=startups[0],
-                                   ranked=[mentors[1]], must_meet=[mentors[0]], now=NOW)
+    plans.set_hours(db, actor=manager, cohort_id=cohort_id, mentor_id=mentors[0],
+                    hours={TUESDAY: None}, now=NOW)
+    preferences.set_preferences(db, actor=manager, cohort_id=cohort_id, side="startup", who=startups[0],
+                                ranked=[mentors[1]], must_meet=[mentors[0]], now=NOW)
     db.commit()
 
     plan, meetings = _solve(db, manager, cohort_id)
 
-    texts = [translate("en", speed_meetings.problem_message(p), **p["params"]) for p in plan.problems]
+    texts = [translate("en", timetable.problem_message(p), **p["params"]) for p in plan.problems]
     assert texts == [f"OceanWatt must meet {db.get(User, mentors[0]).name}, but they share no free slot."]
     assert meetings and mentors[0] not in {m.mentor_id for m in meetings}
 
@@ -152,7 +152,7 @@ def test_publishing_makes_sessions_with_rooms_and_invitations(db, accelerator, d
     _, meetings = _solve(db, manager, cohort_id)
     mails_before = db.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1)) or 0
 
-    plan = speed_meetings.publish(db, actor=manager, cohort_id=cohort_id, now=NOW)
+    plan = publishing.publish(db, actor=manager, cohort_id=cohort_id, now=NOW)
     db.commit()
 
     assert plan.status == "published"
@@ -172,34 +172,34 @@ def test_publishing_makes_sessions_with_rooms_and_invitations(db, accelerator, d
     assert sessions.month_minutes(db, mentor_id=mentors[0], month=TUESDAY) == 0
     # Read-only from now on.
     with pytest.raises(Conflict):
-        speed_meetings.pin_meeting(db, actor=manager, cohort_id=cohort_id, meeting_id=meetings[0].id, pinned=True,
-                                   now=NOW)
+        timetable.pin_meeting(db, actor=manager, cohort_id=cohort_id, meeting_id=meetings[0].id, pinned=True,
+                              now=NOW)
 
 
 def test_members_may_not_plan_but_rank_mentors_for_their_start_up(db, accelerator, day):
     cohort_id, startups, mentors = day
     nadia = accelerator.scene.nadia
     with pytest.raises(Forbidden):
-        speed_meetings.solve(db, actor=nadia, cohort_id=cohort_id, now=NOW, time_limit=QUICK)
+        timetable.solve(db, actor=nadia, cohort_id=cohort_id, now=NOW, time_limit=QUICK)
     with pytest.raises(Forbidden):
-        speed_meetings.set_preferences(db, actor=nadia, cohort_id=cohort_id, side="startup", who=startups[1],
-                                       ranked=[mentors[0]], must_meet=[], now=NOW)
-    speed_meetings.set_preferences(db, actor=nadia, cohort_id=cohort_id, side="startup", who=startups[0],
-                                   ranked=[mentors[2], mentors[0]], must_meet=[], now=NOW)
-    details = speed_meetings.load(db, accelerator.cohort)
+        preferences.set_preferences(db, actor=nadia, cohort_id=cohort_id, side="startup", who=startups[1],
+                                    ranked=[mentors[0]], must_meet=[], now=NOW)
+    preferences.set_preferences(db, actor=nadia, cohort_id=cohort_id, side="startup", who=startups[0],
+                                ranked=[mentors[2], mentors[0]], must_meet=[], now=NOW)
+    details = plans.load(db, accelerator.cohort)
     assert [(p.mentor_id, p.rank) for p in details.preferences] == [(mentors[2], 1), (mentors[0], 2)]
 
 
 def test_the_api_builds_the_timetable_for_managers_only(client, db, accelerator, day):
     cohort_id, _, _ = day
-    speed_meetings.TIME_LIMIT_SECONDS, limit = QUICK, speed_meetings.TIME_LIMIT_SECONDS
+    timetable.TIME_LIMIT_SECONDS, limit = QUICK, timetable.TIME_LIMIT_SECONDS
     try:
         manager = api_token(client, accelerator.scene.manager.email, PASSWORD)
         body = {"days": [TUESDAY.isoformat()], "slot_minutes": 20, "changeover_minutes": 10, "starts_at": "09:00",
                 "ends_at": "10:30"}
         response = client.post(f"/api/v1/cohorts/{cohort_id}/speed-meeting", json=body, headers=manager)
     finally:
-        speed_meetings.TIME_LIMIT_SECONDS = limit
+        timetable.TIME_LIMIT_SECONDS = limit
     assert response.status_code == 200, response.text
     data = response.json()
     assert {"meetings", "objective", "bound", "gap", "solve_seconds", "status", "problems"} <= set(data)

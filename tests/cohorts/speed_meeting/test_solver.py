@@ -3,7 +3,8 @@ import itertools
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from cohorts.speed_meeting.solver import (
+from cohorts.speed_meeting.greedy import greedy_speed_meeting
+from cohorts.speed_meeting.instance import (
     MUST_MEET_BONUS,
     STEP,
     Day,
@@ -11,10 +12,9 @@ from cohorts.speed_meeting.solver import (
     MustMeet,
     Pin,
     day_slots,
-    greedy_speed_meeting,
     rank_points,
-    solve_speed_meeting,
 )
+from cohorts.speed_meeting.solver import solve_speed_meeting
 
 NINE = datetime(2026, 12, 1, 9, tzinfo=UTC)
 DAY = Day(NINE, NINE + timedelta(minutes=75))  # three 20-minute slots with 5-minute change-overs

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from spaces.booking.models import Booking
 from spaces.credits import service as credits
 from spaces.credits.models import CreditEntry
+from spaces.series import changes
 from spaces.series import service as series
 from spaces.series.models import BookingSeries, SeriesException
 from spaces.series.occurrences import SeriesConflict
@@ -171,7 +172,7 @@ def test_each_occurrence_is_charged_and_a_timely_cancellation_refunds_it(db, sce
     charged = db.scalars(select(CreditEntry.amount).where(CreditEntry.reason == "booking")).all()
     assert charged == [-2, -2, -2]
 
-    series.cancel_series(db, actor=scene.nadia, series_id=made.series.id, scope="all", now=NOW)
+    changes.cancel_series(db, actor=scene.nadia, series_id=made.series.id, scope="all", now=NOW)
     assert credits.balance_of(db, scene.oceanwatt_id) == 7
 
 
@@ -186,41 +187,41 @@ def mondays(db: Session, scene: Scene) -> BookingSeries:
 
 
 def test_cancel_one_date(db, scene: Scene, mondays: BookingSeries):
-    cancelled = series.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="one",
-                                     day=date(2026, 12, 14), now=NOW)
+    cancelled = changes.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="one",
+                                      day=date(2026, 12, 14), now=NOW)
     assert [b.series_day for b in cancelled] == [date(2026, 12, 14)]
     assert active_days(db, mondays.id) == [date(2026, 12, 7), date(2026, 12, 21), date(2026, 12, 28),
                                            date(2027, 1, 4)]
     with pytest.raises(Invalid):
-        series.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="one", day=date(2026, 12, 15),
-                             now=NOW)
+        changes.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="one", day=date(2026, 12, 15),
+                              now=NOW)
 
 
 def test_cancel_this_and_the_following_dates_ends_the_series(db, scene: Scene, mondays: BookingSeries):
-    series.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="following", day=date(2026, 12, 21),
-                         now=NOW)
+    changes.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="following", day=date(2026, 12, 21),
+                          now=NOW)
     assert active_days(db, mondays.id) == [date(2026, 12, 7), date(2026, 12, 14)]
     assert db.get(BookingSeries, mondays.id).until_day == date(2026, 12, 20)
 
 
 def test_cancel_all_stops_the_series(db, scene: Scene, mondays: BookingSeries):
-    series.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="all", now=NOW)
+    changes.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="all", now=NOW)
     assert active_days(db, mondays.id) == []
     assert db.get(BookingSeries, mondays.id).cancelled_at == NOW
     assert series.materialise_series(db, now=NOW + timedelta(days=60)) == 0
 
 
 def test_cancel_a_period(db, scene: Scene, mondays: BookingSeries):
-    series.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="range", day=date(2026, 12, 14),
-                         until=date(2026, 12, 28), now=NOW)
+    changes.cancel_series(db, actor=scene.manager, series_id=mondays.id, scope="range", day=date(2026, 12, 14),
+                          until=date(2026, 12, 28), now=NOW)
     assert active_days(db, mondays.id) == [date(2026, 12, 7), date(2027, 1, 4)]
 
 
 def test_cancelling_dates_not_booked_yet_keeps_the_job_off_them(db, scene: Scene):
     weekly = book_weekly(db, scene, first="2026-12-01", rrule="FREQ=WEEKLY;BYDAY=TU").series  # booked to 29 Dec
-    series.cancel_series(db, actor=scene.nadia, series_id=weekly.id, scope="range", day=date(2027, 1, 5),
-                         until=date(2027, 1, 12), now=NOW)
-    series.cancel_series(db, actor=scene.nadia, series_id=weekly.id, scope="one", day=date(2027, 1, 26), now=NOW)
+    changes.cancel_series(db, actor=scene.nadia, series_id=weekly.id, scope="range", day=date(2027, 1, 5),
+                          until=date(2027, 1, 12), now=NOW)
+    changes.cancel_series(db, actor=scene.nadia, series_id=weekly.id, scope="one", day=date(2027, 1, 26), now=NOW)
     assert series.materialise_series(db, now=NOW + timedelta(days=28)) == 1  # 19 January only
     assert active_days(db, weekly.id)[-2:] == [date(2026, 12, 29), date(2027, 1, 19)]
     assert db.scalars(select(Booking.status).where(Booking.series_day == date(2027, 1, 26))).all() == ["cancelled"]
@@ -230,8 +231,8 @@ def test_cancelling_dates_not_booked_yet_keeps_the_job_off_them(db, scene: Scene
 
 
 def test_moving_this_and_the_following_dates_splits_the_series(db, scene: Scene, mondays: BookingSeries):
-    rest = series.edit_series(db, actor=scene.manager, series_id=mondays.id, scope="following",
-                              day=date(2026, 12, 21), starts_at_time=time(14), now=NOW)
+    rest = changes.edit_series(db, actor=scene.manager, series_id=mondays.id, scope="following",
+                               day=date(2026, 12, 21), starts_at_time=time(14), now=NOW)
 
     db.expire_all()
     old, new = db.get(BookingSeries, mondays.id), db.get(BookingSeries, rest.id)
@@ -248,8 +249,8 @@ def test_a_move_that_fails_on_one_date_changes_nothing(db, scene: Scene, mondays
     make_booking(db, space=scene.room, user=scene.hugo, starts_at=paris("2026-12-28", 14))
 
     with pytest.raises(SeriesConflict) as refused:
-        series.edit_series(db, actor=scene.manager, series_id=mondays.id, scope="following",
-                           day=date(2026, 12, 21), starts_at_time=time(14), now=NOW)
+        changes.edit_series(db, actor=scene.manager, series_id=mondays.id, scope="following",
+                            day=date(2026, 12, 21), starts_at_time=time(14), now=NOW)
 
     assert refused.value.params["dates"] == "2026-12-28"
     db.expire_all()
@@ -259,10 +260,10 @@ def test_a_move_that_fails_on_one_date_changes_nothing(db, scene: Scene, mondays
 
 
 def test_move_one_date_or_all(db, scene: Scene, mondays: BookingSeries):
-    series.edit_series(db, actor=scene.manager, series_id=mondays.id, scope="one", day=date(2026, 12, 14),
-                       duration_minutes=90, now=NOW)
-    moved = series.edit_series(db, actor=scene.manager, series_id=mondays.id, scope="all", starts_at_time=time(16),
-                               now=NOW)
+    changes.edit_series(db, actor=scene.manager, series_id=mondays.id, scope="one", day=date(2026, 12, 14),
+                        duration_minutes=90, now=NOW)
+    moved = changes.edit_series(db, actor=scene.manager, series_id=mondays.id, scope="all", starts_at_time=time(16),
+                                now=NOW)
     assert moved.id == mondays.id and moved.start_time == time(16)
     # "all" puts every date at the series' time and length.
     assert [(b.starts_at, b.ends_at - b.starts_at) for b in series.list_occurrences(db, mondays)][:2] == [
@@ -276,14 +277,14 @@ def test_move_one_date_or_all(db, scene: Scene, mondays: BookingSeries):
 def test_another_startup_cannot_see_or_change_a_series_and_a_teammate_only_reads_it(db, scene: Scene):
     made = book_weekly(db, scene, first="2026-12-07", rrule="FREQ=WEEKLY;BYDAY=MO;COUNT=2").series
     for action in (lambda: series.get_series(db, actor=scene.hugo, series_id=made.id),
-                   lambda: series.cancel_series(db, actor=scene.hugo, series_id=made.id, scope="all", now=NOW),
-                   lambda: series.edit_series(db, actor=scene.hugo, series_id=made.id, scope="all",
-                                              starts_at_time=time(14), now=NOW)):
+                   lambda: changes.cancel_series(db, actor=scene.hugo, series_id=made.id, scope="all", now=NOW),
+                   lambda: changes.edit_series(db, actor=scene.hugo, series_id=made.id, scope="all",
+                                               starts_at_time=time(14), now=NOW)):
         with pytest.raises(NotFound):
             action()
     assert series.get_series(db, actor=scene.karim, series_id=made.id).id == made.id
     with pytest.raises(Forbidden):
-        series.cancel_series(db, actor=scene.karim, series_id=made.id, scope="all", now=NOW)
+        changes.cancel_series(db, actor=scene.karim, series_id=made.id, scope="all", now=NOW)
     assert len(active_days(db, made.id)) == 2
 
 
@@ -291,8 +292,8 @@ def test_splitting_a_series_carries_its_later_skipped_dates_to_the_new_one(db, s
     make_booking(db, space=scene.room, user=scene.hugo, starts_at=paris("2026-12-18", 10, 30))
     result = book_weekly(db, scene, first="2026-12-04", rrule="FREQ=WEEKLY;BYDAY=FR;COUNT=4", skip=True)
 
-    rest = series.edit_series(db, actor=scene.manager, series_id=result.series.id, scope="following",
-                              day=date(2026, 12, 11), starts_at_time=time(15), now=NOW)
+    rest = changes.edit_series(db, actor=scene.manager, series_id=result.series.id, scope="following",
+                               day=date(2026, 12, 11), starts_at_time=time(15), now=NOW)
 
     db.expire_all()
     old = series.get_series(db, actor=scene.manager, series_id=result.series.id)

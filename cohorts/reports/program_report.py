@@ -1,135 +1,28 @@
-"""Program figures for managers' home: what needs a manager today in the programs they run, and the day's
-mentor sessions of members and mentors."""
-import csv
-from collections.abc import Callable, Iterable
+"""A program's report for a period, for its managers and funders: hours of mentoring per track, cohort and
+mentor, sessions and ratings, milestones, KPIs and credits, one row per start-up."""
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from io import StringIO
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from cohorts.mentoring import sessions
-from cohorts.mentoring.enums import NoShow, RequestStatus, SessionStatus, Side
-from cohorts.mentoring.models import MentorSession, SessionFeedback, SessionRequest
+from cohorts.mentoring.enums import NoShow, SessionStatus, Side
+from cohorts.mentoring.models import MentorSession, SessionFeedback
 from cohorts.mentoring.sessions import MentorHours
 from cohorts.programs import queries as program_queries
 from cohorts.programs import service as programs
-from cohorts.programs.enrolment import today_at
-from cohorts.programs.enums import Phase
 from cohorts.programs.models import Cohort, Enrolment, Program
-from cohorts.startups import kpis, milestones
-from cohorts.startups import queries as startup_queries
-from cohorts.startups.applications import DECIDING_PHASES
+from cohorts.startups import milestones
 from cohorts.startups.enums import MilestoneStatus
 from cohorts.startups.models import KpiReport, Milestone, MilestoneProgress, StartupProfile
 from spaces.credits import service as spaces_credits
 from spaces.credits.service import CreditUse
 from spaces.venues.rules import local_moment
 from totem.errors import Invalid
-from totem.identity.models import Organisation, User
-
-RUNNING = (Phase.RUNNING, Phase.DEMO_DAY)
-
-
-# -- what needs a manager today -------------------------------------------------------------------
-
-
-@dataclass
-class CohortAttention:
-    cohort: Cohort
-    undecided: int = 0
-    overdue_milestones: int = 0
-    missing_kpis: int = 0
-    kpi_month: date | None = None
-
-
-@dataclass
-class Attention:
-    cohorts: list[CohortAttention]
-    open_requests: int
-
-    @property
-    def undecided(self) -> int:
-        return sum(c.undecided for c in self.cohorts)
-
-    @property
-    def overdue_milestones(self) -> int:
-        return sum(c.overdue_milestones for c in self.cohorts)
-
-    @property
-    def missing_kpis(self) -> int:
-        return sum(c.missing_kpis for c in self.cohorts)
-
-
-def attention(db: Session, *, actor: User, now: datetime) -> Attention:
-    """In the cohorts the manager runs: applications to decide, overdue milestones, KPIs not reported; and the
-    session requests no mentor has taken yet."""
-    rows = []
-    for cohort in program_queries.list_cohorts(db, phases=(*DECIDING_PHASES, Phase.DEMO_DAY)):
-        if not programs.may_manage(actor, cohort.program):
-            continue
-        row = CohortAttention(cohort)
-        if cohort.phase in DECIDING_PHASES:
-            counts = startup_queries.count_applications_by_status(db, cohort.id)
-            row.undecided = counts.get("submitted", 0) + counts.get("under_review", 0)
-        if cohort.phase in RUNNING:
-            today = today_at(cohort, now)
-            row.overdue_milestones = sum(item.status != MilestoneStatus.DONE and item.due_on < today
-                                         for item in milestones.cohort_milestones(db, cohort.id))
-            row.kpi_month = kpis.month_due(cohort.starts_on, today)
-            if row.kpi_month is not None:
-                ids = [e.organisation_id for e in program_queries.list_active_enrolments(db, cohort.id)]
-                row.missing_kpis = len(set(ids) - kpis.reported(db, ids, row.kpi_month)) if ids else 0
-        if row.undecided or row.overdue_milestones or row.missing_kpis or cohort.phase in RUNNING:
-            rows.append(row)
-    open_requests = db.scalar(select(func.count()).select_from(SessionRequest)
-                              .where(SessionRequest.status == RequestStatus.OPEN)) or 0
-    return Attention(rows, open_requests)
-
-
-@dataclass(frozen=True)
-class DaySession:
-    id: int
-    topic: str
-    starts_at: datetime
-    ends_at: datetime
-    status: str
-    with_name: str  # the start-up for a mentor, the mentor for a member
-    timezone: str
-
-    @property
-    def start(self) -> str:
-        return self.starts_at.astimezone(ZoneInfo(self.timezone)).strftime("%H:%M")
-
-    @property
-    def end(self) -> str:
-        return self.ends_at.astimezone(ZoneInfo(self.timezone)).strftime("%H:%M")
-
-
-def my_sessions_today(db: Session, *, user: User, organisation_ids: Iterable[int], now: datetime,
-                      timezone: str) -> list[DaySession]:
-    """The user's mentor sessions of the day still to end: as mentor, or for one of their start-ups."""
-    zone = ZoneInfo(timezone)
-    day = now.astimezone(zone).date()
-    ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
-    ids = list(organisation_ids)
-    mentor_rows = db.execute(
-        select(MentorSession.id, MentorSession.topic, MentorSession.starts_at, MentorSession.ends_at,
-               MentorSession.status, Organisation.name)
-        .join(Organisation, Organisation.id == MentorSession.organisation_id)
-        .where(MentorSession.mentor_id == user.id, MentorSession.ends_at > now, MentorSession.starts_at < ends,
-               MentorSession.status.in_((SessionStatus.PROPOSED, SessionStatus.CONFIRMED)))).all()
-    startup_rows = db.execute(
-        select(MentorSession.id, MentorSession.topic, MentorSession.starts_at, MentorSession.ends_at,
-               MentorSession.status, User.name)
-        .join(User, User.id == MentorSession.mentor_id)
-        .where(MentorSession.organisation_id.in_(ids), MentorSession.ends_at > now, MentorSession.starts_at < ends,
-               MentorSession.status.in_((SessionStatus.PROPOSED, SessionStatus.CONFIRMED)))).all() if ids else []
-    found = {row[0]: DaySession(*row, timezone=timezone) for row in [*mentor_rows, *startup_rows]}
-    return sorted(found.values(), key=lambda s: s.starts_at)
+from totem.identity.models import User
 
 
 # -- a program's report for a period --------------------------------------------------------------
@@ -388,7 +281,8 @@ def _hours(held: list[MentorHours], name_of: Callable[[MentorHours], str | None]
     return sorted((Hours(name, *sums) for name, sums in totals.items()), key=lambda h: (-h.minutes, h.name.lower()))
 
 
-def _startup_hours(db: Session, period: Period, cohort_ids: list[int], track_ids: list[int]) -> dict[int, tuple[int, int]]:
+def _startup_hours(db: Session, period: Period, cohort_ids: list[int],
+                   track_ids: list[int]) -> dict[int, tuple[int, int]]:
     totals: dict[int, tuple[int, int]] = {}
     for organisation_id, starts_at, ends_at in db.execute(
             select(MentorSession.organisation_id, MentorSession.starts_at, MentorSession.ends_at)
@@ -471,59 +365,6 @@ def _cohort_kpis(name: str, organisation_ids: list[int], reports: dict[int, list
         funds_raised_eur=sum(r.funds_raised_eur for rows in reporting for r in rows),
         revenue_first_month=sum(rows[0].revenue_eur for rows in reporting),
         revenue_last_month=sum(rows[-1].revenue_eur for rows in reporting))
-
-
-# -- exports --------------------------------------------------------------------------------------
-
-CSV_TABLES = ("tracks", "cohorts", "mentors", "sessions", "milestones", "kpis", "months", "credits", "startups")
-
-
-def _ratio(value: float | None) -> str:
-    return "" if value is None else f"{value:.4f}"
-
-
-def program_csv(report: ProgramReport, table: str) -> str:
-    """One of the report's tables, or the data behind a chart, as CSV: plain numbers, ISO dates."""
-    out = StringIO()
-    writer = csv.writer(out)
-    if table in ("tracks", "cohorts", "mentors"):
-        rows = {"tracks": report.by_track, "cohorts": report.by_cohort, "mentors": report.by_mentor}[table]
-        writer.writerow([table.removesuffix("s"), "sessions", "minutes", "hours"])
-        writer.writerows([row.name, row.sessions, row.minutes, row.hours] for row in rows)
-    elif table == "sessions":
-        figures = report.sessions
-        writer.writerow(["program", "from", "to", "held", "mentor_hours", "no_shows", "startup_no_shows",
-                         "mentor_no_shows", "no_show_rate", "cancelled", "startup_rating", "mentor_rating", "ratings"])
-        writer.writerow([report.period.program.name, report.period.first_day, report.period.last_day, figures.held,
-                         report.hours, figures.no_shows, figures.startup_no_shows, figures.mentor_no_shows,
-                         _ratio(figures.no_show_rate), figures.cancelled, figures.startup_rating or "",
-                         figures.mentor_rating or "", figures.ratings])
-    elif table == "milestones":
-        writer.writerow(["track", "due", "done", "completion"])
-        writer.writerows([row.track, row.due, row.done, _ratio(row.rate)] for row in report.milestones)
-    elif table == "kpis":
-        writer.writerow(["cohort", "startups", "reporting", "headcount_start", "headcount_end", "jobs_created",
-                         "revenue_eur", "funds_raised_eur", "revenue_growth"])
-        writer.writerows([row.cohort, row.startups, row.reporting, row.headcount_start, row.headcount_end,
-                          row.jobs_created, row.revenue_eur, row.funds_raised_eur, _ratio(row.revenue_growth)]
-                         for row in report.kpis)
-    elif table == "months":
-        writer.writerow(["month", "headcount", "revenue_eur", "funds_raised_eur"])
-        writer.writerows([row.month.isoformat(), row.headcount, row.revenue_eur, row.funds_raised_eur]
-                         for row in report.months)
-    elif table == "credits":
-        writer.writerow(["startup", "cohort", "credits_given", "credits_used", "credits_expired", "used_share"])
-        writer.writerows([row.name, row.cohort, row.credits.given, row.credits.used, row.credits.expired,
-                          _ratio(row.credits.used_share)] for row in report.startups)
-    elif table == "startups":
-        writer.writerow(["startup", "cohort", "track", "sector", "sessions", "mentor_minutes", "milestones_due",
-                         "milestones_done", "headcount", "revenue_eur", "funds_raised_eur", "credits_used"])
-        writer.writerows([row.name, row.cohort, row.track, row.sector, row.sessions, row.minutes, row.milestones_due,
-                          row.milestones_done, "" if row.headcount is None else row.headcount, row.revenue_eur,
-                          row.funds_raised_eur, row.credits.used] for row in report.startups)
-    else:
-        raise Invalid("Unknown table.", field="table")
-    return out.getvalue()
 
 
 def managed_programs(db: Session, *, actor: User) -> list[Program]:
