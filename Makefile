@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev messages clean
+.PHONY: run test install install-dev messages error-codes clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,12 @@ test: install-dev
 ## Extract the English messages into a template, to update the catalogs by hand.
 messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k Invalid -k Conflict -k Forbidden -k NotFound \
-		-k Unauthenticated -k TooManyAttempts -k DomainError -k NavItem -k ngettext:1,2 -k translate:2 -k redirect:3 \
+		-k Unauthenticated -k TooManyAttempts -k DomainError -k NavItem -k said -k said_n:1,2 -k ntranslate:2,3 -k ngettext:1,2 -k translate:2 -k redirect:3 \
 		-o totem/locale/messages.pot totem cohorts spaces
+
+## Write the codes declared with `error_code()` into README.md's "Error codes" table (a test checks it).
+error-codes: install-dev
+	$(BIN)/python -m tests.test_error_codes
 
 clean:
 	rm -rf $(VENV) .pytest_cache

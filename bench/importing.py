@@ -23,6 +23,7 @@ import spaces.booking.importing  # noqa: F401  (registers the kinds of bookings)
 import spaces.venues.importing  # noqa: F401  (registers the kind of spaces)
 from totem.db import make_engine, make_session_factory
 from totem.identity.models import User, UserRole
+from totem.identity.service import system_actor
 from totem.importing import Options, export_csv, run_import
 from totem.migrations import upgrade
 
@@ -70,7 +71,8 @@ def add_people(factory) -> None:  # type: ignore[no-untyped-def]
 def timed_import(factory, kind: str, data: bytes) -> tuple[float, str]:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     with factory() as db:
-        result = run_import(db, kind=kind, data=data, dry_run=False, options=Options(actor=None, now=datetime.now(UTC)))
+        result = run_import(db, kind=kind, data=data, dry_run=False, options=Options(
+            actor=system_actor(db, now=datetime.now(UTC)), now=datetime.now(UTC)))
         if result.refused:
             raise SystemExit(f"{kind}: refused {[(r.line, r.reason.render()) for r in result.refused[:5]]}")
         db.commit()

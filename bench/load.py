@@ -57,6 +57,11 @@ class Plan:
     def emails(self) -> set[str]:
         return {email for queue in self.queues for email, _ in queue}
 
+    def in_turn(self) -> list[tuple[str, "Attempt"]]:
+        """Every client's attempts, the clients taking turns: for one sequential client."""
+        longest = max(map(len, self.queues), default=0)
+        return [queue[n] for n in range(longest) for queue in self.queues if n < len(queue)]
+
     @property
     def duplicates(self) -> int:
         return sum(attempt.duplicate for queue in self.queues for _, attempt in queue)

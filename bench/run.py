@@ -155,9 +155,9 @@ def measure_bookings(engine: Engine, factory: sessionmaker[Session], server: Ser
     logging_in = timer.perf_counter()
     tokens = load.log_in(server.base_url, plan.emails, parallel=2)
     logging_in = timer.perf_counter() - logging_in
-    cpu = server.cpu_seconds()
+    cpu, client_cpu = server.cpu_seconds(), timer.process_time()
     outcome = load.run_bookings(server.base_url, plan, tokens)
-    cpu = server.cpu_seconds() - cpu
+    cpu, client_cpu = server.cpu_seconds() - cpu, timer.process_time() - client_cpu
     with engine.connect() as conn:
         overlaps = load.count_overlaps(conn, plan.first_day, plan.last_day)
     created, refused = outcome.statuses[201], outcome.statuses[409]
@@ -167,7 +167,7 @@ def measure_bookings(engine: Engine, factory: sessionmaker[Session], server: Ser
     note = (f"{sent} POSTs by {args.clients} clients as {len(tokens)} members (logged in beforehand, in "
             f"{logging_in:.1f} s) in {outcome.seconds:.1f} s "
             f"({sent / outcome.seconds:.0f} requests/s); {plan.duplicates} deliberate duplicates -> {refused} × 409; "
-            f"server CPU {cpu / sent * 1000:.1f} ms per POST"
+            f"server CPU {cpu / sent * 1000:.1f} ms per POST, the clients' {client_cpu / sent * 1000:.1f} ms (same cores)"
             + (f"; other answers {others}: {outcome.surprises}" if others else "")
             + (f"; 409s on slots nobody else asked for: {outcome.stray_conflicts}" if outcome.stray_conflicts else ""))
     clean = not others and not outcome.stray_conflicts

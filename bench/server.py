@@ -42,14 +42,23 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, *, workers: int, log_path: Path) -> Iterator[Server]:
-    """Serve the app with `workers` processes, the scheduler off."""
+def running_server(database_url: str, *, workers: int, log_path: Path, loop: str | None = None,
+                   http: str | None = None) -> Iterator[Server]:
+    """Serve the app with `workers` processes, the scheduler off.
+
+    `totem serve` itself, unless `loop` or `http` names uvicorn's event loop (asyncio, uvloop) or HTTP parser
+    (h11, httptools): then uvicorn's own command with `totem serve`'s options, to compare them on one install.
+    """
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "TOTEM_DATABASE_URL": database_url, "TOTEM_SCHEDULER_ENABLED": "false",
            "TOTEM_SECRET_KEY": "bench-secret-key", "TOTEM_BASE_URL": base_url, "TOTEM_ENVIRONMENT": "development"}
-    command = [sys.executable, "-m", "totem.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers)]
+    where = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    if loop is None and http is None:
+        command = [sys.executable, "-m", "totem.cli", "serve", *where]
+    else:
+        command = [sys.executable, "-m", "uvicorn", "totem.asgi:app", *where, "--proxy-headers",
+                   "--timeout-graceful-shutdown", "20", "--loop", loop or "auto", "--http", http or "auto"]
     with log_path.open("w") as log:
         # Its own process group, so that stopping it also stops the workers it forked, and nothing else.
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

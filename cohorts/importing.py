@@ -1,4 +1,4 @@
-"""What the cohorts' imports share: who acts, each person's e-mail checked once per file, people found or
+"""What the cohorts' imports share: each person's e-mail checked once per file, people found or
 created, and each line's outcome.
 
 People are created without a password and are not mailed: a manager invites them with "Invite" on the
@@ -9,23 +9,13 @@ from sqlalchemy.orm import Session
 from totem.errors import Invalid
 from totem.i18n import N_
 from totem.identity import service as identity
-from totem.identity.enums import Locale, Role
+from totem.identity.enums import Locale
 from totem.identity.models import Membership, Organisation, User, UserRole
 from totem.importing import ImportResult, Line, Options, Row
 
 
 NAME_MAX = 200  # a person's or a start-up's name
 LOCALES = {locale.value for locale in Locale}
-
-
-def actor(options: Options) -> User:
-    """Who the services act for: the manager on the page; on the command line, the operator as a system admin.
-
-    The system actor is never added to the session: the audit log records it as nobody (the system).
-    """
-    if options.actor is not None:
-        return options.actor
-    return User(email="system", name="Totem", is_active=True, roles=[UserRole(role=Role.ADMIN)])
 
 
 def checked_email(row: Row, result: ImportResult, seen: dict[str, int]) -> str | None:

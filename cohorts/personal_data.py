@@ -19,8 +19,7 @@ from cohorts.mentoring.models import (
 )
 from cohorts.programs.models import ProgramManager
 from cohorts.startups.models import Application, ApplicationReview, KpiReport, MilestoneProgress
-from spaces.booking.enums import BookingStatus
-from spaces.booking.models import Booking
+from spaces.booking.hosted import release_room
 from totem import erasure
 from totem.identity.models import User
 from totem.personal_data import register
@@ -39,7 +38,7 @@ register("kpi_reports", KpiReport, lambda user: KpiReport.submitted_by == user.i
 register("milestone_progress", MilestoneProgress, lambda user: MilestoneProgress.updated_by == user.id)
 
 
-def erase_cohorts_data(db: Session, user: User, now: datetime) -> None:
+def erase_cohorts_data(db: Session, user: User, now: datetime, actor: User) -> None:
     """Blank what the person wrote and their mentor profile; keep sessions, KPIs and progress for the reports."""
     erasure.forget_in_mail(db, _texts_written_by(db, user))
     db.execute(update(Application).where(Application.founder_email == user.email.lower()).values(
@@ -52,7 +51,7 @@ def erase_cohorts_data(db: Session, user: User, now: datetime) -> None:
     db.execute(update(MilestoneProgress).where(MilestoneProgress.updated_by == user.id).values(note=""))
     db.execute(update(MentorSession).where(MentorSession.cancelled_by == user.id).values(cancel_reason=""))
     db.execute(delete(ProgramManager).where(ProgramManager.user_id == user.id))
-    _erase_mentoring(db, user, now)
+    _erase_mentoring(db, user, now, actor)
 
 
 def _texts_written_by(db: Session, user: User) -> list[str]:
@@ -69,15 +68,14 @@ def _texts_written_by(db: Session, user: User) -> list[str]:
     return texts
 
 
-def _erase_mentoring(db: Session, user: User, now: datetime) -> None:
+def _erase_mentoring(db: Session, user: User, now: datetime, actor: User) -> None:
     """An erased mentor meets nobody any more: their upcoming sessions and rooms are called off."""
     upcoming = (MentorSession.mentor_id == user.id, MentorSession.status.in_(BUSY_SESSIONS),
                 MentorSession.starts_at > now)
     rooms = db.scalars(select(MentorSession.booking_id).where(*upcoming, MentorSession.booking_id.is_not(None))).all()
     db.execute(update(MentorSession).where(*upcoming).values(status=SessionStatus.CANCELLED, cancelled_at=now))
-    if rooms:
-        db.execute(update(Booking).where(Booking.id.in_(rooms), Booking.starts_at > now)
-                   .values(status=BookingStatus.CANCELLED, cancelled_at=now))
+    for booking_id in rooms:  # as any called-off session's room: given back to whoever waits for it
+        release_room(db, actor=actor, booking_id=booking_id, now=now)
     db.execute(update(MentorSession).where(MentorSession.mentor_id == user.id).values(online_url=""))
     db.execute(update(MentorProfile).where(MentorProfile.user_id == user.id).values(
         bio="", company="", online_url="", is_active=False, updated_at=now))

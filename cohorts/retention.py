@@ -20,7 +20,9 @@ from totem import audit, erasure
 from totem.auth.models import ApiToken, AuthSession
 from totem.erasure import Purged
 from totem.identity.enums import Role
+from totem.i18n import N_, said
 from totem.identity.models import Membership, User, UserRole
+from totem.identity.service import system_actor
 from totem.notifications.models import OutboxMessage
 from totem.settings import Settings, get_settings
 
@@ -68,7 +70,7 @@ def purge(db: Session, *, now: datetime, settings: Settings, dry_run: bool = Fal
         for application in list_expired_applications(db, now=now, days=settings.retention_rejected_applications_days)
     ] + [
         (Purged(ALUMNI_ACCOUNT, user.id, f"{user.name} <{user.email}>"),
-         lambda u=user: erasure.erase_person(db, actor=None, user=u, now=now))
+         lambda u=user: erasure.erase_person(db, actor=system_actor(db, now=now), user=u, now=now))
         for user in list_inactive_alumni(db, now=now, days=settings.retention_alumni_days)
     ]
     if dry_run:
@@ -96,7 +98,7 @@ def _delete_application(db: Session, application: Application, now: datetime) ->
         db.execute(delete(OutboxMessage).where(OutboxMessage.to_address == email, OutboxMessage.user_id.is_(None)))
         erasure.scrub_text(db, email=email, new_email=f"deleted-application-{application_id}@{erasure.ERASED_DOMAIN}",
                            name=name, new_name=f"Deleted applicant #{application_id}")
-    audit.record(db, actor=None, action="application.purge", obj=application, now=now,
+    audit.record(db, actor=system_actor(db, now=now), action="application.purge", obj=application, now=now,
                  summary=f"deleted rejected application #{application_id} (retention)")
 
 
@@ -111,9 +113,11 @@ def describe(purged: list[Purged]) -> str:
     """The job's summary: counts and ids only, never a name (the summary is stored)."""
     applications = [item.id for item in purged if item.kind == REJECTED_APPLICATION]
     accounts = [item.id for item in purged if item.kind == ALUMNI_ACCOUNT]
-    text = f"deleted {len(applications)} rejected applications, erased {len(accounts)} alumni accounts"
     if accounts:
-        text += f" (users {', '.join(f'#{user_id}' for user_id in accounts)})"
-    return text[:500]
+        return said(N_("deleted {applications} rejected applications, erased {accounts} alumni accounts (users {ids})"),
+                    applications=len(applications), accounts=len(accounts),
+                    ids=", ".join(f"#{user_id}" for user_id in accounts))
+    return said(N_("deleted {applications} rejected applications, erased {accounts} alumni accounts"),
+                applications=len(applications), accounts=len(accounts))
 
 

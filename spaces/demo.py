@@ -16,10 +16,12 @@ from spaces.venues import access
 from spaces.venues.enums import SpaceKind
 from spaces.venues.models import BookingRule, ClosureDay, Floor, OpeningHours, Space, Venue, Zone
 from spaces.venues.rules import is_open_for, local_moment, local_time
+from spaces.visitors import demo_guests
 from totem.identity import service as identity
 from totem.identity.models import User
 
 VENUE_NAME = "Cité de l'innovation"
+VENUE_ADDRESS = "12 quai de la Joliette, 13002 Marseille"
 # Floor plans are drawn in decimetres: 60 m by 40 m.
 PLAN_WIDTH, PLAN_HEIGHT = 600, 400
 SCREEN, VIDEO, WHITEBOARD = "screen", "videoconference", "whiteboard"
@@ -94,6 +96,7 @@ def load_demo(db: Session, now: datetime) -> None:
     db.flush()
     _grant_the_startups(db, venue, spaces, now)
     _book_the_week(db, venue, spaces, now)
+    demo_guests.load_demo(db, venue=venue, now=now)
 
 
 def _grant_the_startups(db: Session, venue: Venue, spaces: dict[str, Space], now: datetime) -> None:
@@ -114,7 +117,8 @@ def _grant_the_startups(db: Session, venue: Venue, spaces: dict[str, Space], now
 
 
 def _create_venue(db: Session, now: datetime) -> Venue:
-    venue = Venue(name=VENUE_NAME, timezone="Europe/Paris", observes_public_holidays=True, check_in_grace_minutes=15)
+    venue = Venue(name=VENUE_NAME, timezone="Europe/Paris", observes_public_holidays=True, check_in_grace_minutes=15,
+                  address=VENUE_ADDRESS)
     venue.opening_hours = [OpeningHours(weekday=day, opens_at=time(8), closes_at=time(20)) for day in range(5)]
     db.add(venue)
     db.flush()

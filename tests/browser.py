@@ -7,9 +7,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import holidays
 import pytest
 import uvicorn
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,12 +18,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from totem import clock
 from totem.app import create_app
 from totem.db import make_engine, make_session_factory, transaction
-from totem.demo import load_demo
+from totem.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
 from totem.migrations import upgrade
 from totem.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def next_working_day() -> date:
+    """Tomorrow or the next day the demo venue is open (not a weekend, not a French public holiday)."""
+    day = date.today() + timedelta(days=1)
+    while day.weekday() >= 5 or day in holidays.France(years=day.year):
+        day += timedelta(days=1)
+    return day
 
 
 def _free_port() -> int:
@@ -112,6 +121,24 @@ def french_page(browser, base_url: str) -> Iterator[object]:  # type: ignore[no-
         yield context.new_page()
     finally:
         context.close()
+
+
+def log_in(page, role: str = "member") -> None:  # type: ignore[no-untyped-def]
+    """Through the login form, as the demo account of that role."""
+    account = next(a for a in ACCOUNTS if a.role == role)
+    page.goto("/login")
+    page.fill("input[name=email]", account.email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/")
+
+
+def next_open_day() -> date:
+    """The demo venue's next open day after the machine's date, at which the served demo was loaded."""
+    day = date.today() + timedelta(days=1)
+    while day.weekday() >= 5 or day in holidays.France(years=day.year) or (day.month, day.day) in ((12, 24), (12, 31)):
+        day += timedelta(days=1)
+    return day
 
 
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ os.environ.setdefault("TOTEM_SCHEDULER_ENABLED", "false")
 
 import psycopg
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -99,9 +100,33 @@ def settings(database: TestDatabase) -> Settings:
     return Settings(database_url=database.url, scheduler_enabled=False)
 
 
+@pytest.fixture(scope="session")
+def shared_apps() -> dict[str, FastAPI]:
+    """One app per database for the run. FastAPI prepares each of the ~200 routes on an app's first request
+    (seconds on a busy machine): every test paid that when each built its own app."""
+    return {}
+
+
 @pytest.fixture
-def app(settings: Settings, session_factory: sessionmaker[Session]):  # type: ignore[no-untyped-def]
-    return create_app(settings, session_factory)
+def app(database: TestDatabase, settings: Settings, session_factory: sessionmaker[Session],  # type: ignore[no-untyped-def]
+        shared_apps: dict[str, FastAPI]):
+    shared = shared_apps.get(database.name)
+    if shared is None or shared.state.settings != settings:
+        shared = shared_apps[database.name] = create_app(settings, session_factory)
+    for part in _apps_within(shared):
+        # As create_app left it, on this test's session factory: what a request put in the state (e.g. the
+        # applications' submission limit) stays with the test that made it.
+        kept = {"settings": settings, "session_factory": session_factory}
+        if part is shared:
+            kept["scheduler"] = None
+        part.state._state.clear()
+        part.state._state.update(kept)
+    return shared
+
+
+def _apps_within(app: FastAPI) -> list[FastAPI]:
+    """The app and the sub-apps it mounts (the API), each with its own state."""
+    return [app, *(route.app for route in app.routes if isinstance(getattr(route, "app", None), FastAPI))]
 
 
 @pytest.fixture

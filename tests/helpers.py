@@ -1,5 +1,6 @@
-"""Helpers for driving the pages like a browser: CSRF tokens and logging in."""
+"""Helpers for driving the pages like a browser (CSRF tokens, logging in) and for checking the API's refusals."""
 import re
+from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from httpx import Response
@@ -29,3 +30,17 @@ def api_token(client: TestClient, email: str, password: str) -> dict[str, str]:
     response = client.post("/api/v1/auth/token", json={"email": email, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def assert_refused(send: Callable[[dict[str, str]], Response], status: int, code: str, english: str,
+                   french: str) -> None:
+    """Send the request asking for English, then for French: the same status and `code`, `detail` in each language.
+
+    `send` takes the Accept-Language header to add; the refusal must have left nothing behind for the second try.
+    """
+    for language, words in (("en", english), ("fr", french)):
+        response = send({"Accept-Language": language})
+        assert response.status_code == status, response.text
+        body = response.json()
+        assert body["code"] == code, body
+        assert words in body["detail"], (language, body)

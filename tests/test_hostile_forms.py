@@ -5,7 +5,8 @@ logs in, walks every page linked from the home page (a few pages per route),
 and posts every form found on them (once per route) with the values of
 `tests.hostile_forms`; each post runs in a savepoint rolled back afterwards,
 so every one meets the demo as it was loaded. A refusal is a form shown again
-or an error page (4xx); a 5xx, or a dropped connection, fails the test.
+or an error page (4xx); a 5xx, or a dropped connection, fails the test, and
+so does a 100 kB text that reached the database: every text has a bound.
 """
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -15,13 +16,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection
+from sqlalchemy import Connection, String, Text, func, literal, select, union_all
 from sqlalchemy.orm import sessionmaker
 
 from tests.helpers import csrf_from, login
-from tests.hostile_forms import NOT_POSTED, NUMBERED, Form, hostile_posts, read_page, same_site_pages
+from tests.hostile_forms import LONG_TEXT, NOT_POSTED, NUMBERED, Form, hostile_posts, read_page, same_site_pages
 from totem import demo
 from totem.app import create_app
+from totem.db import Base
 from totem.settings import Settings
 
 if TYPE_CHECKING:
@@ -56,6 +58,16 @@ def world(database: "TestDatabase") -> Iterator[World]:
             db.commit()
         yield World(connection, Settings(database_url=database.url, scheduler_enabled=False), factory)
         outer.rollback()
+
+
+def _columns_holding_long_text(connection: Connection) -> list[str]:
+    """The text columns (`table.column`) where a value is as long as the hostile text: it was stored."""
+    columns = [(table, column) for table in Base.metadata.sorted_tables for column in table.columns
+               if isinstance(column.type, String | Text)]
+    found = union_all(*(select(literal(f"{table.name}.{column.name}"))
+                        .where(func.length(column) >= len(LONG_TEXT) // 2).limit(1).subquery().select()
+                        for table, column in columns))
+    return list(connection.scalars(found))
 
 
 def _crawl(client: TestClient) -> list[Form]:
@@ -97,10 +109,13 @@ def test_hostile_values_in_every_form_are_refused_without_a_server_error(world: 
                 try:
                     response = client.post(form.action, data={**fields, "csrf_token": token}, follow_redirects=False)
                     status = response.status_code
+                    stored = _columns_holding_long_text(world.connection) if LONG_TEXT in fields.values() else []
                 except Exception as exc:  # a dropped connection
-                    status = f"{type(exc).__name__}: {exc}"
+                    status, stored = f"{type(exc).__name__}: {exc}", []
                 finally:
                     savepoint.rollback()
                 if not isinstance(status, int) or status >= 500:
                     failures.append(f"POST {form.action} ({form.page}) with {what}: {status}")
+                if stored:
+                    failures.append(f"POST {form.action} ({form.page}) with {what}: {status}, stored in {stored}")
     assert not failures, f"{len(failures)} hostile posts failed:\n" + "\n".join(failures)

@@ -13,6 +13,7 @@ from totem.db import make_engine, make_session_factory, transaction
 from totem.demo import DEMO_PASSWORD, load_demo
 from totem.domains import import_domain_modules
 from totem.errors import DomainError
+from totem.i18n import shown
 from totem.identity import service as identity
 from totem.jobs import runner
 from totem.jobs.registry import collect_jobs
@@ -62,7 +63,7 @@ def cmd_jobs_list(args: argparse.Namespace) -> int:
     for row in rows:
         last = f"{row.last_status} at {row.last_started_at:%Y-%m-%d %H:%M:%S}Z" if row.last_status else "never run"
         print(f"{row.name}\t{row.trigger}\tnext {row.next_fire_time:%Y-%m-%d %H:%M:%S%z}\t{last}"
-              + (f"\t{row.last_summary}" if row.last_summary else ""))
+              + (f"\t{shown(row.last_summary, 'en')}" if row.last_summary else ""))
     return 0
 
 
@@ -75,7 +76,7 @@ def cmd_jobs_run(args: argparse.Namespace) -> int:
     if run.status != "succeeded":
         print(f"{args.name} failed:\n{run.error}", file=sys.stderr)
         return 1
-    print(f"{args.name}: {run.summary or 'done'}")
+    print(f"{args.name}: {shown(run.summary, 'en') or 'done'}")
     return 0
 
 
@@ -83,11 +84,12 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     now = clock.now()
     try:
         with transaction(_session_factory()) as db:
-            user = identity.create_user(db, actor=None, email=args.email, name=args.name or args.email.split("@")[0],
+            system = identity.system_actor(db, now=now)
+            user = identity.create_user(db, actor=system, email=args.email, name=args.name or args.email.split("@")[0],
                                         roles=[args.role], now=now, password_hash=hash_password(args.password))
             if args.startup:
-                organisation = identity.get_or_create_organisation(db, actor=None, name=args.startup, now=now)
-                identity.add_membership(db, actor=None, user=user, organisation=organisation, now=now)
+                organisation = identity.get_or_create_organisation(db, actor=system, name=args.startup, now=now)
+                identity.add_membership(db, actor=system, user=user, organisation=organisation, now=now)
     except DomainError as error:
         print(f"error: {error.message.format(**error.params)}", file=sys.stderr)
         return 1
@@ -129,8 +131,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     extra = {name: value for name, value in (("space", args.space), ("booker", args.booker)) if value}
     try:
         with transaction(_session_factory()) as db:
-            result = importing.run_import(db, kind=args.kind, data=data, dry_run=args.dry_run,
-                                          options=importing.Options(actor=None, now=clock.now(), extra=extra))
+            now = clock.now()
+            options = importing.Options(actor=identity.system_actor(db, now=now), now=now, extra=extra)
+            result = importing.run_import(db, kind=args.kind, data=data, dry_run=args.dry_run, options=options)
     except DomainError as error:
         print(f"error: {error.message.format(**error.params)}", file=sys.stderr)
         return 2
@@ -207,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file")
     restore.set_defaults(func=cmd_restore)
 
-    retention = sub.add_parser("retention", help="purge rejected applications and inactive alumni past their periods")
+    retention = sub.add_parser("retention", help="purge rejected applications, inactive alumni and visitors past their periods")
     retention.add_argument("--dry-run", action="store_true", help="only list what would be purged")
     retention.set_defaults(func=cmd_retention)
 

@@ -23,6 +23,8 @@ class DemoAccount:
 ACCOUNTS = (
     DemoAccount("admin", "admin@cite-innovation.fr", "Camille Admin"),
     DemoAccount("manager", "lea.martin@cite-innovation.fr", "Léa Martin"),
+    DemoAccount("manager", "marc.ferrand@armement-phoceen.fr", "Marc Ferrand"),
+    DemoAccount("manager", "ines.morel@maison-lavande.fr", "Inès Morel"),
     DemoAccount("member", "nadia@oceanwatt.fr", "Nadia Benali", startup="OceanWatt"),
     DemoAccount("member", "hugo@kelpstudio.fr", "Hugo Fabre", startup="Kelp Studio"),
     DemoAccount("member", "sam@urbaflux.io", "Sam Okafor", startup="UrbaFlux", locale="en"),
@@ -43,6 +45,12 @@ def load_demo(db: Session, now: datetime) -> list[DemoAccount]:
                 organisation = identity.get_or_create_organisation(db, actor=None, name=account.startup, now=now)
                 identity.add_membership(db, actor=None, user=user, organisation=organisation, now=now)
     # Each domain loads its own demo once, so that a demo database gains a newly added domain's data.
-    for module in import_domain_modules("demo"):
-        module.load_demo(db, now)
+    modules = import_domain_modules("demo")
+    for module in modules:
+        if hasattr(module, "load_demo"):
+            module.load_demo(db, now)
+    # Then what reads every domain's data finishes it (the occupancy roll-up of the history the others wrote).
+    for module in modules:
+        if hasattr(module, "finish_demo"):
+            module.finish_demo(db, now)
     return list(ACCOUNTS)

@@ -25,18 +25,23 @@ from totem import audit
 from totem.auth.models import ApiToken, AuthSession, LoginFailure, OneTimeLink
 from totem.db import Base
 from totem.domains import import_domain_modules
-from totem.errors import Conflict
+from totem.errors import Conflict, error_code
+from totem.i18n import N_, said
 from totem.identity.enums import Role
 from totem.identity.models import User, UserRole
+from totem.identity.service import OWN_ACCOUNT
 from totem.notifications.models import OutboxMessage
 from totem.permissions import require
 
-Eraser = Callable[[Session, User, datetime], None]
+# (db, user, now, actor): what a package does to erase the user, acting as the one who erases them.
+Eraser = Callable[[Session, User, datetime, User], None]
 
 # A reserved top-level domain (RFC 2606): the address is unique and no mail can reach it.
 ERASED_DOMAIN = "erased.invalid"
 # Shorter names are too likely to be part of other words to be replaced in free text.
 MIN_NAME_TO_SCRUB = 5
+
+ALREADY_ERASED = error_code("already_erased", "The person has been erased already.")
 
 _ERASERS: list[Eraser] = []
 # Columns that name other people: a homonym's name there is not the erased person's.
@@ -64,30 +69,29 @@ def is_erased(user: User) -> bool:
     return user.email == erased_email(user.id)
 
 
-def erase_person(db: Session, *, actor: User | None, user: User, now: datetime) -> None:
-    """Anonymise the user everywhere; `actor` None means the system (the retention job).
+def erase_person(db: Session, *, actor: User, user: User, now: datetime) -> None:
+    """Anonymise the user everywhere, as `actor` (an admin, or the system for the retention job).
 
     Bookings, sessions, KPI reports and reliability records stay for the
     statistics; what the person wrote in free text is blanked; their
     sessions, tokens and pending mail are deleted.
     """
-    if actor is not None:
-        require(actor, "users.manage", user)
-        if actor.id == user.id:
-            raise Conflict("You cannot erase your own account.")
+    require(actor, "users.manage", user)
+    if actor.id == user.id:
+        raise Conflict("You cannot erase your own account.", code=OWN_ACCOUNT)
     if is_erased(user):
-        raise Conflict("This person has already been erased.")
+        raise Conflict("This person has already been erased.", code=ALREADY_ERASED)
     if user.has_role(Role.ADMIN) and not _other_active_admins(db, user):
         raise Conflict("You cannot erase the last admin.")
     import_domain_modules("personal_data")  # each domain registers its eraser there
     email, name = user.email, user.name
     for eraser in _ERASERS:
-        eraser(db, user, now)
+        eraser(db, user, now, actor)
     _erase_account(db, user, now)
     db.flush()
     scrub_text(db, email=email, new_email=user.email, name=name, new_name=user.name)
     db.expire_all()  # the scrub wrote behind the session's back
-    audit.record(db, actor=actor, action="user.erase", obj=user, summary=f"erased user #{user.id}", now=now)
+    audit.record(db, actor=actor, action="user.erase", obj=user, summary=said(N_("erased user #{id}"), id=user.id), now=now)
 
 
 def _other_active_admins(db: Session, user: User) -> int:

@@ -7,7 +7,9 @@ so no compiled `.mo` file is kept in the repository.
 """
 import gettext
 import io
+import json
 from functools import lru_cache
+from typing import Any
 from importlib.resources import files
 
 from babel.messages.mofile import write_mo
@@ -56,6 +58,63 @@ def translate(locale: str, message: str, **params: object) -> str:
 def ntranslate(locale: str, singular: str, plural: str, n: int, **params: object) -> str:
     text = translations(locale).ngettext(singular, plural, n)
     return text.format(n=n, **params)
+
+
+# Text stored once and read in either language (an audit summary, a job run's outcome) is kept as its English
+# msgid and parameters, as JSON in the same text column, and translated each time it is shown.
+SAID_LENGTH = 500
+
+
+def said(message: str, /, **params: object) -> str:
+    """`message` with `params`, to store and show later in the reader's language (`shown`).
+
+    A list parameter holds msgids (labels such as a role's), each translated when shown and joined by commas.
+    """
+    return _stored({"said": message, "params": params})
+
+
+def said_n(singular: str, plural: str, n: int, /, **params: object) -> str:
+    """The plural form of `said`: `{n}` and `params` fill whichever form the reader's language picks."""
+    return _stored({"said": singular, "plural": plural, "n": n, "params": params})
+
+
+def shown(stored: str | None, locale: str) -> str:
+    """What `said` stored, in `locale`; text stored as plain words (before `said`, or by hand) as it is."""
+    message = _read_said(stored)
+    if message is None:
+        return stored or ""
+    params = {key: ", ".join(translate(locale, str(item)) for item in value) if isinstance(value, list) else str(value)
+              for key, value in message.get("params", {}).items()}
+    try:
+        if "plural" in message:
+            return ntranslate(locale, message["said"], message["plural"], int(message["n"]), **params)
+        return translate(locale, message["said"], **params)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return stored or ""  # a catalog that lost a placeholder must not hide the row
+
+
+def _read_said(stored: str | None) -> dict | None:
+    if not stored or not stored.startswith('{"said"'):
+        return None
+    try:
+        message = json.loads(stored)
+    except ValueError:
+        return None
+    return message if isinstance(message, dict) and isinstance(message.get("said"), str) else None
+
+
+def _stored(message: dict) -> str:
+    """The JSON, within the column's length: the longest parameter is cut (with "…") until it fits."""
+    params: dict[str, Any] = {key: [str(item) for item in value] if isinstance(value, list | tuple) else str(value)
+                              for key, value in message["params"].items()}
+    while True:
+        text = json.dumps({**message, "params": params}, ensure_ascii=False)
+        longest = max((key for key in params if isinstance(params[key], str)), key=lambda key: len(params[key]),
+                      default=None)
+        if len(text) <= SAID_LENGTH or longest is None or len(params[longest]) <= 1:
+            return text[:SAID_LENGTH]
+        excess = len(text) - SAID_LENGTH
+        params[longest] = params[longest][: max(0, len(params[longest]) - excess - 1)] + "…"
 
 
 def negotiate(accept_language: str | None, default: str | None) -> str | None:

@@ -10,7 +10,7 @@ KEYWORDS = {
     "_": None, "N_": None, "gettext": None, "ngettext": (1, 2),
     "Invalid": None, "Conflict": None, "Forbidden": None, "NotFound": None, "Unauthenticated": None,
     "TooManyAttempts": None, "DomainError": None, "NavItem": None,
-    "translate": (2,), "redirect": (3,),
+    "translate": (2,), "redirect": (3,), "said": None, "said_n": (1, 2), "ntranslate": (2, 3),
 }
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2"), ("**.py", "python")]
 

@@ -21,7 +21,7 @@ from totem import audit
 from totem.auth import service as auth
 from totem.auth.models import OneTimeLink
 from totem.errors import Invalid
-from totem.i18n import N_, translate
+from totem.i18n import N_, said, translate
 from totem.identity.models import User
 from totem.permissions import is_staff, rule
 from totem.settings import Settings
@@ -87,7 +87,7 @@ class ImportResult:
 class Options:
     """What an import knows besides the file: who runs it, when, and the kind's own choices (e.g. a room for .ics)."""
 
-    actor: User | None
+    actor: User  # the manager on the Import page; the system on the command line
     now: datetime
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -200,7 +200,8 @@ def run_import(db: Session, *, kind: str, data: bytes, options: Options, dry_run
         raise
     if result.is_written:
         audit.record(db, actor=options.actor, action="data.import", obj=result, now=options.now,
-                     summary=f"{kind}: {len(result.created)} created, {len(result.updated)} updated")
+                     summary=said(N_("{kind}: {created} created, {updated} updated"), kind=kind,
+                                  created=len(result.created), updated=len(result.updated)))
         savepoint.commit()
     else:
         savepoint.rollback()

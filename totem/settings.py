@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     # alumni accounts unused since their start-ups' programs ended are purged.
     retention_rejected_applications_days: int = 365
     retention_alumni_days: int = 730
+    retention_visitors_days: int = 90
 
     # Request bodies larger than this are refused with 413: forms and JSON, and file uploads.
     max_body_bytes: int = 1024 * 1024

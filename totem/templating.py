@@ -18,7 +18,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 
 from totem.domains import packages
-from totem.i18n import ntranslate, translate
+from totem.i18n import ntranslate, shown, translate
 from totem.identity.enums import ROLE_LABELS
 from totem.settings import get_settings
 from totem.web.formats import FILTERS
@@ -34,6 +34,11 @@ def _ngettext(context: Context, singular: str, plural: str, n: int, **params: An
     return ntranslate(context.get("locale", "fr"), singular, plural, n, **params)
 
 
+@pass_context
+def _shown(context: Context, stored: str | None) -> str:
+    return shown(stored, context.get("locale", "fr"))
+
+
 @lru_cache
 def environment() -> Environment:
     strict = get_settings().environment == "test"
@@ -47,7 +52,7 @@ def environment() -> Environment:
     )
     # `_("Hello {name}", name=...)`: translated, then formatted; `{% trans %}` is not used.
     env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext, role_labels=ROLE_LABELS)
-    env.filters.update(FILTERS)
+    env.filters.update(FILTERS, shown=_shown)
     return env
 
 

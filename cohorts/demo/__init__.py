@@ -1,6 +1,7 @@
 """The demo's programs: the metropolitan accelerator with its three tracks and a running cohort of twenty
 start-ups (some from abroad, the demo accounts' among them), its next cohort taking applications with some
-to review, and a shipping group's corporate accelerator.
+to review, and the corporate accelerators of a shipping group and of a cosmetics group, each program under its
+operator (see `spaces.operators.demo`).
 
 Everything goes through the services, derived from `now` and fixed tables,
 never from randomness. Only the demo accounts' start-ups have members; made-up
@@ -12,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cohorts.demo import history
 from cohorts.demo import mentors as mentor_demo
 from cohorts.programs import enrolment, events
 from cohorts.programs import cohorts as cohort_service
@@ -23,6 +25,8 @@ from cohorts.startups import service as startups
 from cohorts.startups.forms import ApplicationForm
 from spaces.booking import availability
 from spaces.demo import MANAGER_EMAIL, VENUE_NAME
+from spaces.operators import demo as operator_demo
+from spaces.operators import queries as operator_queries
 from spaces.venues.models import Venue
 from spaces.venues.rules import local_time
 from totem.identity import service as identity
@@ -30,6 +34,7 @@ from totem.identity.models import Organisation, User
 
 METROPOLE = "Accélérateur Métropole"
 CORPORATE = "Blue Harbour Lab"
+COSMETICS = "Lavande Beauty Lab"
 ADMIN_EMAIL = "admin@cite-innovation.fr"
 
 
@@ -91,6 +96,14 @@ CORPORATE_RUNNING = (
     DemoStartup("Voile Cargo", "Décarbonation", "ES", "prototype", "Propulsion vélique", 5,
                 "Des voiles rigides pour les porte-conteneurs."),
 )
+COSMETICS_RUNNING = (
+    DemoStartup("Algue Bleue", "Cosmétique naturelle", "FR", "first_customers", "Cosmétique", 5,
+                "Des soins à la spiruline cultivée en Camargue."),
+    DemoStartup("Savon Clair", "Cosmétique naturelle", "FR", "prototype", "Hygiène", 3,
+                "Des savons solides rechargeables, sans emballage."),
+    DemoStartup("SkinSight", "Beauty tech", "CH", "seed", "Diagnostic de la peau", 7,
+                "Diagnostiquer la peau au smartphone, conseiller le bon soin."),
+)
 # (start-up, founder, country, stage, track, pitch, reviews as (team, market, product, fit) by Léa and the admin)
 APPLICANTS = (
     ("Hydrogène Bleu", "Marc Lemaire", "FR", "prototype", MER, "Des piles à hydrogène pour les navettes du port.",
@@ -120,6 +133,7 @@ def load_demo(db: Session, now: datetime) -> None:
         return
     today = local_time(now, venue).date()
     metropole = _program(db, manager, venue, now, METROPOLE, (MER, CREATIVE, URBAN), monthly_credits=40,
+                         operator=operator_demo.METROPOLE.name,
                          description="Le programme d'accélération de la Métropole Aix-Marseille-Provence : "
                                      "six mois d'accompagnement, trois parcours sectoriels.")
     running = _cohort(db, manager, metropole, now, "Promo 2026", capacity=24,
@@ -130,15 +144,24 @@ def load_demo(db: Session, now: datetime) -> None:
     _applications(db, upcoming, now)
     _calendar_template(db, manager, upcoming, now)
 
-    corporate = _program(db, manager, venue, now, CORPORATE, ("Logistique portuaire", "Décarbonation"),
-                         monthly_credits=60,
-                         description="L'accélérateur corporate d'un armateur marseillais : la logistique "
-                                     "portuaire et la décarbonation du transport maritime.")
-    harbour = _cohort(db, manager, corporate, now, "Saison 4", capacity=6,
-                      dates=_dates(today, opens=-120, selects=-75, starts=-30, demo=120, ends=150))
-    _enrol(db, manager, harbour, CORPORATE_RUNNING, now)
+    for program_name, operator, tracks, credits, description, cohort_name, roster, dates in (
+        (CORPORATE, operator_demo.SHIPPING, ("Logistique portuaire", "Décarbonation"), 60,
+         "L'accélérateur corporate d'un armateur marseillais : la logistique portuaire et la décarbonation du "
+         "transport maritime.", "Saison 4", CORPORATE_RUNNING,
+         _dates(today, opens=-120, selects=-75, starts=-30, demo=120, ends=150)),
+        (COSMETICS, operator_demo.COSMETICS, ("Cosmétique naturelle", "Beauty tech"), 30,
+         "L'accélérateur d'un groupe de cosmétiques provençal : la cosmétique naturelle et la beauty tech.",
+         "Saison 1", COSMETICS_RUNNING, _dates(today, opens=-100, selects=-60, starts=-20, demo=100, ends=130)),
+    ):
+        # Each corporate programme is set up by its operator's own manager, whom the Métropole's cannot stand in for.
+        corporate_manager = identity.get_user_by_email(db, operator.managers[0]) or manager
+        corporate = _program(db, corporate_manager, venue, now, program_name, tracks, monthly_credits=credits,
+                             description=description, operator=operator.name)
+        cohort = _cohort(db, corporate_manager, corporate, now, cohort_name, capacity=6, dates=dates)
+        _enrol(db, corporate_manager, cohort, roster, now)
     milestones.load_demo(db, manager=manager, cohort=running, now=now)
     mentor_demo.load_demo(db, manager=manager, venue=venue, now=now)
+    history.load_history(db, venue=venue, manager=manager, now=now)
 
 
 def _dates(today: date, *, opens: int, selects: int, starts: int, demo: int, ends: int) -> PhaseDates:
@@ -150,10 +173,11 @@ def _dates(today: date, *, opens: int, selects: int, starts: int, demo: int, end
 
 
 def _program(db: Session, manager: User, venue: Venue, now: datetime, name: str, tracks: tuple[str, ...], *,
-             monthly_credits: int, description: str, desks_per_startup: int = 0) -> Program:
+             monthly_credits: int, description: str, operator: str, desks_per_startup: int = 0) -> Program:
+    runner = operator_queries.get_operator_by_name(db, operator)
     program = programs.create_program(db, actor=manager, now=now, data=programs.ProgramData(
         name=name, venue_id=venue.id, description=description, monthly_credits=monthly_credits,
-        desks_per_startup=desks_per_startup))
+        desks_per_startup=desks_per_startup, operator_id=runner.id if runner else None))
     for track in tracks:
         programs.add_track(db, actor=manager, program_id=program.id, name=track, description="", now=now)
     return programs.get_program(db, program.id)

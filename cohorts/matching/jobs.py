@@ -4,7 +4,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from cohorts.matching import service as matching
-from cohorts.programs import queries as program_queries
+from totem.i18n import N_, said
+from totem.identity.service import system_actor
 from totem.jobs.registry import cron_job
 
 HOUR = 3600
@@ -16,14 +17,11 @@ HOUR = 3600
     hour=7,
     minute=0,
     misfire_grace_seconds=12 * HOUR,
-    description="Match open session requests to mentors' free time and rooms of the coming week, as sessions "
-                "proposed to the mentors",
+    description=N_("Match open session requests to mentors' free time and rooms of the coming week, as sessions "
+                   "proposed to the mentors"),
 )
 def weekly_matching(db: Session, fire_time: datetime) -> str:
-    # The run is recorded, and its sessions proposed, under a manager's name, as a manager's "propose now" is.
-    actor = program_queries.first_active_admin(db) or next(iter(program_queries.list_staff(db)), None)
-    if actor is None:
-        return "no active manager or admin to act for: nothing proposed"
-    run = matching.run_weekly(db, actor=actor, now=fire_time)
-    return (f"proposed {run.proposed} of {run.requests} requests (objective {run.objective}, "
-            f"gap {run.gap if run.gap is not None else 'n/a'}, {run.solve_seconds:.1f} s)")
+    run = matching.run_weekly(db, actor=system_actor(db, now=fire_time), now=fire_time)
+    return said(N_("proposed {proposed} of {requests} requests (objective {objective}, gap {gap}, {seconds} s)"),
+                proposed=run.proposed, requests=run.requests, objective=run.objective,
+                gap=run.gap if run.gap is not None else "—", seconds=f"{run.solve_seconds:.1f}")

@@ -1,6 +1,6 @@
 """Mentors, expertise tags, session requests and sessions in the JSON API: thin routes over `cohorts.mentoring.mentors`,
 `cohorts.mentoring.session_requests`, `cohorts.mentoring.sessions` and `cohorts.mentoring.feedback`."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
@@ -32,6 +32,7 @@ from cohorts.mentoring.schemas import (
 )
 from totem import clock
 from totem.api.deps import api_user
+from totem.api.schemas import Instant
 from totem.identity.models import User
 from totem.web.context import get_db
 
@@ -177,7 +178,7 @@ def _session_out(db: Session, user: User, session: MentorSession) -> SessionOut:
 @router.get("/sessions", response_model=list[SessionOut], tags=["sessions"])
 def list_sessions(
     mine: bool = False, status: SessionStatus | None = None, mentor_id: int | None = None,
-    starts_after: datetime | None = None, starts_before: datetime | None = None,
+    starts_after: Instant | None = None, starts_before: Instant | None = None,
     user: User = Depends(api_user), db: Session = Depends(get_db),
 ):
     """By start. With `mine`, yours (as mentor, or your start-ups'); managers see all without it."""
@@ -240,7 +241,7 @@ def give_feedback(session_id: int, body: FeedbackIn, user: User = Depends(api_us
 
 @router.get("/mentoring/hours", response_model=list[MentorHoursOut], tags=["sessions"], responses=CHANGE)
 def mentor_hours(
-    starts_after: datetime | None = Query(None, alias="from"), starts_before: datetime | None = Query(None, alias="to"),
+    starts_after: Instant | None = Query(None, alias="from"), starts_before: Instant | None = Query(None, alias="to"),
     user: User = Depends(api_user), db: Session = Depends(get_db),
 ):
     """Managers: sessions held and hours per track, cohort and mentor (default: the last 90 days)."""

@@ -23,7 +23,7 @@ from spaces.series.rules import days_between, interval_of, weekdays_of, weekly_r
 from spaces.venues.models import Venue
 from spaces.venues.rules import local_moment, local_time, public_holiday
 from totem import audit
-from totem.errors import Conflict, Invalid, NotFound
+from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, error_code
 from totem.identity.models import User
 from totem.permissions import require
 
@@ -31,6 +31,9 @@ HORIZON = timedelta(weeks=8)
 MAX_EVERY_WEEKS = 12
 MAX_EXCEPTION_DAYS = 366
 REASON_MAX = 200
+
+OFFICE_HOURS_OVERLAP = error_code("office_hours_overlap", "The office hours overlap the mentor's others on some day.")
+ALREADY_AWAY = error_code("already_away", "The mentor is already marked away on some of these days.")
 QUARTER = timedelta(minutes=15)
 # A session lasts less than a day: bounding its start lets the (mentor_id, starts_at) index skip history.
 LONGEST_SESSION = timedelta(days=1)
@@ -140,7 +143,7 @@ def add_office_hours(db: Session, *, actor: User, mentor_id: int, data: OfficeHo
         clash = first_clash(office_hours, other)
         if clash is not None:
             raise Conflict("These office hours overlap others on {day}, {starts}–{ends}.", field="weekdays",
-                           day=clash.isoformat(), starts=f"{other.starts_at:%H:%M}", ends=f"{other.ends_at:%H:%M}")
+                           code=OFFICE_HOURS_OVERLAP, day=clash.isoformat(), starts=f"{other.starts_at:%H:%M}", ends=f"{other.ends_at:%H:%M}")
     db.add(office_hours)
     db.flush()
     audit.record(db, actor=actor, action="office_hours.create", obj=office_hours, now=now,
@@ -219,23 +222,29 @@ def add_exception(
     if (last_day - first_day).days >= MAX_EXCEPTION_DAYS:
         raise Invalid("Days away last at most a year.", field="last_day")
     if len(reason) > REASON_MAX:
-        raise Invalid("Keep the reason under {length} characters.", field="reason", length=REASON_MAX)
+        raise Invalid("Keep the reason under {length} characters.", field="reason", code=VALUE_OUT_OF_RANGE,
+                      length=REASON_MAX)
     for other in list_exceptions(db, mentor_id, from_day=first_day):
         if other.first_day <= last_day:
             raise Conflict("You are already marked away from {first} to {last}.", field="first_day",
-                           first=other.first_day.isoformat(), last=other.last_day.isoformat())
+                           code=ALREADY_AWAY, first=other.first_day.isoformat(), last=other.last_day.isoformat())
     exception = AvailabilityException(mentor_id=mentor_id, first_day=first_day, last_day=last_day, reason=reason,
                                       created_at=now)
     db.add(exception)
     db.flush()
-    starts, ends = local_moment(first_day, time.min, profile.venue), local_moment(
-        last_day + timedelta(days=1), time.min, profile.venue)
+    starts, ends = away_window(profile, exception)
     db.execute(delete(OfficeHoursSlot).where(OfficeHoursSlot.mentor_id == mentor_id,
                                              OfficeHoursSlot.starts_at >= starts, OfficeHoursSlot.starts_at < ends))
     audit.record(db, actor=actor, action="availability_exception.create", obj=exception, now=now,
                  summary=f"mentor {mentor_id}: away {first_day} to {last_day}")
     db.flush()
     return exception
+
+
+def away_window(profile: MentorProfile, exception: AvailabilityException) -> tuple[datetime, datetime]:
+    """The instants the days away cover: from the first day's midnight to the day after the last, at the venue."""
+    return (local_moment(exception.first_day, time.min, profile.venue),
+            local_moment(exception.last_day + timedelta(days=1), time.min, profile.venue))
 
 
 def remove_exception(

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 
-from cohorts.mentoring import availability
+from cohorts.mentoring import availability, days_away
 from cohorts.mentoring.schemas import ExceptionIn, ExceptionOut, OfficeHoursIn, OfficeHoursOut, SlotOut
 from totem import clock
 from totem.api.deps import api_user
+from totem.api.schemas import Instant
 from totem.errors import Invalid
 from totem.identity.models import User
 from totem.web.context import get_db
@@ -66,11 +66,12 @@ def list_exceptions(mentor_id: int, user: User = Depends(api_user), db: Session 
 
 @router.post("/exceptions", status_code=201, response_model=ExceptionOut, responses=CHANGE)
 def add_exception(mentor_id: int, body: ExceptionIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
-    """The mentor or staff: days away; their office hours give no slot then."""
-    exception = availability.add_exception(db, actor=user, mentor_id=mentor_id, first_day=body.first_day,
-                                           last_day=body.last_day, reason=body.reason, now=clock.now())
+    """The mentor or staff: days away; their office hours give no slot then, and the sessions already made on
+    those days are cancelled (the start-ups are told by e-mail)."""
+    away = days_away.mark_days_away(db, actor=user, mentor_id=mentor_id, first_day=body.first_day,
+                                    last_day=body.last_day, reason=body.reason, now=clock.now())
     db.commit()
-    return ExceptionOut.of(exception)
+    return ExceptionOut.of(away.exception)
 
 
 @router.delete("/exceptions/{exception_id}", status_code=204, responses=OWN)
@@ -87,8 +88,8 @@ def remove_exception(mentor_id: int, exception_id: int, user: User = Depends(api
 def free_slots(
     mentor_id: int,
     duration_minutes: int = Query(60, ge=15, le=240),
-    starts: AwareDatetime | None = Query(None, alias="from", description="Default: now"),
-    ends: AwareDatetime | None = Query(None, alias="to", description="Default: two weeks after `from`"),
+    starts: Instant | None = Query(None, alias="from", description="Default: now"),
+    ends: Instant | None = Query(None, alias="to", description="Default: two weeks after `from`"),
     user: User = Depends(api_user),
     db: Session = Depends(get_db),
 ):

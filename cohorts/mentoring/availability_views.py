@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from cohorts.mentoring import availability
+from cohorts.mentoring.days_away import DaysAway, mark_days_away
 from cohorts.mentoring.models import AvailabilityException, MentorProfile, OfficeHours
 from cohorts.programs.labels import WEEKDAYS
 from spaces.venues.forms import calendar_day, clock_time, whole
@@ -24,7 +25,7 @@ from totem.errors import DomainError, Invalid
 from totem.i18n import N_, translate
 from totem.identity.models import User
 from totem.web.context import check_csrf, get_db, require_user
-from totem.web.forms import page, posted, save, text
+from totem.web.forms import Done, page, posted, save, text
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 AHEAD = timedelta(weeks=2)
@@ -167,13 +168,19 @@ def add_exception(request: Request, mentor_id: int, form: FormData = Depends(pos
     def change() -> Any:
         first_day = calendar_day(values["first_day"], "first_day")
         last_day = calendar_day(values["last_day"], "last_day") if values["last_day"].strip() else first_day
-        return availability.add_exception(db, actor=user, mentor_id=mentor_id, first_day=first_day,
-                                          last_day=last_day, reason=values["reason"], now=clock.now())
+        return mark_days_away(db, actor=user, mentor_id=mentor_id, first_day=first_day,
+                              last_day=last_day, reason=values["reason"], now=clock.now())
+
+    def done(away: DaysAway) -> Done:
+        period = {"first": away.exception.first_day.isoformat(), "last": away.exception.last_day.isoformat()}
+        if away.cancelled:
+            return (_home(user, mentor_id), N_("Days away added from {first} to {last}. Sessions on those days "
+                                               "cancelled, the start-ups told: {count}."),
+                    {**period, "count": len(away.cancelled)})
+        return _home(user, mentor_id), N_("Days away added: no office hours from {first} to {last}."), period
 
     return save(
-        request, db, change,
-        lambda exception: (_home(user, mentor_id), N_("Days away added: no office hours from {first} to {last}."),
-                           {"first": exception.first_day.isoformat(), "last": exception.last_day.isoformat()}),
+        request, db, change, done,
         lambda error: _page(request, db, user, mentor_id, away=values, error=_away_error(error)),
     )
 

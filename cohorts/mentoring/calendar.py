@@ -1,4 +1,4 @@
-"""Mentor sessions in the private calendar feeds of their mentor and of the start-up's attendee.
+"""Mentor sessions in the private calendar feeds of their mentor and of the start-up's attendee, and in weeks.
 
 A session's UID and SEQUENCE are the same in the feed and in the e-mails'
 invitations (`cohorts.mentoring.mail`), so a calendar app updates one event.
@@ -16,8 +16,9 @@ from spaces.series.rules import days_between
 from spaces.venues.models import Floor, Space, Venue
 from spaces.venues.rules import local_moment, local_time, public_holiday
 from totem.calendar.feed import CalendarEvent, register_source
+from totem.calendar.week import WeekEntry, register_week_source
 from totem.i18n import N_, translate
-from totem.identity.models import User
+from totem.identity.models import Membership, User
 
 # Calendar apps keep past events; a month back lets them see recent cancellations.
 HISTORY = timedelta(days=30)
@@ -148,5 +149,31 @@ def office_hours_event(
     )
 
 
+# A week shows the sessions still on: proposed (to be confirmed), confirmed, and those held.
+WEEK_STATUSES = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED, SessionStatus.AWAITING_ATTENDANCE,
+                 SessionStatus.COMPLETED)
+
+
+def session_week_entries(db: Session, user: User, starts_at: datetime, ends_at: datetime) -> Iterator[WeekEntry]:
+    """The user's sessions in the window: as mentor, as attendee, or for one of their start-ups."""
+    startups = select(Membership.organisation_id).where(Membership.user_id == user.id)
+    sessions = list(db.scalars(
+        select(MentorSession)
+        .where(or_(MentorSession.mentor_id == user.id, MentorSession.attendee_id == user.id,
+                   MentorSession.organisation_id.in_(startups)),
+               MentorSession.status.in_(WEEK_STATUSES), MentorSession.starts_at < ends_at,
+               MentorSession.ends_at > starts_at)
+        .order_by(MentorSession.starts_at, MentorSession.id)
+    ))
+    places = session_places(db, sessions, user.locale)
+    for session in sessions:
+        yield WeekEntry(starts_at=session.starts_at, ends_at=session.ends_at,
+                        title=translate(user.locale, SUMMARY, topic=session.topic), place=places[session.id],
+                        url=f"/sessions/{session.id}", kind="session",
+                        tentative=session.status == SessionStatus.PROPOSED,
+                        covers=f"booking-{session.booking_id}" if session.booking_id else "")
+
+
 register_source(session_events)
 register_source(office_hours_events)
+register_week_source(session_week_entries)

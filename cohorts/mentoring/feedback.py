@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from cohorts.mentoring import reliability
 from cohorts.mentoring.enums import NoShow, SessionStatus, Side
 from cohorts.mentoring.models import MentorSession, SessionFeedback
-from cohorts.mentoring.sessions import get_session
+from cohorts.mentoring.sessions import SESSION_STATE, get_session
 from totem import audit
-from totem.errors import Conflict, Forbidden, Invalid
+from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Forbidden, Invalid
 from totem.identity.models import User
 from totem.identity.service import load_memberships
 from totem.permissions import can, is_staff, member_organisation_ids, require
@@ -47,11 +47,11 @@ def record_attendance(
     session = get_session(db, actor=actor, session_id=session_id)
     require(actor, "session.change", session)
     if session.status in (SessionStatus.CANCELLED, SessionStatus.PROPOSED):
-        raise Conflict("This session did not take place: there is no attendance to record.")
+        raise Conflict("This session did not take place: there is no attendance to record.", code=SESSION_STATE)
     if session.ends_at > now:
-        raise Conflict("Record the attendance once the session is over.")
+        raise Conflict("Record the attendance once the session is over.", code=SESSION_STATE)
     if session.status in (SessionStatus.COMPLETED, SessionStatus.NO_SHOW) and not is_staff(actor):
-        raise Conflict("The attendance of this session is already recorded.")
+        raise Conflict("The attendance of this session is already recorded.", code=SESSION_STATE)
     missed = {(False, True): NoShow.STARTUP, (True, False): NoShow.MENTOR, (False, False): NoShow.BOTH}
     no_show = missed.get((attendance.startup_came, attendance.mentor_came))
     session.status = SessionStatus.NO_SHOW if no_show else SessionStatus.COMPLETED
@@ -78,11 +78,12 @@ def give_feedback(
     else:
         raise Forbidden("Only the mentor and the start-up give feedback on a session.")
     if session.status in (SessionStatus.CANCELLED, SessionStatus.PROPOSED) or session.ends_at > now:
-        raise Conflict("Feedback opens once the session has taken place.")
+        raise Conflict("Feedback opens once the session has taken place.", code=SESSION_STATE)
     if not 1 <= rating <= 5:
         raise Invalid("Rate the session from 1 to 5.", field="rating")
     if len(notes) > NOTES_MAX:
-        raise Invalid("Keep the notes under {length} characters.", field="notes", length=NOTES_MAX + 1)
+        raise Invalid("Keep the notes under {length} characters.", field="notes", code=VALUE_OUT_OF_RANGE,
+                      length=NOTES_MAX + 1)
     if side == Side.STARTUP:
         private = False
     elif private is None:

@@ -29,7 +29,6 @@ MODES = {mode.value for mode in MentorMode}
 def import_mentors(db: Session, data: bytes, result: ImportResult, options: Options) -> None:
     """Mentors keyed by e-mail: the user with the role `mentor` and their profile; unknown expertise tags are created."""
     rows = read_csv(data, required=("email", "name"), optional=MENTOR_COLUMNS)
-    actor = people.actor(options)
     venues = {venue.name: venue.id for venue in db.scalars(select(Venue))}
     tags = {tag.name for tag in db.scalars(select(ExpertiseTag))}
     seen: dict[str, int] = {}
@@ -48,9 +47,9 @@ def import_mentors(db: Session, data: bytes, result: ImportResult, options: Opti
         savepoint = db.begin_nested()
         try:
             for tag in new_tags:
-                mentors.add_tag(db, actor=actor, name=tag, now=options.now)
+                mentors.add_tag(db, actor=options.actor, name=tag, now=options.now)
             tags.update(new_tags)
-            created, changed = _write_mentor(db, email, name, values, actor, options)
+            created, changed = _write_mentor(db, email, name, values, options.actor, options)
         except DomainError as error:
             savepoint.rollback()
             result.refuse(row.line, error.message, **error.params)

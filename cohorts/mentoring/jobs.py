@@ -16,7 +16,8 @@ from cohorts.mentoring import availability, mail, reliability
 from cohorts.mentoring.enums import PENDING_REQUESTS, RequestStatus, SessionStatus
 from cohorts.mentoring.models import MentorSession, SessionRequest
 from spaces.booking.hosted import release_room
-from totem.i18n import N_
+from totem.i18n import N_, said, said_n
+from totem.identity.service import system_actor
 from totem.jobs.registry import cron_job, interval_job
 
 logger = logging.getLogger("totem.cohorts")
@@ -111,7 +112,7 @@ def close_past_sessions(db: Session, *, now: datetime) -> tuple[int, int]:
         session.cancelled_at = now
         session.cancel_reason = NOT_CONFIRMED
         if session.booking_id is not None:
-            release_room(db, actor=None, booking_id=session.booking_id, now=now)
+            release_room(db, actor=system_actor(db, now=now), booking_id=session.booking_id, now=now)
         request = db.get(SessionRequest, session.request_id) if session.request_id is not None else None
         if request is not None and request.status in PENDING_REQUESTS:
             request.status = RequestStatus.OPEN  # to be matched again
@@ -125,11 +126,11 @@ def close_past_sessions(db: Session, *, now: datetime) -> tuple[int, int]:
     seconds=300,
     # A late run still reminds what it finds ahead; the 1 h reminder is worthless later than that.
     misfire_grace_seconds=900,
-    description="E-mail both sides of confirmed mentor sessions 24 hours and 1 hour before, once each",
+    description=N_("E-mail both sides of confirmed mentor sessions 24 hours and 1 hour before, once each"),
 )
 def send_session_reminders_job(db: Session, fire_time: datetime) -> str:
     day, hour = send_session_reminders(db, now=fire_time)
-    return f"sent {day} day-ahead and {hour} hour-ahead session reminders"
+    return said(N_("sent {day} day-ahead and {hour} hour-ahead session reminders"), day=day, hour=hour)
 
 
 @interval_job(
@@ -137,11 +138,11 @@ def send_session_reminders_job(db: Session, fire_time: datetime) -> str:
     seconds=900,
     # Closing works on states, so any later run catches up.
     misfire_grace_seconds=6 * HOUR,
-    description="Mark ended mentor sessions as awaiting attendance and ask for feedback; drop unconfirmed ones",
+    description=N_("Mark ended mentor sessions as awaiting attendance and ask for feedback; drop unconfirmed ones"),
 )
 def close_past_sessions_job(db: Session, fire_time: datetime) -> str:
     closed, dropped = close_past_sessions(db, now=fire_time)
-    return f"closed {closed} sessions, dropped {dropped} unconfirmed"
+    return said(N_("closed {closed} sessions, dropped {dropped} unconfirmed"), closed=closed, dropped=dropped)
 
 
 @cron_job(
@@ -149,12 +150,13 @@ def close_past_sessions_job(db: Session, fire_time: datetime) -> str:
     minute=20,
     # The look-back covers a week: a run late by hours still collects everything.
     misfire_grace_seconds=12 * HOUR,
-    description="Record missed room check-ins in people's reliability records and alert managers of repeated misses",
+    description=N_("Record missed room check-ins in people's reliability records and alert managers of repeated "
+                   "misses"),
 )
 def flag_no_shows(db: Session, fire_time: datetime) -> str:
     collected = reliability.collect_missed_check_ins(db, now=fire_time)
     alerts = reliability.send_alerts(db, now=fire_time)
-    return f"recorded {collected} missed check-ins, sent {alerts} alerts"
+    return said(N_("recorded {collected} missed check-ins, sent {alerts} alerts"), collected=collected, alerts=alerts)
 
 
 @cron_job(
@@ -163,9 +165,9 @@ def flag_no_shows(db: Session, fire_time: datetime) -> str:
     minute=20,
     # The horizon is weeks long: a run late in the day, or the next day's, still catches up.
     misfire_grace_seconds=23 * HOUR,
-    description="Make mentors' office hours slots for the coming weeks, without days away and public holidays",
+    description=N_("Make mentors' office hours slots for the coming weeks, without days away and public holidays"),
 )
 def materialise_office_hours(db: Session, fire_time: datetime) -> str:
     """Extend every active mentor's office hours slots to the horizon from the fire time; a repeat adds none."""
     added = availability.materialise(db, now=fire_time)
-    return f"added {added} office hours slot{'s' if added != 1 else ''}"
+    return said_n("added {n} office hours slot", "added {n} office hours slots", added)

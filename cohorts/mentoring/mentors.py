@@ -18,14 +18,16 @@ from cohorts.programs import permissions as _program_permissions  # noqa: F401  
 from cohorts.programs.models import Track
 from spaces.venues.models import Venue
 from totem import audit
-from totem.errors import Conflict, Invalid, NotFound
+from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound
 from totem.identity.enums import Role
 from totem.identity.models import User, UserRole
 from totem.permissions import is_staff, require
+from totem.text import bounded
 
 TAG_MAX = 100
 COMPANY_MAX = 200
 URL_MAX = 300
+BIO_MAX = 2000
 MAX_CAPACITY_HOURS = 200
 
 
@@ -91,7 +93,8 @@ def map_tag(db: Session, *, actor: User, tag_id: int, track_ids: Iterable[int], 
 def _tag_name(name: str) -> str:
     name = " ".join(name.split()).lower()
     if not name or len(name) > TAG_MAX:
-        raise Invalid("Name the tag in at most {length} characters.", field="name", length=TAG_MAX)
+        raise Invalid("Name the tag in at most {length} characters.", field="name", code=VALUE_OUT_OF_RANGE,
+                      length=TAG_MAX)
     return name
 
 
@@ -189,9 +192,11 @@ def _apply(db: Session, profile: MentorProfile, data: ProfileData) -> None:
     if data.mode != MentorMode.IN_PERSON and not online_url:
         raise Invalid("Give the video link of your online sessions.", field="online_url")
     if len(data.company.strip()) > COMPANY_MAX:
-        raise Invalid("Keep the company under {length} characters.", field="company", length=COMPANY_MAX + 1)
+        raise Invalid("Keep the company under {length} characters.", field="company", code=VALUE_OUT_OF_RANGE,
+                      length=COMPANY_MAX + 1)
+    bio = bounded(data.bio, field="bio", longest=BIO_MAX)
     profile.venue_id = data.venue_id
-    profile.bio = data.bio.strip()
+    profile.bio = bio
     profile.company = data.company.strip()
     profile.expertise = known_tags(db, data.expertise)
     profile.languages = sorted(set(languages), key=languages.index)

@@ -2,13 +2,14 @@
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from cohorts.mentoring import reliability
 from cohorts.mentoring.enums import ReliabilityKind
 from totem import clock
 from totem.api.deps import api_user
+from totem.api.schemas import Instant
 from totem.identity.models import User
 from totem.web.context import get_db
 
@@ -50,7 +51,7 @@ class EntryOut(BaseModel):
 
 
 @router.get("/reliability", response_model=list[UnreliableOut], tags=["reliability"], responses=RESPONSES)
-def list_unreliable(since: AwareDatetime | None = Query(default=None, description="Default: 90 days back"),
+def list_unreliable(since: Instant | None = Query(default=None, description="Default: 90 days back"),
                     user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Staff: the people with missed room check-ins or session no-shows since `since`, the most first."""
     rows = reliability.list_unreliable(db, actor=user, since=since or clock.now() - DEFAULT_WINDOW)

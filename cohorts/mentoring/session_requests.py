@@ -14,6 +14,8 @@ from cohorts.mentoring.models import MentorProfile, MentorSession, SessionDeclin
 from cohorts.mentoring.sessions import (
     MIN_NOTICE,
     REASON_MAX,
+    SESSION_TAKEN,
+    TOO_SHORT_NOTICE,
     call_off,
     check_not_busy,
     current_enrolment,
@@ -23,7 +25,7 @@ from cohorts.mentoring.sessions import (
 from cohorts.programs import permissions as _program_permissions  # noqa: F401  (registers "program.*")
 from cohorts.programs.models import Track
 from totem import audit
-from totem.errors import Conflict, Invalid, NotFound
+from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, error_code
 from totem.identity.enums import Role
 from totem.identity.models import User
 from totem.identity.service import load_memberships
@@ -34,6 +36,10 @@ TOPIC_MAX = 200
 DETAILS_MAX = 5000
 DURATIONS = range(15, 241, 15)
 MAX_PROPOSED_TIMES = 3
+
+REQUEST_NOT_OPEN = error_code(
+    "request_not_open", "The session request is no longer open: answered, withdrawn, or declined by this mentor.")
+NO_PROPOSED_TIMES = error_code("no_proposed_times", "The mentor has proposed no times to pick from.")
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,8 @@ def create_request(db: Session, *, actor: User, data: RequestData, now: datetime
         raise Invalid("Say what the session is about in at most {length} characters.", field="topic",
                       length=TOPIC_MAX)
     if len(data.details) > DETAILS_MAX:
-        raise Invalid("Keep the details under {length} characters.", field="details", length=DETAILS_MAX + 1)
+        raise Invalid("Keep the details under {length} characters.", field="details", code=VALUE_OUT_OF_RANGE,
+                      length=DETAILS_MAX + 1)
     if data.urgency not in set(Urgency):
         raise Invalid("Choose how urgent it is.", field="urgency")
     if data.mode not in set(MentorMode):
@@ -168,10 +175,10 @@ def requests_open_to(db: Session, *, mentor_id: int) -> list[SessionRequest]:
 def _answerable(db: Session, actor: User, request_id: int) -> SessionRequest:
     request = get_request(db, actor=actor, request_id=request_id)
     if request.status not in PENDING_REQUESTS:
-        raise Conflict("This request is no longer open.")
+        raise Conflict("This request is no longer open.", code=REQUEST_NOT_OPEN)
     require(actor, "session_request.answer", request)
     if actor.id in {decline.mentor_id for decline in request.declines}:
-        raise Conflict("You declined this request.")
+        raise Conflict("You declined this request.", code=REQUEST_NOT_OPEN)
     return request
 
 
@@ -184,7 +191,7 @@ def accept_request(
     starts_at = starts_at.astimezone(UTC)
     ends_at = starts_at + timedelta(minutes=request.duration_minutes)
     if not availability.is_free(db, mentor_id=profile.user_id, starts_at=starts_at, ends_at=ends_at):
-        raise Conflict("This time is not one of your free slots any more.", field="starts_at")
+        raise Conflict("This time is not one of your free slots any more.", field="starts_at", code=SESSION_TAKEN)
     return _confirm(db, actor=actor, request=request, profile=profile, starts_at=starts_at, ends_at=ends_at,
                     mode=session_mode(profile, request, mode), now=now)
 
@@ -206,7 +213,8 @@ def decline_request(db: Session, *, actor: User, request_id: int, reason: str, n
     request = _answerable(db, actor, request_id)
     reason = reason.strip()
     if not reason or len(reason) > REASON_MAX:
-        raise Invalid("Tell the start-up why, in at most {length} characters.", field="reason", length=REASON_MAX)
+        raise Invalid("Tell the start-up why, in at most {length} characters.", field="reason", code=VALUE_OUT_OF_RANGE,
+                      length=REASON_MAX)
     db.add(SessionDecline(request_id=request.id, mentor_id=actor.id, reason=reason, created_at=now))
     if request.preferred_mentor_id == actor.id:
         request.status = RequestStatus.DECLINED
@@ -228,7 +236,7 @@ def propose_times(
     starts = sorted({moment.astimezone(UTC) for moment in times})
     for starts_at in starts:
         if starts_at < now + MIN_NOTICE:
-            raise Invalid("Propose times at least an hour ahead.", field="times")
+            raise Invalid("Propose times at least an hour ahead.", field="times", code=TOO_SHORT_NOTICE)
         check_not_busy(db, mentor_id=actor.id, organisation_id=None, starts_at=starts_at,
                        ends_at=starts_at + timedelta(minutes=request.duration_minutes))
     request.proposed_times = [moment.isoformat() for moment in starts]
@@ -248,7 +256,7 @@ def pick_time(db: Session, *, actor: User, request_id: int, starts_at: datetime,
     require(actor, "session_request.withdraw", request)  # the start-up's side
     starts_at = starts_at.astimezone(UTC)
     if request.status != RequestStatus.PROPOSED or request.proposed_by is None:
-        raise Conflict("No times were proposed for this request.")
+        raise Conflict("No times were proposed for this request.", code=NO_PROPOSED_TIMES)
     if starts_at.isoformat() not in request.proposed_times:
         raise Invalid("Pick one of the times proposed.", field="starts_at")
     profile = mentors.lock_profile(db, request.proposed_by)
@@ -264,7 +272,7 @@ def withdraw_request(db: Session, *, actor: User, request_id: int, now: datetime
     if request.status == RequestStatus.CANCELLED:
         return request
     if request.status not in PENDING_REQUESTS:
-        raise Conflict("This request is no longer open.")
+        raise Conflict("This request is no longer open.", code=REQUEST_NOT_OPEN)
     request.status = RequestStatus.CANCELLED
     request.updated_at = now
     for session in db.scalars(select(MentorSession).where(MentorSession.request_id == request.id,
@@ -275,7 +283,7 @@ def withdraw_request(db: Session, *, actor: User, request_id: int, now: datetime
     return request
 
 
-# -- making a session -----------------------------------------------------------------------------
+# -- proposing a session for a request -------------------------------------------------------------
 
 
 def propose_session(
@@ -289,7 +297,7 @@ def propose_session(
     request = get_request(db, actor=actor, request_id=request_id)
     require(actor, "program.create")
     if request.status != RequestStatus.OPEN:
-        raise Conflict("This request is no longer open.")
+        raise Conflict("This request is no longer open.", code=REQUEST_NOT_OPEN)
     profile = mentors.lock_profile(db, mentor_id)
     starts_at = starts_at.astimezone(UTC)
     ends_at = starts_at + timedelta(minutes=request.duration_minutes)

@@ -26,7 +26,7 @@ from spaces.booking import hosted
 from spaces.venues.models import Venue
 from spaces.venues.rules import local_moment, local_time
 from totem import audit
-from totem.errors import Conflict, Invalid, NotFound
+from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, error_code
 from totem.identity.models import User
 from totem.identity.service import load_memberships
 from totem.permissions import can, is_staff, member_organisation_ids, require
@@ -37,6 +37,19 @@ REASON_MAX = 500
 MIN_NOTICE = timedelta(hours=1)
 # PostgreSQL's SQLSTATE for an exclusion constraint violation.
 EXCLUSION_VIOLATION = "23P01"
+
+SESSION_TAKEN = error_code("session_taken", "The mentor is no longer free at that time: another session holds it.")
+STARTUP_BUSY = error_code("startup_busy", "The start-up already has a session at that time.")
+MENTOR_UNAVAILABLE = error_code(
+    "mentor_unavailable", "The mentor takes no sessions for now, is away that day, or cannot meet online.")
+MENTOR_CAPACITY = error_code("mentor_capacity", "The session would take the mentor past their monthly hours.")
+TOO_SHORT_NOTICE = error_code("too_short_notice", "A session starts at least an hour from now.")
+SESSION_STATE = error_code(
+    "session_state", "The session's state does not allow this: it is not waiting, has started, is over, was "
+    "cancelled, or its attendance or feedback is done.")
+
+
+# -- making a session -----------------------------------------------------------------------------
 
 
 def current_enrolment(db: Session, organisation_id: int) -> Enrolment | None:
@@ -76,7 +89,7 @@ def schedule_session(
         booking_id = booking.id
     else:
         if not profile.online_url:
-            raise Conflict("This mentor has no video link for online sessions.", field="mode")
+            raise Conflict("This mentor has no video link for online sessions.", field="mode", code=MENTOR_UNAVAILABLE)
         online_url = profile.online_url
     enrolment = current_enrolment(db, request.organisation_id)
     session = MentorSession(
@@ -115,11 +128,11 @@ def add_planned_session(
 
 def _check_mentor_meets(db: Session, profile: MentorProfile, starts_at: datetime, now: datetime) -> None:
     if starts_at < now + MIN_NOTICE:
-        raise Invalid("A session starts at least an hour from now.", field="starts_at")
+        raise Invalid("A session starts at least an hour from now.", field="starts_at", code=TOO_SHORT_NOTICE)
     if not profile.is_active:
-        raise Conflict("This mentor is not taking sessions at the moment.")
+        raise Conflict("This mentor is not taking sessions at the moment.", code=MENTOR_UNAVAILABLE)
     if availability.is_away(db, mentor_id=profile.user_id, day=local_time(starts_at, _venue_of(db, profile)).date()):
-        raise Conflict("The mentor is away that day.", field="starts_at")
+        raise Conflict("The mentor is away that day.", field="starts_at", code=MENTOR_UNAVAILABLE)
 
 
 def _insert(db: Session, *, actor: User, session: MentorSession, now: datetime) -> MentorSession:
@@ -130,7 +143,8 @@ def _insert(db: Session, *, actor: User, session: MentorSession, now: datetime) 
     except IntegrityError as exc:  # a concurrent session won the time (PostgreSQL's exclusion constraints)
         if getattr(exc.orig, "sqlstate", None) != EXCLUSION_VIOLATION:
             raise
-        raise Conflict("This time was just taken by another session.", field="starts_at") from None
+        raise Conflict("This time was just taken by another session.", field="starts_at",
+                       code=SESSION_TAKEN) from None
     audit.record(db, actor=actor, action="session.create", obj=session, now=now,
                  summary=f"{session.topic} {session.starts_at.isoformat()} ({session.kind}, {session.status})")
     return session
@@ -146,10 +160,10 @@ def check_not_busy(
     overlapping = select(MentorSession.id).where(MentorSession.status.in_(BUSY_SESSIONS),
                                                  MentorSession.starts_at < ends_at, MentorSession.ends_at > starts_at)
     if db.scalar(overlapping.where(MentorSession.mentor_id == mentor_id).limit(1)) is not None:
-        raise Conflict("The mentor already has a session at that time.", field="starts_at")
+        raise Conflict("The mentor already has a session at that time.", field="starts_at", code=SESSION_TAKEN)
     if organisation_id is not None and db.scalar(
             overlapping.where(MentorSession.organisation_id == organisation_id).limit(1)) is not None:
-        raise Conflict("The start-up already has a session at that time.", field="starts_at")
+        raise Conflict("The start-up already has a session at that time.", field="starts_at", code=STARTUP_BUSY)
 
 
 def month_minutes(db: Session, *, mentor_id: int, month: date) -> int:
@@ -171,7 +185,7 @@ def _check_capacity(db: Session, profile: MentorProfile, starts_at: datetime, en
     wanted = int((ends_at - starts_at).total_seconds() // 60)
     if used + wanted > profile.monthly_capacity_hours * 60:
         raise Conflict("This session would take the mentor past their monthly capacity of {hours} h.",
-                       field="starts_at", hours=profile.monthly_capacity_hours)
+                       field="starts_at", code=MENTOR_CAPACITY, hours=profile.monthly_capacity_hours)
 
 
 # -- sessions -------------------------------------------------------------------------------------
@@ -218,9 +232,9 @@ def confirm_session(db: Session, *, actor: User, session_id: int, now: datetime)
     if session.status == SessionStatus.CONFIRMED:
         return session
     if session.status != SessionStatus.PROPOSED:
-        raise Conflict("This session is not waiting for confirmation.")
+        raise Conflict("This session is not waiting for confirmation.", code=SESSION_STATE)
     if session.starts_at <= now:
-        raise Conflict("This session should have started already.")
+        raise Conflict("This session should have started already.", code=SESSION_STATE)
     session.status = SessionStatus.CONFIRMED
     if session.request_id is not None:
         request = db.get_one(SessionRequest, session.request_id)
@@ -241,12 +255,13 @@ def cancel_session(db: Session, *, actor: User, session_id: int, reason: str, no
     if session.status == SessionStatus.CANCELLED:
         return session
     if session.status not in BUSY_SESSIONS:
-        raise Conflict("This session can no longer be cancelled.")
+        raise Conflict("This session can no longer be cancelled.", code=SESSION_STATE)
     if session.starts_at <= now:
-        raise Conflict("This session has started: record its attendance instead.")
+        raise Conflict("This session has started: record its attendance instead.", code=SESSION_STATE)
     reason = reason.strip()
     if len(reason) > REASON_MAX:
-        raise Invalid("Keep the reason under {length} characters.", field="reason", length=REASON_MAX + 1)
+        raise Invalid("Keep the reason under {length} characters.", field="reason", code=VALUE_OUT_OF_RANGE,
+                      length=REASON_MAX + 1)
     was_confirmed = session.status == SessionStatus.CONFIRMED
     call_off(db, actor=actor, session=session, reason=reason, now=now)
     if session.request_id is not None:

@@ -21,7 +21,8 @@ def _program_data(body: ProgramIn) -> programs.ProgramData:
     return programs.ProgramData(name=body.name, venue_id=body.venue_id, description=body.description,
                                 monthly_credits=body.monthly_credits,
                                 space_kinds=tuple(kind.value for kind in body.space_kinds),
-                                desks_per_startup=body.desks_per_startup, manager_ids=tuple(body.manager_ids))
+                                desks_per_startup=body.desks_per_startup, manager_ids=tuple(body.manager_ids),
+                                operator_id=body.operator_id)
 
 
 def _cohort_data(body: CohortIn) -> cohort_service.CohortData:

@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session
 from cohorts.programs import enrolment, events, queries
 from cohorts.programs import service as programs
 from cohorts.programs.enums import Phase
-from cohorts.programs.models import Cohort, Program
+from cohorts.programs.labels import PHASE_LABELS
+from cohorts.programs.models import Cohort
 from cohorts.programs.phases import PhaseDates, due_phase
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
+from totem.i18n import N_, said
 from totem.identity.models import User
-from totem.permissions import can, is_staff, require
+from totem.identity.service import system_actor
+from totem.permissions import is_staff, require
 
 log = logging.getLogger(__name__)
 NAME_MAX = 200
@@ -113,7 +116,7 @@ def update_cohort(db: Session, *, actor: User, cohort_id: int, data: CohortData,
     cohort.applications_open_on, cohort.selection_on = dates.applications_open_on, dates.selection_on
     cohort.starts_on, cohort.demo_day_on, cohort.ends_on = dates.starts_on, dates.demo_day_on, dates.ends_on
     db.flush()
-    audit.record(db, actor=actor, action="cohort.update", obj=cohort, now=now, summary=f"updated {cohort.name}")
+    audit.record(db, actor=actor, action="cohort.update", obj=cohort, now=now, summary=said(N_("updated {name}"), name=cohort.name))
     _follow_dates(db, cohort, actor=actor, now=now)
     return cohort
 
@@ -148,15 +151,10 @@ def advance_phases(db: Session, *, now: datetime) -> list[PhaseMove]:
 
     Running it again the same day finds nothing to move.
     """
-    moves = []
+    moves, actor = [], system_actor(db, now=now)
     for cohort in queries.list_cohorts(db, phases=[phase for phase in Phase if phase != Phase.ALUMNI]):
         target = due_phase(cohort, enrolment.today_at(cohort, now))
         if target is None:
-            continue
-        actor = acting_manager(db, cohort.program)
-        if actor is None:
-            log.warning("cohort %s: no active manager to act for its program; phase left at %s", cohort.id,
-                        cohort.phase)
             continue
         before = Phase(cohort.phase)
         try:
@@ -175,7 +173,8 @@ def _enter(db: Session, cohort: Cohort, phase: Phase, *, actor: User, now: datet
     cohort.phase = phase
     db.flush()
     audit.record(db, actor=actor, action="cohort.phase", obj=cohort, now=now,
-                 summary=f"{cohort.name}: {before} -> {phase}")
+                 summary=said("{cohort}: {before} → {after}", cohort=cohort.name, before=[PHASE_LABELS[before]],
+                              after=[PHASE_LABELS[phase]]))
     if phase in enrolment.STARTED_PHASES:
         for row in queries.list_enrolments(db, cohort_id=cohort.id, status="active"):
             enrolment.give_first_credits(db, actor=actor, cohort=cohort, enrolment=row, now=now)
@@ -183,16 +182,3 @@ def _enter(db: Session, cohort: Cohort, phase: Phase, *, actor: User, now: datet
         last_day = min(cohort.ends_on, enrolment.today_at(cohort, now))
         enrolment.end_enrolments(db, actor=actor, cohort=cohort, last_day=last_day, now=now)
         events.release_future_bookings(db, actor=actor, cohort=cohort, now=now)
-
-
-def acting_manager(db: Session, program: Program) -> User | None:
-    """Who the jobs act for in `spaces`, which records the change under their name: a manager of the program.
-
-    Failing one, any active admin.
-    """
-    candidates = queries.user_list(db, sorted(program.manager_ids))
-    for user in candidates:
-        if user.is_active and can(user, "program.manage", program):
-            return user
-    return queries.first_active_admin(db)
-

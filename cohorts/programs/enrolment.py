@@ -17,13 +17,16 @@ from spaces.credits import service as credits
 from spaces.venues import access
 from spaces.venues.rules import local_time
 from totem import audit
-from totem.errors import Conflict
+from totem.errors import Conflict, error_code
+from totem.i18n import N_, said
 from totem.identity.models import Organisation, User
 from totem.permissions import require
 
 # A start-up may join a cohort until it has run its course.
 ENROLLING_PHASES = (Phase.DRAFT, Phase.APPLICATIONS_OPEN, Phase.SELECTION, Phase.RUNNING)
 STARTED_PHASES = (Phase.RUNNING, Phase.DEMO_DAY)
+
+CAPACITY_REACHED = error_code("capacity_reached", "The cohort is full: as many start-ups are enrolled as it takes.")
 
 
 def source_key(cohort: Cohort) -> str:
@@ -52,7 +55,8 @@ def enrol_startup(
     if queries.get_enrolment(db, cohort.id, organisation.id) is not None:
         raise Conflict("{startup} is already enrolled in this cohort.", startup=organisation.name)
     if queries.count_active_enrolments(db, cohort.id) >= capacity:
-        raise Conflict("{cohort} is full: {capacity} start-ups are enrolled.", cohort=cohort.name, capacity=capacity)
+        raise Conflict("{cohort} is full: {capacity} start-ups are enrolled.", code=CAPACITY_REACHED,
+                       cohort=cohort.name, capacity=capacity)
     today = today_at(cohort, now)
     enrolment = Enrolment(cohort_id=cohort.id, organisation_id=organisation.id, track_id=track.id if track else None,
                           application_id=application_id, status=EnrolmentStatus.ACTIVE, enrolled_on=today,
@@ -63,7 +67,7 @@ def enrol_startup(
     if phase in STARTED_PHASES:
         give_first_credits(db, actor=actor, cohort=cohort, enrolment=enrolment, now=now)
     audit.record(db, actor=actor, action="cohort.enrol", obj=enrolment, now=now,
-                 summary=f"{organisation.name} enrolled in {cohort.name}")
+                 summary=said(N_("{startup} enrolled in {cohort}"), startup=organisation.name, cohort=cohort.name))
     return enrolment
 
 
@@ -78,7 +82,7 @@ def _grant_rights(db: Session, *, actor: User, cohort: Cohort, enrolment: Enrolm
     access.grant_access(db, actor=actor, organisation_id=enrolment.organisation_id, venue_id=program.venue_id,
                         starts_on=first, ends_on=last, now=now, space_kinds=program.space_kinds,
                         monthly_credits=program.monthly_credits, source_key=source_key(cohort),
-                        label=f"{program.name} — {cohort.name}")
+                        label=f"{program.name} — {cohort.name}", operator_id=program.operator_id)
     if program.desks_per_startup:
         desks = _free_desks(db, venue_id=program.venue_id, first=first, last=last)
         if len(desks) < program.desks_per_startup:

@@ -15,6 +15,7 @@ from cohorts.programs.enums import EnrolmentStatus, Phase, sql_list
 from totem.db import Base
 
 if TYPE_CHECKING:
+    from spaces.operators.models import Operator
     from spaces.venues.models import Venue
 
 
@@ -31,6 +32,8 @@ class Program(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id"), index=True)
+    # The organisation of the building that runs it: its managers run the program too.
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operator.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     # Given to each enrolled start-up for the cohort's duration, through an access grant.
@@ -40,11 +43,18 @@ class Program(Base):
     created_at: Mapped[datetime]
 
     venue: Mapped["Venue"] = relationship(lazy="raise")
+    operator: Mapped["Operator"] = relationship(lazy="raise")
     managers: Mapped[list["ProgramManager"]] = relationship(lazy="raise", cascade="all, delete-orphan")
     tracks: Mapped[list["Track"]] = relationship(back_populates="program", lazy="raise", order_by="Track.name")
 
     @property
     def manager_ids(self) -> set[int]:
+        """Who runs it: the managers it lists and its operator's (both loaded)."""
+        return self.listed_manager_ids | self.operator.manager_ids
+
+    @property
+    def listed_manager_ids(self) -> set[int]:
+        """The managers named on the program itself, besides its operator's."""
         return {manager.user_id for manager in self.managers}
 
 

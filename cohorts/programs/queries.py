@@ -1,6 +1,7 @@
 """Reading programs, cohorts, applications, enrolments and start-ups, with what the callers use loaded."""
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -10,6 +11,7 @@ from cohorts.programs.enums import EnrolmentStatus
 from cohorts.programs.models import Cohort, Enrolment, Program, Track
 from spaces.credits.enums import CreditReason
 from spaces.credits.models import CreditAccount, CreditEntry
+from spaces.operators.models import Operator
 from spaces.venues.enums import SpaceKind
 from spaces.venues.models import Floor, Space
 from totem.identity.enums import STAFF_ROLES
@@ -17,12 +19,19 @@ from totem.identity.models import Organisation, User, UserRole
 
 
 def _program_options() -> list[ExecutableOption]:
-    return [joinedload(Program.venue), selectinload(Program.managers), selectinload(Program.tracks)]
+    return [joinedload(Program.venue), selectinload(Program.tracks), *running_options()]
+
+
+def running_options(path: Any = None) -> list[ExecutableOption]:
+    """What `Program.manager_ids` reads, through `path` (the loader option reaching the program) or from it."""
+    if path is None:
+        return [selectinload(Program.managers), joinedload(Program.operator).selectinload(Operator.managers)]
+    return [path.selectinload(Program.managers), path.joinedload(Program.operator).selectinload(Operator.managers)]
 
 
 def _cohort_options() -> list[ExecutableOption]:
     return [joinedload(Cohort.program).joinedload(Program.venue),
-            joinedload(Cohort.program).selectinload(Program.managers),
+            *running_options(joinedload(Cohort.program)),
             joinedload(Cohort.program).selectinload(Program.tracks)]
 
 
@@ -45,7 +54,7 @@ def get_program(db: Session, program_id: int, *, lock: bool = False) -> Program 
 
 def get_track(db: Session, track_id: int) -> Track | None:
     return db.scalar(select(Track).where(Track.id == track_id)
-                     .options(joinedload(Track.program).selectinload(Program.managers)))
+                     .options(*running_options(joinedload(Track.program))))
 
 
 def track_name_taken(db: Session, program_id: int, name: str, *, excluding: int | None = None) -> bool:
@@ -73,11 +82,6 @@ def list_staff(db: Session) -> list[User]:
 def user_list(db: Session, user_ids: Iterable[int]) -> list[User]:
     ids = list(user_ids)
     return list(db.scalars(select(User).where(User.id.in_(ids)).order_by(User.id))) if ids else []
-
-
-def first_active_admin(db: Session) -> User | None:
-    return db.scalar(select(User).join(UserRole, UserRole.user_id == User.id)
-                     .where(UserRole.role == "admin", User.is_active).order_by(User.id).limit(1))
 
 
 # -- cohorts --------------------------------------------------------------------------------------

@@ -34,7 +34,8 @@ class ProgramIn(BaseModel):
     monthly_credits: int = Field(0, ge=0, description="Room credits each enrolled start-up gets a month")
     space_kinds: list[SpaceKind] = Field(default=[], description="Kinds of space it may book; empty: every kind")
     desks_per_startup: int = Field(0, ge=0, description="Dedicated desks allocated to each enrolled start-up")
-    manager_ids: list[int] = Field(default=[], description="Staff who run it, besides you")
+    manager_ids: list[int] = Field(default=[], description="Staff who run it, besides you and its operator's managers")
+    operator_id: int | None = Field(None, description="The operator running it; default: yours (admins: the first)")
 
 
 class ProgramOut(BaseModel):
@@ -46,13 +47,15 @@ class ProgramOut(BaseModel):
     space_kinds: list[str]
     desks_per_startup: int
     manager_ids: list[int]
+    operator_id: int
     tracks: list[TrackRef]
 
     @classmethod
     def of(cls, program: Program) -> "ProgramOut":
         return cls(id=program.id, name=program.name, venue_id=program.venue_id, description=program.description,
                    monthly_credits=program.monthly_credits, space_kinds=list(program.space_kinds),
-                   desks_per_startup=program.desks_per_startup, manager_ids=sorted(program.manager_ids),
+                   desks_per_startup=program.desks_per_startup, manager_ids=sorted(program.listed_manager_ids),
+                   operator_id=program.operator_id,
                    tracks=[TrackRef(id=t.id, name=t.name) for t in program.tracks])
 
 

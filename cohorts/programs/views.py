@@ -18,6 +18,7 @@ from cohorts.programs import service as programs
 from cohorts.programs.forms import COHORT_FIELDS, NEW_COHORT, cohort_data
 from cohorts.programs.labels import PHASE_LABELS
 from spaces.booking import availability
+from spaces.operators import service as operators
 from spaces.venues.forms import whole
 from spaces.venues.labels import KIND_LABELS
 from totem import clock
@@ -32,9 +33,9 @@ router = APIRouter(dependencies=[Depends(check_csrf)])
 staff = requiring("program.create")  # members and mentors get a 403 on the managers' pages
 router.include_router(event_views.router)
 register(NavItem("Programs", "cohorts.programs", permission="program.create", order=600))
-PROGRAM_FIELDS = ("name", "venue_id", "description", "monthly_credits", "desks_per_startup")
-NEW_PROGRAM = {"name": "", "venue_id": "", "description": "", "monthly_credits": "0", "desks_per_startup": "0",
-               "space_kinds": [], "manager_ids": []}
+PROGRAM_FIELDS = ("name", "venue_id", "operator_id", "description", "monthly_credits", "desks_per_startup")
+NEW_PROGRAM = {"name": "", "venue_id": "", "operator_id": "", "description": "", "monthly_credits": "0",
+               "desks_per_startup": "0", "space_kinds": [], "manager_ids": []}
 
 
 # -- programs -------------------------------------------------------------------------------------
@@ -44,17 +45,25 @@ def _venue_options(db: Session) -> list[tuple[int, str]]:
     return [(venue.id, venue.name) for venue in availability.list_venues(db)]
 
 
+def _operator_options(db: Session, actor: User, program: Any = None) -> list[tuple[int, str]]:
+    """The operators the actor may put a program under (the admins: any), and the program's own."""
+    choices = {operator.id: operator.display_name for operator in operators.list_operators(db, actor=actor)}
+    if program is not None:
+        choices.setdefault(program.operator_id, program.operator.display_name)
+    return sorted(choices.items(), key=lambda choice: choice[1].lower())
+
+
 def _programs_page(request: Request, db: Session, actor: User, values: dict[str, Any] | None = None,
                    error: DomainError | None = None) -> Response:
-    all_programs = programs.list_programs(db)
+    all_programs = programs.list_programs_run_by(db, actor=actor)
     cohorts = queries.list_cohorts(db)
     return page(request, "cohorts/programs/programs.html", {
         "programs": all_programs, "managers": queries.list_manager_names(db, all_programs),
         "cohorts": {p.id: [c for c in cohorts if c.program_id == p.id] for p in all_programs},
         "enrolled": queries.count_enrolments_by_cohort(db, [c.id for c in cohorts]),
         "mine": {p.id for p in all_programs if programs.may_manage(actor, p)},
-        "venue_options": _venue_options(db), "staff": queries.list_staff(db), "kinds": KIND_LABELS,
-        "phases": PHASE_LABELS,
+        "venue_options": _venue_options(db), "operator_options": _operator_options(db, actor),
+        "staff": queries.list_staff(db), "kinds": KIND_LABELS, "phases": PHASE_LABELS,
         "values": values or {**NEW_PROGRAM, "manager_ids": [str(actor.id)]},
     }, error)
 
@@ -76,6 +85,7 @@ def _program_data(values: dict[str, Any]) -> programs.ProgramData:
         desks_per_startup=whole(values["desks_per_startup"], "desks_per_startup"),
         space_kinds=tuple(str(kind) for kind in values["space_kinds"]),
         manager_ids=tuple(int(v) for v in values["manager_ids"] if str(v).isdigit()),
+        operator_id=whole(values["operator_id"], "operator_id") if values["operator_id"] else None,
     )
 
 
@@ -91,9 +101,10 @@ def create_program(request: Request, form: FormData = Depends(posted), actor: Us
 
 
 def _program_values(program: Any) -> dict[str, Any]:
-    return {"name": program.name, "venue_id": str(program.venue_id), "description": program.description,
+    return {"name": program.name, "venue_id": str(program.venue_id), "operator_id": str(program.operator_id),
+            "description": program.description,
             "monthly_credits": str(program.monthly_credits), "desks_per_startup": str(program.desks_per_startup),
-            "space_kinds": list(program.space_kinds), "manager_ids": [str(i) for i in program.manager_ids]}
+            "space_kinds": list(program.space_kinds), "manager_ids": [str(i) for i in program.listed_manager_ids]}
 
 
 def _program_page(request: Request, db: Session, actor: User, program_id: int, values: dict[str, Any] | None = None,
@@ -103,8 +114,8 @@ def _program_page(request: Request, db: Session, actor: User, program_id: int, v
     return page(request, "cohorts/programs/program.html", {
         "program": program, "cohorts": cohorts,
         "enrolled": queries.count_enrolments_by_cohort(db, [c.id for c in cohorts]),
-        "venue_options": _venue_options(db), "staff": queries.list_staff(db), "kinds": KIND_LABELS,
-        "phases": PHASE_LABELS,
+        "venue_options": _venue_options(db), "operator_options": _operator_options(db, actor, program),
+        "staff": queries.list_staff(db), "kinds": KIND_LABELS, "phases": PHASE_LABELS,
         "values": values or _program_values(program), "cohort_values": cohort_values or NEW_COHORT,
     }, error)
 

@@ -20,8 +20,8 @@ from cohorts.startups.enums import MilestoneStatus
 from cohorts.startups.models import KpiReport, Milestone, MilestoneProgress, StartupProfile
 from spaces.credits import service as spaces_credits
 from spaces.credits.service import CreditUse
+from spaces.venues.forms import report_period
 from spaces.venues.rules import local_moment
-from totem.errors import Invalid
 from totem.identity.models import User
 
 
@@ -56,15 +56,7 @@ def parse_period(db: Session, *, actor: User, program_id: int, first: str | None
     """The program if the actor runs it (Forbidden for other programs' managers) and the days asked for; by
     default the last 13 full weeks."""
     program = programs.get_managed_program(db, actor=actor, program_id=program_id)
-    try:
-        last_day = date.fromisoformat(last) if last else today - timedelta(days=1)
-        first_day = date.fromisoformat(first) if first else last_day - timedelta(weeks=13) + timedelta(days=1)
-    except ValueError:
-        raise Invalid("Enter dates such as 2026-09-30.", field="from") from None
-    if last_day < first_day:
-        raise Invalid("The last day must not be before the first.", field="to")
-    if (last_day - first_day).days >= MAX_DAYS:
-        raise Invalid("Choose a period of at most {days} days.", field="from", days=MAX_DAYS)
+    first_day, last_day = report_period(first, last, today=today, longest=MAX_DAYS)
     return Period(program, first_day, last_day)
 
 

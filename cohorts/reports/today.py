@@ -1,15 +1,13 @@
-"""Program figures for managers' home: what needs a manager today in the programs they run, and the day's
-mentor sessions of members and mentors."""
-from collections.abc import Iterable
+"""Program figures for managers' home: what needs a manager today in the programs they run (one's own sessions
+are in the core's "coming up", from the week sources)."""
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cohorts.mentoring.enums import RequestStatus, SessionStatus
-from cohorts.mentoring.models import MentorSession, SessionRequest
+from cohorts.mentoring.enums import RequestStatus
+from cohorts.mentoring.models import SessionRequest
 from cohorts.programs import queries as program_queries
 from cohorts.programs import service as programs
 from cohorts.programs.enrolment import today_at
@@ -19,8 +17,7 @@ from cohorts.startups import kpis, milestones
 from cohorts.startups import queries as startup_queries
 from cohorts.startups.applications import DECIDING_PHASES
 from cohorts.startups.enums import MilestoneStatus
-from totem.identity.models import Organisation, User
-from totem.local_times import WallClockHours
+from totem.identity.models import User
 
 
 RUNNING = (Phase.RUNNING, Phase.DEMO_DAY)
@@ -80,37 +77,3 @@ def attention(db: Session, *, actor: User, now: datetime) -> Attention:
     open_requests = db.scalar(select(func.count()).select_from(SessionRequest)
                               .where(SessionRequest.status == RequestStatus.OPEN)) or 0
     return Attention(rows, open_requests)
-
-
-@dataclass(frozen=True)
-class DaySession(WallClockHours):
-    id: int
-    topic: str
-    starts_at: datetime
-    ends_at: datetime
-    status: str
-    with_name: str  # the start-up for a mentor, the mentor for a member
-    timezone: str
-
-
-def my_sessions_today(db: Session, *, user: User, organisation_ids: Iterable[int], now: datetime,
-                      timezone: str) -> list[DaySession]:
-    """The user's mentor sessions of the day still to end: as mentor, or for one of their start-ups."""
-    zone = ZoneInfo(timezone)
-    day = now.astimezone(zone).date()
-    ends = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
-    ids = list(organisation_ids)
-    mentor_rows = db.execute(
-        select(MentorSession.id, MentorSession.topic, MentorSession.starts_at, MentorSession.ends_at,
-               MentorSession.status, Organisation.name)
-        .join(Organisation, Organisation.id == MentorSession.organisation_id)
-        .where(MentorSession.mentor_id == user.id, MentorSession.ends_at > now, MentorSession.starts_at < ends,
-               MentorSession.status.in_((SessionStatus.PROPOSED, SessionStatus.CONFIRMED)))).all()
-    startup_rows = db.execute(
-        select(MentorSession.id, MentorSession.topic, MentorSession.starts_at, MentorSession.ends_at,
-               MentorSession.status, User.name)
-        .join(User, User.id == MentorSession.mentor_id)
-        .where(MentorSession.organisation_id.in_(ids), MentorSession.ends_at > now, MentorSession.starts_at < ends,
-               MentorSession.status.in_((SessionStatus.PROPOSED, SessionStatus.CONFIRMED)))).all() if ids else []
-    found = {row[0]: DaySession(*row, timezone=timezone) for row in [*mentor_rows, *startup_rows]}
-    return sorted(found.values(), key=lambda s: s.starts_at)

@@ -26,7 +26,7 @@ from spaces.venues.enums import SpaceKind
 from spaces.venues.models import Space, Venue
 from spaces.venues.rules import local_time, policy_from, public_holiday
 from totem import audit
-from totem.errors import Conflict, Invalid, NotFound
+from totem.errors import Conflict, Invalid, NotFound, error_code
 from totem.identity.models import Organisation, User
 from totem.permissions import require
 
@@ -142,9 +142,13 @@ def editable_plan(db: Session, actor: User, cohort_id: int) -> tuple[Cohort, Spe
     return cohort, plan
 
 
+TIMETABLE_PUBLISHED = error_code(
+    "timetable_published", "The speed-meeting timetable is published: it can no longer be changed.")
+
+
 def check_draft(plan: SpeedMeetingPlan) -> None:
     if plan.status != "draft":
-        raise Conflict("The timetable is published: it can no longer be changed.")
+        raise Conflict("The timetable is published: it can no longer be changed.", code=TIMETABLE_PUBLISHED)
 
 
 def save_plan(db: Session, *, actor: User, cohort_id: int, data: PlanData, now: datetime) -> SpeedMeetingPlan:

@@ -16,12 +16,14 @@ from cohorts.speed_meeting.plans import Plan, editable_plan, load
 from cohorts.startups import queries as startup_queries
 from spaces.venues.rules import local_time
 from totem import audit
-from totem.errors import Conflict
+from totem.errors import Conflict, error_code
 from totem.identity.models import User
 
 
 SPEED_MEETING = "speed_meeting"  # the kind of the sessions a plan publishes
 TOPIC = "Speed meeting · {cohort}"
+
+TIMETABLE_NOT_BUILT = error_code("timetable_not_built", "The speed-meeting timetable has no meetings yet: build it first.")
 
 
 # -- publishing -----------------------------------------------------------------------------------
@@ -33,7 +35,7 @@ def publish(db: Session, *, actor: User, cohort_id: int, now: datetime) -> Speed
     cohort, plan = editable_plan(db, actor, cohort_id)
     details = load(db, cohort)
     if not details.meetings:
-        raise Conflict("Build the timetable before publishing it.")
+        raise Conflict("Build the timetable before publishing it.", code=TIMETABLE_NOT_BUILT)
     attendees = _attendees(db, list(details.startups))
     tracks = dict(db.execute(select(Enrolment.organisation_id, Enrolment.track_id).where(
         Enrolment.cohort_id == cohort.id)).tuples().all())
@@ -77,7 +79,7 @@ def _check_free_to_publish(db: Session, details: Plan, meeting: SpeedMeeting) ->
              "start": f"{local:%H:%M}"}
     if db.scalar(overlapping.where(MentorSession.mentor_id == meeting.mentor_id)) is not None:
         raise Conflict("{mentor} already has a session on {day} at {start}: remove the meeting with {startup} or "
-                       "solve again.", **names)
+                       "solve again.", code=sessions.SESSION_TAKEN, **names)
     if db.scalar(overlapping.where(MentorSession.organisation_id == meeting.organisation_id)) is not None:
         raise Conflict("{startup} already has a session on {day} at {start}: remove the meeting with {mentor} or "
-                       "solve again.", **names)
+                       "solve again.", code=sessions.STARTUP_BUSY, **names)

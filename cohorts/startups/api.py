@@ -2,7 +2,6 @@
 
 `POST /cohorts/{id}/applications` is public (no token), like the form it mirrors.
 """
-from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -33,6 +32,7 @@ from cohorts.startups.schemas import (
 )
 from totem import clock
 from totem.api.deps import api_user
+from totem.api.schemas import Day
 from totem.identity.models import User
 from totem.settings import Settings
 from totem.web.context import get_db, get_settings_dep
@@ -109,7 +109,7 @@ def list_kpis(startup_id: int, user: User = Depends(api_user), db: Session = Dep
 
 
 @router.put("/startups/{startup_id}/kpis/{month}", response_model=KpiOut, tags=["kpis"], responses=CHANGE)
-def put_kpis(startup_id: int, month: date, body: KpiIn, user: User = Depends(api_user),
+def put_kpis(startup_id: int, month: Day, body: KpiIn, user: User = Depends(api_user),
              db: Session = Depends(get_db)):
     """The month's report (any day of it names the month), created or replaced; a month to come is a 422."""
     report = kpis.save_report(db, actor=user, organisation_id=startup_id, now=clock.now(), figures=kpis.Figures(
@@ -144,11 +144,11 @@ def apply(cohort_id: int, body: ApplicationIn, request: Request, db: Session = D
     """Anyone: apply to a cohort taking applications (no token needed); an e-mail acknowledges it.
 
     A few applications per client address and ten minutes, as on the form: 429 beyond."""
-    limit, client, now = applications.submission_limit(request.app.state), _client(request), clock.now()
-    limit.check(client, now)
+    client, now = _client(request), clock.now()
+    applications.check_submission_limit(db, channel="api", client=client, now=now)
     application = applications.submit_application(db, cohort_id=cohort_id, form=body.form(), now=now)
+    applications.count_submission(db, channel="api", client=client, now=now)
     db.commit()
-    limit.record(client, now)
     return ApplicationReceipt(id=application.id, cohort_id=application.cohort_id,
                               status=ApplicationStatus(application.status), created_at=application.created_at)
 

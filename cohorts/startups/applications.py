@@ -5,13 +5,10 @@ account invited by e-mail, and the enrolment with its space rights, all in
 the caller's transaction: a refusal on the way (the cohort is full) leaves
 nothing behind once the caller rolls back.
 """
-import threading
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import mean
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -28,14 +25,25 @@ from cohorts.startups.forms import ApplicationForm
 from cohorts.startups.models import Application, ApplicationReview
 from totem import audit
 from totem.auth import service as auth
-from totem.errors import Conflict, Invalid, NotFound, TooManyAttempts
+from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, TooManyAttempts, error_code
 from totem.identity import service as identity
 from totem.identity.models import User
 from totem.permissions import is_staff, require
 from totem.settings import Settings
+from totem.throttle import service as throttle
 
 COMMENT_MAX = 4000
 DECIDING_PHASES = (Phase.APPLICATIONS_OPEN, Phase.SELECTION, Phase.RUNNING)
+
+APPLICATIONS_CLOSED = error_code("applications_closed", "The cohort does not take applications in its current phase.")
+ALREADY_APPLIED = error_code("already_applied", "This founder's e-mail has applied to the cohort already.")
+APPLICATION_DECIDED = error_code(
+    "application_decided", "The application has been decided: it takes no more reviews or decisions.")
+DECISIONS_CLOSED = error_code(
+    "decisions_closed", "The cohort's phase takes no decisions: only while applications are open, the selection "
+    "and the running cohort do.")
+STARTUP_NAME_TAKEN = error_code(
+    "startup_name_taken", "A start-up of this name exists and the founder is not one of its members.")
 # The queue shows the undecided first, then the waiting list, then the decided.
 QUEUE_ORDER = {ApplicationStatus.SUBMITTED: 0, ApplicationStatus.UNDER_REVIEW: 0, ApplicationStatus.WAITLISTED: 1,
                ApplicationStatus.ACCEPTED: 2, ApplicationStatus.REJECTED: 3}
@@ -59,7 +67,7 @@ def get_open_cohort(db: Session, cohort_id: int) -> Cohort:
     if cohort is None or cohort.phase == Phase.DRAFT:
         raise NotFound("No such cohort.")
     if cohort.phase != Phase.APPLICATIONS_OPEN:
-        raise Conflict("Applications to {cohort} are closed.", cohort=cohort.name)
+        raise Conflict("Applications to {cohort} are closed.", code=APPLICATIONS_CLOSED, cohort=cohort.name)
     return cohort
 
 
@@ -74,7 +82,7 @@ def submit_application(
     data = form.cleaned(cohort.program)
     if queries.has_applied(db, cohort.id, data.founder_email):
         raise Conflict("An application from {email} to this cohort already exists.", field="founder_email",
-                       email=data.founder_email)
+                       code=ALREADY_APPLIED, email=data.founder_email)
     application = Application(
         cohort_id=cohort.id, track_id=data.track_id, startup_name=data.startup_name, founder_name=data.founder_name,
         founder_email=data.founder_email, website=data.website, country=data.country, stage=data.stage,
@@ -87,7 +95,7 @@ def submit_application(
             db.flush()
     except IntegrityError:  # the same founder sent the form twice at once
         raise Conflict("An application from {email} to this cohort already exists.", field="founder_email",
-                       email=data.founder_email) from None
+                       code=ALREADY_APPLIED, email=data.founder_email) from None
     audit.record(db, actor=None, action="application.submit", obj=application, now=now,
                  summary=f"{data.startup_name} ({data.founder_email}) to {cohort.name}")
     if acknowledge:
@@ -95,57 +103,26 @@ def submit_application(
     return application
 
 
-class SubmissionLimit:
-    """At most `limit` applications from one client (an IP address) per `window`, against scripted floods.
+APPLICATIONS_PER_WINDOW = 5
+APPLICATION_WINDOW = timedelta(minutes=10)
 
-    Kept in this process's memory: it resets on restart, and behind a load
-    balancer each app process counts its own clients (the limit is then per
-    process), which is enough to stop a script without a table or a cache.
+
+def check_submission_limit(db: Session, *, channel: str, client: str, now: datetime) -> None:
+    """TooManyAttempts when the client (an IP address) has sent the most applications allowed within the window.
+
+    Counted in the database, so every web process behind a load balancer shares it; the form and the API
+    (`channel`) count apart, as a person and a script do not share a connection's habits.
     """
-
-    def __init__(self, limit: int = 5, window: timedelta = timedelta(minutes=10)) -> None:
-        self.limit, self.window = limit, window
-        self._sent: dict[str, deque[datetime]] = {}
-        self._lock = threading.Lock()
-
-    def check(self, client: str, now: datetime) -> None:
-        """TooManyAttempts when the client has sent `limit` applications within the window."""
-        with self._lock:
-            sent = self._recent(client, now)
-            if len(sent) >= self.limit:
-                wait = sent[0] + self.window - now
-                seconds = max(1, int(wait.total_seconds()))
-                raise TooManyAttempts("Too many applications were sent from your connection. Try again in "
-                                      "{minutes} min.", retry_after_seconds=seconds, minutes=-(-seconds // 60))
-
-    def record(self, client: str, now: datetime) -> None:
-        with self._lock:
-            self._recent(client, now).append(now)
-            if len(self._sent) > 10_000:  # forget the clients that sent nothing lately
-                for key in [key for key, times in self._sent.items() if not self._prune(times, now)]:
-                    del self._sent[key]
-
-    def _recent(self, client: str, now: datetime) -> deque[datetime]:
-        sent = self._sent.setdefault(client, deque())
-        self._prune(sent, now)
-        return sent
-
-    def _prune(self, sent: deque[datetime], now: datetime) -> deque[datetime]:
-        while sent and sent[0] <= now - self.window:
-            sent.popleft()
-        return sent
+    seconds = throttle.seconds_to_wait(db, bucket=f"application.{channel}", key=client,
+                                       limit=APPLICATIONS_PER_WINDOW, window=APPLICATION_WINDOW, now=now)
+    if seconds:
+        raise TooManyAttempts("Too many applications were sent from your connection. Try again in {minutes} min.",
+                              retry_after_seconds=seconds, minutes=-(-seconds // 60))
 
 
-_limits_lock = threading.Lock()
-
-
-def submission_limit(app_state: Any) -> SubmissionLimit:
-    """The limit of one app (its `state`): made on first use, so that each app, and each test's, has its own."""
-    with _limits_lock:
-        limit = getattr(app_state, "application_limit", None)
-        if limit is None:
-            limit = app_state.application_limit = SubmissionLimit()
-        return limit
+def count_submission(db: Session, *, channel: str, client: str, now: datetime) -> None:
+    """Count an application sent, in the transaction that keeps it: a refused one counts nothing."""
+    throttle.record(db, bucket=f"application.{channel}", key=client, window=APPLICATION_WINDOW, now=now)
 
 
 # -- reviewing ------------------------------------------------------------------------------------
@@ -191,7 +168,7 @@ def review_application(
     """Score the application on each criterion from 1 to 5; a reviewer scoring again replaces their review."""
     application = get_application(db, actor=actor, application_id=application_id)
     if application.status not in OPEN_TO_DECISION:
-        raise Conflict("This application has been decided: reviews are closed.")
+        raise Conflict("This application has been decided: reviews are closed.", code=APPLICATION_DECIDED)
     values = {}
     for criterion in Criterion:
         value = scores.get(criterion.value)
@@ -200,7 +177,8 @@ def review_application(
         values[criterion.value] = value
     comment = comment.strip()
     if len(comment) > COMMENT_MAX:
-        raise Invalid("Keep the comment under {length} characters.", field="comment", length=COMMENT_MAX + 1)
+        raise Invalid("Keep the comment under {length} characters.", field="comment", code=VALUE_OUT_OF_RANGE,
+                      length=COMMENT_MAX + 1)
     review = queries.get_review(db, application.id, actor.id)
     if review is None:
         review = ApplicationReview(application_id=application.id, reviewer_id=actor.id, created_at=now, **values)
@@ -232,10 +210,10 @@ def decide(
     cohort = application.cohort
     allowed = UNDECIDED if wanted == Decision.WAITLIST else OPEN_TO_DECISION
     if application.status not in allowed:
-        raise Conflict("This application has already been decided.")
+        raise Conflict("This application has already been decided.", code=APPLICATION_DECIDED)
     if cohort.phase not in DECIDING_PHASES:
         raise Conflict("Decisions are taken while applications are open, during the selection and while the "
-                       "cohort runs.")
+                       "cohort runs.", code=DECISIONS_CLOSED)
     if wanted == Decision.ACCEPT:
         _accept(db, actor=actor, application=application, settings=settings, now=now)
     else:
@@ -260,7 +238,7 @@ def _accept(db: Session, *, actor: User, application: Application, settings: Set
     if organisation is not None and (founder is None or founder.id not in
                                      {m.id for m in queries.list_members(db, organisation.id)}):
         raise Conflict("A start-up named {startup} already exists, and {email} is not one of its members.",
-                       startup=organisation.name, email=application.founder_email)
+                       code=STARTUP_NAME_TAKEN, startup=organisation.name, email=application.founder_email)
     if organisation is None:
         organisation = identity.get_or_create_organisation(db, actor=actor, name=application.startup_name, now=now)
     if founder is None:

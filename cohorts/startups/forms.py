@@ -10,6 +10,7 @@ from cohorts.startups.models import StartupProfile
 from totem.errors import Invalid
 from totem.i18n import N_
 from totem.identity.service import normalize_email
+from totem.text import bounded
 
 # The form's questions besides the pitch: key -> the question (an English msgid).
 QUESTIONS = {
@@ -99,10 +100,7 @@ def _required(value: str, name: str, message: str, longest: int) -> str:
 
 
 def _optional(value: str, name: str, longest: int) -> str:
-    value = value.strip()
-    if len(value) > longest:
-        raise Invalid("Keep it under {length} characters.", field=name, length=longest + 1)
-    return value
+    return bounded(value, field=name, longest=longest)
 
 
 def _website(value: str) -> str:

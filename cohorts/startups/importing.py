@@ -47,7 +47,6 @@ class StartupLine:
 def import_startups(db: Session, data: bytes, result: ImportResult, options: Options) -> None:
     """Start-ups keyed by name: their profile, their enrolment in the cohort (with its space rights), members."""
     rows = read_csv(data, required=("name",), optional=STARTUP_COLUMNS)
-    actor = people.actor(options)
     cohorts = program_queries.list_cohorts(db)
     seen: dict[str, int] = {}
     for row in rows:
@@ -56,7 +55,7 @@ def import_startups(db: Session, data: bytes, result: ImportResult, options: Opt
             continue
         savepoint = db.begin_nested()
         try:
-            created, changed = _write_startup(db, wanted, actor, options)
+            created, changed = _write_startup(db, wanted, options.actor, options)
         except DomainError as error:
             savepoint.rollback()
             result.refuse(row.line, error.message, **error.params)

@@ -16,16 +16,20 @@ from cohorts.startups import service as startups
 from cohorts.startups.models import KpiReport, KpiRequest
 from spaces.venues.rules import local_time
 from totem import audit
-from totem.errors import Invalid
+from totem.errors import Invalid, error_code
 from totem.i18n import N_
 from totem.identity.models import User
 from totem.notifications.service import queue_mail
+from totem.text import bounded
 
 FIGURES = ("headcount", "revenue_eur", "funds_raised_eur", "customers")
 CSV_COLUMNS = ("startup", "track", "month", *FIGURES, "notes")
 COHORTS_AT_WORK = (Phase.RUNNING, Phase.DEMO_DAY)
 REMIND_EVERY = timedelta(days=7)
 REMINDERS_MAX = 3
+NOTES_MAX = 2000
+
+MONTH_NOT_BEGUN = error_code("month_not_begun", "Figures are reported for a month that has begun, not one to come.")
 REQUEST_SUBJECT = N_("Your figures for {month}")
 REMINDER_SUBJECT = N_("Reminder: your figures for {month}")
 
@@ -64,10 +68,11 @@ def save_report(db: Session, *, actor: User, organisation_id: int, figures: Figu
     startup = startups.get_followed_startup(db, actor=actor, organisation_id=organisation_id)
     month = figures.month.replace(day=1)
     if month > _this_month(startup, now):
-        raise Invalid("You can only report a month that has begun.", field="month")
+        raise Invalid("You can only report a month that has begun.", field="month", code=MONTH_NOT_BEGUN)
     for name in FIGURES:
         if getattr(figures, name) < 0:
             raise Invalid("Figures cannot be negative.", field=name)
+    notes = bounded(figures.notes, field="notes", longest=NOTES_MAX)
     report = db.scalar(select(KpiReport).where(KpiReport.organisation_id == organisation_id,
                                                KpiReport.month == month))
     if report is None:
@@ -75,7 +80,7 @@ def save_report(db: Session, *, actor: User, organisation_id: int, figures: Figu
         db.add(report)
     for name in FIGURES:
         setattr(report, name, getattr(figures, name))
-    report.notes, report.submitted_at, report.submitted_by = figures.notes.strip(), now, actor.id
+    report.notes, report.submitted_at, report.submitted_by = notes, now, actor.id
     db.flush()
     audit.record(db, actor=actor, action="kpi.report", obj=report, now=now,
                  summary=f"{startup.organisation.name} {month:%Y-%m}")

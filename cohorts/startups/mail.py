@@ -3,7 +3,6 @@
 An applicant has no account until accepted: their mails go to a `Recipient`,
 which has what the outbox needs of a user (no id).
 """
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from babel.dates import format_date
@@ -14,22 +13,12 @@ from cohorts.startups.models import Application
 from totem.i18n import N_
 from totem.identity.models import User
 from totem.notifications.models import OutboxMessage
-from totem.notifications.service import queue_mail
+from totem.notifications.service import Recipient, queue_mail
 
 RECEIVED_SUBJECT = N_("We received the application of {startup}")
 ACCEPTED_SUBJECT = N_("{startup} is accepted into {cohort}")
 WAITLISTED_SUBJECT = N_("{startup} is on the waiting list of {cohort}")
 REJECTED_SUBJECT = N_("Your application to {cohort}")
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """Someone without an account: what `queue_mail` reads of a user."""
-
-    email: str
-    name: str
-    locale: str
-    id: None = None
 
 
 def applicant(application: Application) -> Recipient:
@@ -43,7 +32,7 @@ def long_date(day: date, locale: str) -> str:
 def _queue(db: Session, to: User | Recipient, subject: str, template: str, cohort: Cohort, application: Application,
            now: datetime, **extra: object) -> OutboxMessage:
     return queue_mail(
-        db, to=to, subject=subject, template=f"cohorts/startups/emails/{template}", now=now,  # type: ignore[arg-type]
+        db, to=to, subject=subject, template=f"cohorts/startups/emails/{template}", now=now,
         startup=application.startup_name, cohort=cohort.name, program=cohort.program.name,
         starts_on=long_date(cohort.starts_on, to.locale), **extra,
     )

@@ -15,18 +15,23 @@ from cohorts.startups.enums import MilestoneStatus
 from cohorts.startups.models import Milestone, MilestoneProgress
 from spaces.venues.rules import local_time
 from totem import audit
-from totem.errors import Conflict, Invalid, NotFound
+from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, error_code
 from totem.i18n import N_
 from totem.identity.models import User
 from totem.notifications.service import queue_mail
 from totem.permissions import is_staff, require
+from totem.text import bounded
 
 TITLE_MAX = 200
+DESCRIPTION_MAX = 2000
 REMIND_DAYS_BEFORE = 7
 COHORTS_AT_WORK = (Phase.RUNNING, Phase.DEMO_DAY)
 DUE_SUBJECT = N_("{milestone} is due on {day}")
 OVERDUE_SUBJECT = N_("{milestone} is overdue")
 NOTE_MAX = 500
+
+MILESTONE_HAS_PROGRESS = error_code(
+    "milestone_has_progress", "Start-ups have recorded progress on the milestone: it is kept for the reports.")
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,8 @@ def _checked_title(db: Session, track_id: int, title: str, due_offset_days: int,
     if not title:
         raise Invalid("Enter the milestone's title.", field="title")
     if len(title) > TITLE_MAX:
-        raise Invalid("Keep the title under {length} characters.", field="title", length=TITLE_MAX + 1)
+        raise Invalid("Keep the title under {length} characters.", field="title", code=VALUE_OUT_OF_RANGE,
+                      length=TITLE_MAX + 1)
     if due_offset_days < 0:
         raise Invalid("The due day cannot be before the cohort's start.", field="due_offset_days")
     if any(m.title.lower() == title.lower() and m.id != excluding for m in list_milestones(db, track_id)):
@@ -87,7 +93,8 @@ def create_milestone(db: Session, *, actor: User, track_id: int, title: str, des
     """Managers of the track's program: a new milestone, due that many days after each cohort's start."""
     track = get_managed_track(db, actor=actor, track_id=track_id)
     title = _checked_title(db, track.id, title, due_offset_days)
-    milestone = Milestone(track_id=track.id, title=title, description=description.strip(),
+    description = bounded(description, field="description", longest=DESCRIPTION_MAX)
+    milestone = Milestone(track_id=track.id, title=title, description=description,
                           due_offset_days=due_offset_days, created_at=now)
     db.add(milestone)
     db.flush()
@@ -105,12 +112,13 @@ def update_milestone(db: Session, *, actor: User, milestone_id: int, title: str,
     """
     milestone = get_managed_milestone(db, actor=actor, milestone_id=milestone_id)
     title = _checked_title(db, milestone.track_id, title, due_offset_days, excluding=milestone.id)
+    description = bounded(description, field="description", longest=DESCRIPTION_MAX)
     if due_offset_days != milestone.due_offset_days:
         for row in db.scalars(select(MilestoneProgress).where(MilestoneProgress.milestone_id == milestone.id,
                                                               MilestoneProgress.status != MilestoneStatus.DONE)):
             row.reminder_sent_at = row.overdue_notified_at = None
     before = milestone.title
-    milestone.title, milestone.description, milestone.due_offset_days = title, description.strip(), due_offset_days
+    milestone.title, milestone.description, milestone.due_offset_days = title, description, due_offset_days
     db.flush()
     audit.record(db, actor=actor, action="milestone.update", obj=milestone, now=now,
                  summary=f"{before} -> {title}, day {due_offset_days}")
@@ -139,7 +147,7 @@ def delete_milestone(db: Session, *, actor: User, milestone_id: int, now: dateti
     recorded = count_recorded_progress(db, [milestone.id]).get(milestone.id, 0)
     if recorded:
         raise Conflict("Start-ups have recorded progress on {title}: it is kept for the program's reports. "
-                       "Change its title or due day instead.", title=milestone.title)
+                       "Change its title or due day instead.", code=MILESTONE_HAS_PROGRESS, title=milestone.title)
     # Only the jobs' reminder records are left; removed here rather than trusting every database's cascade.
     db.execute(delete(MilestoneProgress).where(MilestoneProgress.milestone_id == milestone.id))
     db.delete(milestone)
@@ -216,7 +224,8 @@ def update_progress(db: Session, *, actor: User, organisation_id: int, milestone
         raise Invalid("Choose a status.", field="status")
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise Invalid("Keep the note under {length} characters.", field="note", length=NOTE_MAX + 1)
+        raise Invalid("Keep the note under {length} characters.", field="note", code=VALUE_OUT_OF_RANGE,
+                      length=NOTE_MAX + 1)
     row = db.scalar(select(MilestoneProgress).where(MilestoneProgress.milestone_id == milestone_id,
                                                     MilestoneProgress.enrolment_id == current.enrolment.id))
     if row is None:

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from cohorts.programs.models import Cohort, Program
+from cohorts.programs.queries import running_options
 from cohorts.startups.models import Application, ApplicationReview, StartupProfile
 from spaces.booking.models import Booking
 from spaces.credits.models import CreditAccount
@@ -31,7 +32,7 @@ def get_application(db: Session, application_id: int, *, lock: bool = False) -> 
     """The application with its cohort, program, track and reviews; `lock` serialises its decision."""
     query = select(Application).where(Application.id == application_id).options(
         joinedload(Application.cohort).joinedload(Cohort.program).joinedload(Program.venue),
-        joinedload(Application.cohort).joinedload(Cohort.program).selectinload(Program.managers),
+        *running_options(joinedload(Application.cohort).joinedload(Cohort.program)),
         joinedload(Application.cohort).joinedload(Cohort.program).selectinload(Program.tracks),
         joinedload(Application.track), selectinload(Application.reviews),
     ).execution_options(populate_existing=True)  # its reviews as they are now, after a review was added

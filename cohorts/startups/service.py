@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 from cohorts.programs import permissions as _permissions  # noqa: F401  (registers the rules checked here)
 from cohorts.programs import queries as program_queries
 from cohorts.programs.enums import EnrolmentStatus
-from cohorts.programs.models import Enrolment, ProgramManager
+from cohorts.programs.models import Enrolment, Program, ProgramManager
 from cohorts.startups import queries
 from cohorts.startups.forms import ProfileForm
 from cohorts.startups.models import Application, StartupProfile
+from spaces.operators.models import OperatorManager
 from totem import audit
 from totem.errors import NotFound
 from totem.identity.enums import Role
@@ -112,9 +113,13 @@ def _edit_startup(user: User, rights: Any) -> bool:
 
 def profile_rights(db: Session, startup: Startup) -> ProfileRights:
     program_ids = {enrolment.cohort.program_id for enrolment in startup.enrolments}
-    managers = db.scalars(select(ProgramManager.user_id).where(ProgramManager.program_id.in_(program_ids))) \
-        if program_ids else []
-    return ProfileRights(startup.organisation.id, frozenset(managers))
+    if not program_ids:
+        return ProfileRights(startup.organisation.id, frozenset())
+    listed = db.scalars(select(ProgramManager.user_id).where(ProgramManager.program_id.in_(program_ids)))
+    operators = db.scalars(select(OperatorManager.user_id)
+                           .join(Program, Program.operator_id == OperatorManager.operator_id)
+                           .where(Program.id.in_(program_ids)))
+    return ProfileRights(startup.organisation.id, frozenset(listed) | frozenset(operators))
 
 
 def can_edit_profile(db: Session, *, actor: User, startup: Startup) -> bool:

@@ -86,16 +86,17 @@ def apply(request: Request, cohort_id: int, form: FormData = Depends(posted), vi
           db: Session = Depends(get_db)) -> Response:
     """Anyone: send the application; a few per client and ten minutes (429 beyond), and a honeypot for robots."""
     values = text(form, *APPLICATION_FIELDS) | {"answers": text(form, *QUESTIONS)}
-    limit, client, now = applications.submission_limit(request.app.state), _client(request), clock.now()
+    client, now = _client(request), clock.now()
     try:
-        limit.check(client, now)
+        applications.check_submission_limit(db, channel="form", client=client, now=now)
     except TooManyAttempts as error:
         response = _form_page(request, cohort_id, db, values, error)
         response.headers["Retry-After"] = str(error.retry_after_seconds)
         return response
     if str(form.get(HONEYPOT, "")).strip():
         # Only robots fill the hidden field: they are thanked like people, so they do not adapt, and nothing is kept.
-        limit.record(client, now)
+        applications.count_submission(db, channel="form", client=client, now=now)
+        db.commit()
         return redirect(request, f"/apply/{cohort_id}/thanks", N_("Your application is sent."))
     try:
         applications.submit_application(db, cohort_id=cohort_id, now=now,
@@ -105,8 +106,8 @@ def apply(request: Request, cohort_id: int, form: FormData = Depends(posted), vi
             raise
         db.rollback()
         return _form_page(request, cohort_id, db, values, error)
+    applications.count_submission(db, channel="form", client=client, now=now)
     db.commit()
-    limit.record(client, now)
     return redirect(request, f"/apply/{cohort_id}/thanks", N_("Your application is sent."))
 
 

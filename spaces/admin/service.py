@@ -14,7 +14,7 @@ from spaces.venues.models import Floor, Space
 from spaces.venues.rules import local_time
 from spaces.venues.service import check_name, check_within, flush_or_refuse, get_floor, refuse_if
 from totem import audit
-from totem.errors import Conflict, Invalid
+from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid
 from totem.identity.models import User
 from totem.permissions import require
 
@@ -71,7 +71,8 @@ def _check_space(db: Session, floor: Floor, data: SpaceData, space_id: int | Non
         raise Invalid("Unknown kind of space.", field="kind")
     check_within(data.capacity, "capacity", 1, MAX_CAPACITY)
     if any(len(amenity) > 50 for amenity in data.amenities):
-        raise Invalid("Keep each amenity under {length} characters.", field="amenities", length=51)
+        raise Invalid("Keep each amenity under {length} characters.", field="amenities", code=VALUE_OUT_OF_RANGE,
+                      length=51)
     check_within(data.x, "x", 0, floor.plan_width - 1)
     check_within(data.y, "y", 0, floor.plan_height - 1)
     for field, size, room in (("width", data.width, floor.plan_width - data.x),

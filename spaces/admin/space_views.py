@@ -13,7 +13,7 @@ from spaces.venues import booking_rules
 from spaces.venues import service as venues
 from spaces.venues.booking_rules import RuleData
 from spaces.venues.forms import optional_whole, whole
-from spaces.venues.labels import KIND_LABELS
+from spaces.venues.labels import AMENITY_LABELS, KIND_LABELS
 from spaces.venues.models import BookingRule, Space
 from totem import clock
 from totem.errors import DomainError
@@ -49,6 +49,7 @@ def floor_spaces(request: Request, floor_id: int, kind: str = "", zone_id: str =
         zone_id=int(zone_id) if zone_id.isdigit() else None, active=STATUS_FILTERS.get(status), search=q,
     )
     return render(request, "spaces/admin/floor_spaces.html", {
+        "amenity_labels": AMENITY_LABELS,
         "floor": floor, "venue": venues.get_venue(db, floor.venue_id), "spaces": spaces, "kinds": KIND_LABELS,
         "filters": {"kind": kind, "zone_id": zone_id, "status": status, "q": q},
     })

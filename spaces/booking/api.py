@@ -1,8 +1,6 @@
 """Venues, spaces and bookings in the JSON API: thin routes over the booking services."""
-from datetime import date
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 
 from spaces.booking import availability, service
@@ -13,6 +11,8 @@ from spaces.venues.schemas import SpaceOut, VenueOut
 from totem import clock
 from totem.api.answers import committed
 from totem.api.deps import api_user
+from totem.api.rows import rows_answer
+from totem.api.schemas import Day, Instant
 from totem.identity.models import User
 from totem.web.context import get_db
 
@@ -37,14 +37,15 @@ def list_spaces(
     user: User = Depends(api_user),
     db: Session = Depends(get_db),
 ):
-    return availability.list_spaces(db, kind=kind, floor_id=floor_id, zone_id=zone_id, min_capacity=min_capacity)
+    return rows_answer(SpaceOut, availability.list_spaces(db, kind=kind, floor_id=floor_id, zone_id=zone_id,
+                                                          min_capacity=min_capacity))
 
 
 # Declared before /spaces/{space_id}, which would otherwise take "availability" for an id.
 @router.get("/spaces/availability", response_model=list[SpaceOut], tags=["spaces"])
 def find_available_spaces(
-    starts_at: AwareDatetime,
-    ends_at: AwareDatetime,
+    starts_at: Instant,
+    ends_at: Instant,
     kind: SpaceKind | None = None,
     min_capacity: int | None = Query(None, ge=1),
     amenities: list[str] = Query(default=[], description="Repeat it, or separate the amenities with commas"),
@@ -55,9 +56,9 @@ def find_available_spaces(
 ):
     """The spaces free for the whole window, in a venue open all along it."""
     wanted = [name.strip() for value in amenities for name in value.split(",") if name.strip()]
-    return availability.find_available_spaces(db, starts_at=starts_at, ends_at=ends_at, kind=kind,
-                                         min_capacity=min_capacity, amenities=wanted, floor_id=floor_id,
-                                         zone_id=zone_id)
+    return rows_answer(SpaceOut, availability.find_available_spaces(
+        db, starts_at=starts_at, ends_at=ends_at, kind=kind, min_capacity=min_capacity, amenities=wanted,
+        floor_id=floor_id, zone_id=zone_id))
 
 
 @router.get("/spaces/{space_id}", response_model=SpaceOut, tags=["spaces"], responses=NO_SPACE)
@@ -66,7 +67,7 @@ def get_space(space_id: int, user: User = Depends(api_user), db: Session = Depen
 
 
 @router.get("/spaces/{space_id}/free-slots", response_model=FreeSlotsOut, tags=["spaces"], responses=NO_SPACE)
-def list_free_slots(space_id: int, day: date, user: User = Depends(api_user), db: Session = Depends(get_db)):
+def list_free_slots(space_id: int, day: Day, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """The free stretches of the space on a day of its venue, from now on."""
     slots = availability.list_free_slots(db, space_id=space_id, day=day, now=clock.now())
     return FreeSlotsOut(space_id=space_id, day=day, slots=[SlotOut.model_validate(slot) for slot in slots])
@@ -86,8 +87,8 @@ def create_booking(body: BookingIn, user: User = Depends(api_user), db: Session 
 @router.get("/bookings", response_model=list[BookingOut], tags=["bookings"])
 def list_bookings(
     mine: bool = False,
-    starts_after: AwareDatetime | None = None,
-    starts_before: AwareDatetime | None = None,
+    starts_after: Instant | None = None,
+    starts_before: Instant | None = None,
     space_id: int | None = None,
     status: BookingStatus | None = None,
     limit: int = Query(200, ge=1, le=1000),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from spaces.booking import queries
 from spaces.venues import queries as venue_queries
 from spaces.venues.enums import SpaceKind
-from spaces.venues.models import Space, Venue
+from spaces.venues.models import Floor, Space, Venue, Zone
 from spaces.venues.rules import free_intervals, is_open_for, local_moment, local_time, policy_from, public_holiday
 from totem.errors import Invalid, NotFound
 
@@ -73,13 +73,53 @@ def find_available_spaces(
 
 def find_taken_spaces(
     db: Session, *, starts_at: datetime, ends_at: datetime, kind: str | None = None, min_capacity: int | None = None,
+    floor_id: int | None = None, zone_id: int | None = None,
 ) -> list[Space]:
     """Rooms, booths and event spaces that would fit but are taken at some point of the window: those one may wait for."""
+    place = {"floor_id": floor_id, "zone_id": zone_id}
     free = {space.id for space in find_available_spaces(db, starts_at=starts_at, ends_at=ends_at, kind=kind,
-                                                        min_capacity=min_capacity)}
+                                                        min_capacity=min_capacity, **place)}
     open_venues, venue_of = set(_venues_open_for(db, starts_at, ends_at)), venue_queries.floor_venue_ids(db)
-    return [space for space in list_spaces(db, kind=kind, min_capacity=min_capacity)
+    return [space for space in list_spaces(db, kind=kind, min_capacity=min_capacity, **place)
             if space.kind in WAITLIST_KINDS and space.id not in free and venue_of[space.floor_id] in open_venues]
+
+
+@dataclass(frozen=True)
+class PlaceGroup:
+    """The free spaces of one floor and zone, as many as the page shows, and how many there are in all."""
+
+    floor_id: int
+    zone_id: int | None
+    floor: str
+    zone: str | None
+    spaces: list[venue_queries.SpaceRow | Space]
+    total: int
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.spaces)
+
+
+def group_by_place(spaces: Iterable[venue_queries.SpaceRow | Space], *, floors: Iterable[Floor], zones: Iterable[Zone],
+                   shown: int) -> list[PlaceGroup]:
+    """The spaces by floor (lowest first) and zone (rooms before desks, zones before the spaces in none), at most
+    `shown` of each group.
+
+    Hundreds of desks found at once read as a handful of groups, each of which one then opens on its own.
+    """
+    levels = {floor.id: (floor.level, floor.name) for floor in floors}
+    zone_names = {zone.id: zone.name for zone in zones}
+    grouped: dict[tuple[int, int | None], list[venue_queries.SpaceRow | Space]] = {}
+    for space in spaces:
+        grouped.setdefault((space.floor_id, space.zone_id), []).append(space)
+    def rank(key: tuple[int, int | None]) -> tuple:
+        is_desks = all(space.kind not in WAITLIST_KINDS for space in grouped[key])
+        return levels.get(key[0], (0, ""))[0], key[0], is_desks, key[1] is None, zone_names.get(key[1] or 0, "")
+
+    order = sorted(grouped, key=rank)
+    return [PlaceGroup(floor_id, zone_id, levels.get(floor_id, (0, ""))[1], zone_names.get(zone_id) if zone_id else None,
+                       grouped[(floor_id, zone_id)][:shown], len(grouped[(floor_id, zone_id)]))
+            for floor_id, zone_id in order]
 
 
 def list_free_slots(db: Session, *, space_id: int, day: date, now: datetime | None = None) -> list[Slot]:

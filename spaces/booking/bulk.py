@@ -191,7 +191,7 @@ def _changes(line: BookingLine, booking) -> dict:  # type: ignore[no-untyped-def
 
 
 def _write(db: Session, lines: list[BookingLine], existing: dict, options: Options) -> None:
-    actor_id = options.actor.id if options.actor else None
+    actor_id = options.actor.id
     new = [{"space_id": line.space_id, "user_id": line.user_id, "organisation_id": line.organisation_id,
             "starts_at": line.starts_at, "ends_at": line.ends_at, "status": line.status, "title": line.title,
             "created_at": options.now, "created_by": actor_id, "hosted": False,

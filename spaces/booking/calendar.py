@@ -1,14 +1,15 @@
-"""Bookings in their holder's private calendar feed."""
+"""Bookings in their holder's private calendar feed and week."""
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from spaces.booking.enums import BookingStatus
+from spaces.booking.enums import ACTIVE_STATUSES, BookingStatus
 from spaces.booking.models import Booking
 from spaces.venues.models import Floor, Space
 from totem.calendar.feed import CalendarEvent, register_source
+from totem.calendar.week import WeekEntry, register_week_source
 from totem.i18n import N_, translate
 from totem.identity.models import User
 
@@ -51,4 +52,22 @@ def booking_event(booking: Booking, locale: str) -> CalendarEvent:
     )
 
 
+def booking_week_entries(db: Session, user: User, starts_at: datetime, ends_at: datetime) -> Iterator[WeekEntry]:
+    """The user's bookings that hold their space (or did: checked in) in the window, for their week."""
+    bookings = db.scalars(
+        select(Booking)
+        .where(Booking.user_id == user.id, Booking.status.in_(ACTIVE_STATUSES), Booking.starts_at < ends_at,
+               Booking.ends_at > starts_at, Booking.starts_at > starts_at - timedelta(days=1))
+        .options(joinedload(Booking.space).joinedload(Space.floor))
+        .order_by(Booking.starts_at)
+    )
+    for booking in bookings:
+        space = booking.space
+        yield WeekEntry(starts_at=booking.starts_at, ends_at=booking.ends_at, title=booking.title or space.name,
+                        place=f"{space.name} · {space.floor.name}" if booking.title else space.floor.name,
+                        url="/my-bookings", kind="booking", key=f"booking-{booking.id}",
+                        tentative=booking.status in (BookingStatus.PENDING, BookingStatus.OFFERED))
+
+
 register_source(booking_events)
+register_week_source(booking_week_entries)

@@ -16,7 +16,7 @@ from spaces.venues import queries as venue_queries
 from spaces.venues.enums import SpaceKind
 from spaces.venues.models import Space, Venue
 from spaces.venues.rules import Policy, check_advance, check_duration, check_open, check_times, local_time, policy_from
-from totem.errors import Conflict, Forbidden, Invalid
+from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Forbidden, Invalid, error_code
 from totem.i18n import N_
 from totem.identity.models import User
 from totem.identity.service import load_memberships
@@ -26,6 +26,13 @@ TITLE_MAX_LENGTH = 200  # the column's size
 # PostgreSQL's SQLSTATE for an exclusion constraint violation.
 EXCLUSION_VIOLATION = "23P01"
 DEADLOCK_DETECTED = "40P01"
+
+BOOKING_OVERLAP = error_code("booking_overlap", "Another booking holds the space at that time.")
+BOOKING_BUFFER = error_code(
+    "booking_buffer", "The booking falls within the break the space's rule keeps between two bookings.")
+SPACE_NOT_BOOKABLE = error_code("space_not_bookable", "The space is deactivated: it takes no booking for now.")
+BOOKING_NOT_ALLOWED = error_code(
+    "booking_not_allowed", "The space's rule does not let this person's role, or their start-up's access, book it.")
 
 OVERLAP_MESSAGES = {
     SpaceKind.HOT_DESK: N_("Desk {space} is already booked {start}–{end} on {day}."),
@@ -39,7 +46,8 @@ OVERLAP_MESSAGES = {
 def clean_title(title: str) -> str:
     title = title.strip()
     if len(title) > TITLE_MAX_LENGTH:
-        raise Invalid("Keep the title under {length} characters.", field="title", length=TITLE_MAX_LENGTH + 1)
+        raise Invalid("Keep the title under {length} characters.", field="title", code=VALUE_OUT_OF_RANGE,
+                      length=TITLE_MAX_LENGTH + 1)
     return title
 
 
@@ -53,7 +61,7 @@ def bookable_space(db: Session, space_id: int) -> Space:
     if space is None:
         raise Invalid("No such space.", field="space_id")
     if not space.is_active:
-        raise Invalid("This space cannot be booked at the moment.", field="space_id")
+        raise Invalid("This space cannot be booked at the moment.", field="space_id", code=SPACE_NOT_BOOKABLE)
     return space
 
 
@@ -115,7 +123,8 @@ def _check_may_book(
         allocation = access.allocation_on(db, space.id, day)
         if allocation is not None and not is_staff(holder):
             if allocation.organisation_id != organisation_id:
-                raise Forbidden("Desk {space} is allocated to another start-up.", space=space.name)
+                raise Forbidden("Desk {space} is allocated to another start-up.", code=access.DESK_ALLOCATED,
+                                space=space.name)
             return  # the desk is theirs, whatever the rule says
     if can(holder, "space.book", policy):
         return
@@ -123,7 +132,7 @@ def _check_may_book(
         db, organisation_id=organisation_id, venue_id=space.floor.venue_id, kind=space.kind, day=day
     ):
         return
-    raise Forbidden("Your role does not allow you to book this space.")
+    raise Forbidden("Your role does not allow you to book this space.", code=BOOKING_NOT_ALLOWED)
 
 
 def check_free(
@@ -138,7 +147,8 @@ def check_free(
     if near:
         neighbour = near[0]
         raise Conflict("Leave {minutes} minutes between bookings of {space}: it is booked {start}–{end} on {day}.",
-                       minutes=policy.buffer_minutes, space=space.name, **slot_params(neighbour, space.floor.venue))
+                       code=BOOKING_BUFFER, minutes=policy.buffer_minutes, space=space.name,
+                       **slot_params(neighbour, space.floor.venue))
 
 
 def save_booking(db: Session, booking: Booking, space: Space) -> None:
@@ -152,18 +162,20 @@ def save_booking(db: Session, booking: Booking, space: Space) -> None:
         # them, which lost the slot like any other loser.
         if getattr(exc.orig, "sqlstate", None) != DEADLOCK_DETECTED:
             raise
-        raise Conflict("This space was just booked by someone else.", field="starts_at") from None
+        raise Conflict("This space was just booked by someone else.", field="starts_at",
+                       code=BOOKING_OVERLAP) from None
     except IntegrityError as exc:
         if getattr(exc.orig, "sqlstate", None) != EXCLUSION_VIOLATION:
             raise
         clash = queries.first_booking_in(db, space.id, booking.starts_at, booking.ends_at, exclude_id=booking.id)
         if clash is None:
-            raise Conflict("This space was just booked by someone else.", field="starts_at") from None
+            raise Conflict("This space was just booked by someone else.", field="starts_at",
+                       code=BOOKING_OVERLAP) from None
         raise overlap(space, clash) from None
 
 
 def overlap(space: Space, clash: Booking) -> Conflict:
-    return Conflict(OVERLAP_MESSAGES[SpaceKind(space.kind)], field="starts_at", space=space.name,
+    return Conflict(OVERLAP_MESSAGES[SpaceKind(space.kind)], field="starts_at", code=BOOKING_OVERLAP, space=space.name,
                     **slot_params(clash, space.floor.venue))
 
 

@@ -27,8 +27,10 @@ from spaces.venues.rules import (
     public_holiday,
 )
 from totem import audit
-from totem.errors import Conflict, NotFound
+from totem.errors import Conflict, NotFound, error_code
 from totem.identity.models import User
+
+NO_ROOM_FREE = error_code("no_room_free", "No meeting room of the venue is free for the session's time.")
 
 
 def free_rooms(
@@ -113,7 +115,7 @@ def book_any_room(
             continue  # taken meanwhile, or too close to a neighbour's booking
     venue = db.get_one(Venue, venue_id)
     start, end = local_time(starts_at, venue), local_time(ends_at, venue)
-    raise Conflict("No meeting room is free on {day} from {start} to {end}.", field="starts_at",
+    raise Conflict("No meeting room is free on {day} from {start} to {end}.", field="starts_at", code=NO_ROOM_FREE,
                    day=start.date().isoformat(), start=f"{start:%H:%M}", end=f"{end:%H:%M}")
 
 

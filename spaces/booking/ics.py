@@ -94,7 +94,8 @@ def _booker(event: Any, directory: Directory, options: Options) -> int | None:
     for email in (organiser, options.extra.get("booker", "").strip().lower()):
         if email and email in directory.users:
             return directory.users[email]
-    return options.actor.id if options.actor else None
+    # The manager importing holds what nobody else claims; the system holds no bookings.
+    return None if options.actor.is_system else options.actor.id
 
 
 def _times(event: Any, space: SpaceRef) -> tuple[datetime, datetime]:

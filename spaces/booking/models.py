@@ -36,6 +36,7 @@ class Booking(Base):
         Index("ix_booking_space_id_starts_at", "space_id", "starts_at"),
         Index("ix_booking_user_id_starts_at", "user_id", "starts_at"),
         Index("ix_booking_status_starts_at", "status", "starts_at"),
+        Index("ix_booking_operator_id_starts_at", "operator_id", "starts_at"),
         # One booking per occurrence of a series, so materialising twice adds nothing.
         UniqueConstraint("series_id", "series_day"),
         # The database, not only the service, refuses two active bookings of
@@ -55,6 +56,8 @@ class Booking(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     # The start-up the booking is for (and whose credits it uses).
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    # The operator whose quota it counts against (its start-up's program's, or its manager's), set when booked.
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operator.id", ondelete="SET NULL"))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(20), default=BookingStatus.CONFIRMED)

@@ -17,7 +17,7 @@ from spaces.booking.models import Booking
 from spaces.venues import access
 from spaces.venues import queries as venue_queries
 from spaces.venues.enums import SpaceKind
-from spaces.venues.models import Floor, Space, Venue
+from spaces.venues.models import Floor, Space, Venue, Zone
 from spaces.venues.rules import local_moment, local_time
 from totem.errors import NotFound
 from totem.identity.models import Organisation, User
@@ -97,6 +97,12 @@ class Timeline:
 
 def list_floors(db: Session) -> list[Floor]:
     return list(db.scalars(select(Floor).options(joinedload(Floor.venue)).order_by(Floor.venue_id, Floor.level)))
+
+
+def list_zones(db: Session) -> list[Zone]:
+    """Every zone, floor by floor."""
+    return list(db.scalars(select(Zone).join(Floor, Floor.id == Zone.floor_id)
+                           .order_by(Floor.venue_id, Floor.level, Zone.name)))
 
 
 def get_floor(db: Session, floor_id: int) -> Floor:

@@ -8,18 +8,21 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from spaces.booking import permissions as _permissions  # noqa: F401  (registers the booking rules)
-from spaces.booking import checks, mail, queries
+from spaces.booking import checks, mail, queries, quotas
 from spaces.booking.enums import BookingStatus
 from spaces.booking.models import Booking
-from spaces.booking.rules import check_in_window
+from spaces.booking.rules import (
+    APPROVAL_REQUIRED, BOOKING_NOT_ACTIVE, BOOKING_STARTED, CHECK_IN_WINDOW, NOT_AWAITING_APPROVAL, check_in_window,
+)
 from spaces.booking.waitlist import service as waitlist
 from spaces.credits import service as credits
+from spaces.operators import permissions as _operator_permissions  # noqa: F401  (registers "operator.manage")
 from spaces.venues import queries as venue_queries
 from spaces.venues.rules import Policy, local_time, policy_from
 from totem import audit
 from totem.errors import Conflict, NotFound
 from totem.identity.models import User
-from totem.identity.service import load_memberships
+from totem.identity.service import load_memberships, system_actor
 from totem.permissions import can, is_staff, member_organisation_ids, require
 
 # The no-show job looks this far back, so that a catch-up after a long stop still finds them.
@@ -52,10 +55,13 @@ def create_booking(
     organisation_id = checks.startup_for(db, actor=actor, holder=holder, startup_id=startup_id)
     policy = checks.check_booking(db, actor=actor, holder=holder, space=space, organisation_id=organisation_id,
                                   starts_at=starts_at, ends_at=ends_at, now=now)
-    pending = policy.requires_approval and not is_staff(actor)
+    quota = quotas.check_quota(db, holder=holder, space=space, organisation_id=organisation_id, starts_at=starts_at,
+                               ends_at=ends_at, now=now)
+    pending = must_wait(actor, policy, quota)
     booking = Booking(
-        space_id=space.id, user_id=holder.id, organisation_id=organisation_id, starts_at=starts_at, ends_at=ends_at,
-        status=BookingStatus.PENDING if pending else BookingStatus.CONFIRMED, title=title,
+        space_id=space.id, user_id=holder.id, organisation_id=organisation_id, operator_id=quota.operator_id,
+        starts_at=starts_at, ends_at=ends_at, status=BookingStatus.PENDING if pending else BookingStatus.CONFIRMED,
+        title=title,
         created_at=now, created_by=actor.id, hosted=hosted,
     )
     checks.save_booking(db, booking, space)
@@ -78,9 +84,9 @@ def move_booking(
     booking = get_booking(db, actor=actor, booking_id=booking_id)
     require(actor, "booking.change", booking)
     if booking.status not in (BookingStatus.PENDING, BookingStatus.CONFIRMED):
-        raise Conflict("This booking can no longer be moved.")
+        raise Conflict("This booking can no longer be moved.", code=BOOKING_NOT_ACTIVE)
     if booking.starts_at <= now:
-        raise Conflict("This booking has started: it can no longer be moved.")
+        raise Conflict("This booking has started: it can no longer be moved.", code=BOOKING_STARTED)
     starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     actor = load_memberships(db, actor)
     holder = load_memberships(db, queries.get_user(db, booking.user_id))
@@ -88,6 +94,8 @@ def move_booking(
     policy = checks.check_booking(db, actor=actor, holder=holder, space=space,
                                   organisation_id=booking.organisation_id, starts_at=starts_at, ends_at=ends_at,
                                   now=now, moving=booking)
+    quotas.check_quota(db, holder=holder, space=space, organisation_id=booking.organisation_id, starts_at=starts_at,
+                       ends_at=ends_at, now=now, moving=booking)
     before = checks.describe(booking, booking.space)
     freed = (booking.space, booking.starts_at, booking.ends_at)
     booking.space, booking.starts_at, booking.ends_at = space, starts_at, ends_at
@@ -99,6 +107,12 @@ def move_booking(
     old_space, old_start, old_end = freed
     waitlist.offer_freed_slot(db, space=old_space, starts_at=old_start, ends_at=old_end, now=now)
     return booking
+
+
+def must_wait(actor: User, policy: Policy, quota: quotas.QuotaCheck) -> bool:
+    """Pending: the rule wants approval (staff need none), or the operator's quota is spent (admins need none)."""
+    return (policy.requires_approval and not is_staff(actor)) or (quota.needs_approval
+                                                                   and not can(actor, "operator.manage"))
 
 
 def cost_of(actor: User, policy: Policy, booking: Booking) -> int:
@@ -144,9 +158,9 @@ def cancel_booking(db: Session, *, actor: User, booking_id: int, now: datetime) 
     if booking.status == BookingStatus.CANCELLED:
         return booking
     if booking.status not in (BookingStatus.PENDING, BookingStatus.CONFIRMED):
-        raise Conflict("This booking can no longer be cancelled.")
+        raise Conflict("This booking can no longer be cancelled.", code=BOOKING_NOT_ACTIVE)
     if booking.ends_at <= now:
-        raise Conflict("This booking is over.")
+        raise Conflict("This booking is over.", code=BOOKING_NOT_ACTIVE)
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = now
     db.flush()
@@ -168,15 +182,15 @@ def check_in(db: Session, *, actor: User, booking_id: int, now: datetime) -> Boo
     if booking.status == BookingStatus.CHECKED_IN:
         return booking
     if booking.status == BookingStatus.PENDING:
-        raise Conflict("This booking is waiting for approval.")
+        raise Conflict("This booking is waiting for approval.", code=APPROVAL_REQUIRED)
     if booking.status != BookingStatus.CONFIRMED:
-        raise Conflict("This booking is no longer active.")
+        raise Conflict("This booking is no longer active.", code=BOOKING_NOT_ACTIVE)
     venue = booking.space.floor.venue
     opens, closes = check_in_window(booking)
     if now < opens:
-        raise Conflict("Check-in opens at {time}.", time=f"{local_time(opens, venue):%H:%M}")
+        raise Conflict("Check-in opens at {time}.", code=CHECK_IN_WINDOW, time=f"{local_time(opens, venue):%H:%M}")
     if now > closes:
-        raise Conflict("Check-in closed at {time}.", time=f"{local_time(closes, venue):%H:%M}")
+        raise Conflict("Check-in closed at {time}.", code=CHECK_IN_WINDOW, time=f"{local_time(closes, venue):%H:%M}")
     booking.status = BookingStatus.CHECKED_IN
     booking.checked_in_at = now
     db.flush()
@@ -199,7 +213,7 @@ def _decide(db: Session, *, actor: User, booking_id: int, now: datetime, status:
     booking = get_booking(db, actor=actor, booking_id=booking_id)
     require(actor, "booking.decide", booking)
     if booking.status != BookingStatus.PENDING:
-        raise Conflict("This booking is not waiting for approval.")
+        raise Conflict("This booking is not waiting for approval.", code=NOT_AWAITING_APPROVAL)
     booking.status = status
     db.flush()
     if status == BookingStatus.REJECTED:
@@ -226,12 +240,12 @@ def release_no_shows(db: Session, *, now: datetime) -> list[Booking]:
     releases are written together, the holders read in one query, and the
     waitlist is looked at only for the spaces someone waits for.
     """
-    released = []
+    released, system = [], system_actor(db, now=now)
     for venue in venue_queries.list_venues(db):
         for booking in queries.list_no_shows(db, venue, now=now, since=now - NO_SHOW_LOOKBACK):
             booking.status = BookingStatus.RELEASED
             released.append(booking)
-            audit.record(db, actor=None, action="booking.release", obj=booking, now=now,
+            audit.record(db, actor=system, action="booking.release", obj=booking, now=now,
                          summary=f"{checks.describe(booking, booking.space)} not checked in")
     if not released:
         return released

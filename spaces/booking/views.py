@@ -1,24 +1,25 @@
 """Pages for residents: find and book a space, see and manage one's bookings."""
 from dataclasses import dataclass
+from urllib.parse import urlencode
 from datetime import date, datetime, time, timedelta
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from spaces.booking import availability, plan, service
+from spaces.booking import availability, opening, plan, preview, service
 from spaces.booking.enums import BookingStatus
 from spaces.booking.labels import STATUS_LABELS
 from spaces.booking.models import Booking
 from spaces.booking.rules import may_check_in
 from spaces.credits import service as credits
 from spaces.venues.enums import SpaceKind
-from spaces.venues.labels import KIND_LABELS
+from spaces.venues.labels import AMENITY_LABELS, KIND_LABELS
 from spaces.venues.models import Space, Venue
 from spaces.venues.rules import local_moment, local_time
 from totem import clock
 from totem.errors import DomainError, Invalid
-from totem.i18n import N_
+from totem.i18n import N_, translate
 from totem.identity import service as identity
 from totem.identity.models import User
 from totem.identity.service import load_memberships
@@ -36,8 +37,14 @@ register(
 )
 
 PAST_DAYS_SHOWN = 30
+# A search over every kind finds hundreds of desks: each floor and zone shows a few, until one narrows to it,
+# and then a page of them at a time.
+GROUP_PREVIEW = 6
+PAGE_SIZE = 30
+MOST_SHOWN = 1000
+INSTANT = timedelta(minutes=1)  # the floor plan shows a moment: open means open for the minute after it
 # The Book form's fields that show their own error; the others' errors go at the top of the page.
-SEARCH_FIELDS = {"day", "starts_at", "ends_at", "min_capacity", "kind"}
+SEARCH_FIELDS = {"day", "starts_at", "ends_at", "min_capacity", "kind", "floor_id", "zone_id"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,8 @@ class Search:
     end: str
     kind: str
     min_capacity: str
+    floor_id: str = ""
+    zone_id: str = ""
 
     def window(self, venue: Venue) -> tuple[datetime, datetime]:
         try:
@@ -64,6 +73,21 @@ class Search:
         if not self.min_capacity.strip().isdigit():
             raise Invalid("The number of people must be a whole number.", field="min_capacity")
         return int(self.min_capacity)
+
+    def place(self) -> dict[str, int | None]:
+        """The floor and zone narrowed to; a value that is no id narrows nothing."""
+        return {"floor_id": _an_id(self.floor_id), "zone_id": _an_id(self.zone_id)}
+
+    def query(self, **changes: object) -> str:
+        """The search as a query string, for links that change one part of it."""
+        fields = {"day": self.day, "start": self.start, "end": self.end, "kind": self.kind,
+                  "min_capacity": self.min_capacity, "floor_id": self.floor_id, "zone_id": self.zone_id, **changes}
+        return urlencode({key: value for key, value in fields.items() if value not in ("", None)})
+
+
+def _an_id(value: str) -> int | None:
+    # Nine digits at most: a longer number is no row's id, and would overflow PostgreSQL's integer.
+    return int(value) if value.isdigit() and len(value) <= 9 else None
 
 
 @dataclass(frozen=True)
@@ -81,17 +105,30 @@ class BookingRow:
     may_check_in: bool
 
 
-def _default_search(venue: Venue, now: datetime, day: str = "") -> Search:
-    # The next whole hour today, or tomorrow morning once the day is late; 09:00 on another day asked for.
-    local_now = local_time(now, venue)
-    start = (local_now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
-    if start.hour >= 18:
-        start = (start + timedelta(days=1)).replace(hour=9)
-    if day and day != start.date().isoformat():
-        start = start.replace(hour=9)
-        return Search(day, f"{start:%H:%M}", "10:00", SpaceKind.MEETING_ROOM, "")
-    return Search(start.date().isoformat(), f"{start:%H:%M}", f"{start + timedelta(hours=1):%H:%M}",
-                  SpaceKind.MEETING_ROOM, "")
+def _default_search(db: Session, venue: Venue, now: datetime, day: str = "") -> Search:
+    """The next hour the building is open (of the day asked for, if one is): never a closed building's hour."""
+    try:
+        chosen = date.fromisoformat(day) if day else None
+    except ValueError:
+        return Search(day, "09:00", "10:00", SpaceKind.MEETING_ROOM, "")  # the search then says the day is wrong
+    slot = opening.next_opening_slot(db, venue, now, day=chosen)
+    if slot is None:  # a closed day asked for: the page says why
+        slot = opening.default_day_slot(venue, chosen or local_time(now, venue).date())
+    start, end = (local_time(moment, venue) for moment in slot)
+    return Search(start.date().isoformat(), f"{start:%H:%M}", f"{end:%H:%M}", SpaceKind.MEETING_ROOM, "")
+
+
+def _closed_note(request: Request, db: Session, venue: Venue, starts_at: datetime, ends_at: datetime,
+                 now: datetime) -> dict | None:
+    """Why nothing can be booked then, in the viewer's language, and the next opening hour to try instead."""
+    reason = opening.closed_reason(db, venue, starts_at, ends_at)
+    if reason is None:
+        return None
+    following = opening.next_opening_slot(db, venue, max(now, starts_at))
+    start, end = (local_time(moment, venue) for moment in following) if following else (None, None)
+    return {"reason": translate(request.state.viewer.locale, reason.message, **reason.params),
+            "next_day": start.date() if start else None, "next_start": f"{start:%H:%M}" if start else "",
+            "next_end": f"{end:%H:%M}" if end else ""}
 
 
 def _first_venue(db: Session) -> Venue | None:
@@ -103,36 +140,53 @@ def _book_context(db: Session, user: User, venue: Venue | None, search: Search |
                   results: list[Space] | None) -> dict:
     user = load_memberships(db, user)
     startups = [membership.organisation for membership in user.memberships]
+    floors, zones = plan.list_floors(db), plan.list_zones(db)
     return {
         "venue": venue, "search": search, "results": results, "taken": [], "kinds": KIND_LABELS,
-        "floor_names": {floor.id: floor.name for floor in plan.list_floors(db)},
+        "amenity_labels": AMENITY_LABELS,
+        "floor_names": {floor.id: floor.name for floor in floors}, "floors": floors, "zones": zones,
+        "zones_by_floor": [(floor, [zone for zone in zones if zone.floor_id == floor.id]) for floor in floors],
+        "groups": [], "narrowed": False, "page_size": PAGE_SIZE, "more_step": PAGE_SIZE,
         "startups": startups,
         "balances": [(startup.name, credits.balance_of(db, startup.id)) for startup in startups],
         "colleagues": service.list_colleagues(db, actor=user), "book_for_anyone": is_staff(user),
-        "values": {"title": "", "for_user": "", "for_email": ""},
+        "values": {"title": "", "for_user": "", "for_email": "", "startup_id": ""}, "closed": None, "clash": None,
+        "costs": {},
     }
 
 
 @router.get("/book", name="spaces.book")
 def book_page(request: Request, day: str = "", start: str = "", end: str = "", kind: str = "",
-              min_capacity: str = "", space_id: int | None = None, user: User = Depends(require_user),
+              min_capacity: str = "", floor_id: str = "", zone_id: str = "", shown: str = "",
+              space_id: int | None = None, user: User = Depends(require_user),
               db: Session = Depends(get_db)) -> Response:
     venue = _first_venue(db)
     if venue is None:
         return render(request, "spaces/booking/book.html", _book_context(db, user, None, None, None))
-    # A first visit shows what is free in the next hour.
-    search = Search(day, start, end, kind, min_capacity) if day and start else _default_search(venue, clock.now(), day)
+    now = clock.now()
+    # A first visit shows what is free in the next hour the building is open.
+    search = (Search(day, start, end, kind, min_capacity, floor_id, zone_id) if day and start
+              else _default_search(db, venue, now, day))
     context = _book_context(db, user, venue, search, None)
     try:
         starts_at, ends_at = search.window(venue)
-        results = availability.find_available_spaces(
-            db, starts_at=starts_at, ends_at=ends_at, kind=search.kind or None, min_capacity=search.capacity(),
-        )
+        context["closed"] = _closed_note(request, db, venue, starts_at, ends_at, now)
+        wanted = {"starts_at": starts_at, "ends_at": ends_at, "kind": search.kind or None,
+                  "min_capacity": search.capacity(), **search.place()}
         # From the floor plan or the timeline: the one space clicked, if it is free.
-        context["results"] = [space for space in results if space_id is None or space.id == space_id]
-        context["taken"] = [space for space in availability.find_taken_spaces(
-            db, starts_at=starts_at, ends_at=ends_at, kind=search.kind or None, min_capacity=search.capacity(),
-        ) if space_id is None or space.id == space_id]
+        results = [space for space in availability.find_available_spaces(db, **wanted)
+                   if space_id is None or space.id == space_id]
+        narrowed = any(search.place().values()) or space_id is not None
+        page_size = min(max(_an_id(shown) or PAGE_SIZE, PAGE_SIZE), MOST_SHOWN)
+        context["results"] = results
+        context["groups"] = availability.group_by_place(
+            results, floors=plan.list_floors(db), zones=context["zones"],
+            shown=page_size if narrowed else GROUP_PREVIEW)
+        context.update(narrowed=narrowed, page_size=page_size)
+        context["costs"] = preview.costs_of(db, [space for group in context["groups"] for space in group.spaces],
+                                            venue_id=venue.id, starts_at=starts_at, ends_at=ends_at)
+        context["taken"] = [space for space in availability.find_taken_spaces(db, **wanted)
+                            if space_id is None or space.id == space_id]
     except DomainError as error:
         return form_error(request, "spaces/booking/book.html", error, context)
     return render(request, "spaces/booking/book.html", context)
@@ -140,24 +194,35 @@ def book_page(request: Request, day: str = "", start: str = "", end: str = "", k
 
 @router.post("/book", name="spaces.book_submit")
 def book(request: Request, space_id: int = Form(...), day: str = Form(""), start: str = Form(""),
-         end: str = Form(""), kind: str = Form(""), min_capacity: str = Form(""), title: str = Form(""),
-         startup_id: str = Form(""), for_user: str = Form(""), for_email: str = Form(""),
-         user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+         end: str = Form(""), kind: str = Form(""), min_capacity: str = Form(""), floor_id: str = Form(""),
+         zone_id: str = Form(""), title: str = Form(""), startup_id: str = Form(""), for_user: str = Form(""),
+         for_email: str = Form(""), despite_clash: str = Form(""), user: User = Depends(require_user),
+         db: Session = Depends(get_db)) -> Response:
     venue = _first_venue(db)
-    search = Search(day, start, end, kind, min_capacity)
+    search = Search(day, start, end, kind, min_capacity, floor_id, zone_id)
+    values = {"title": title, "for_user": for_user, "for_email": for_email, "startup_id": startup_id}
     try:
         if venue is None:
             raise Invalid("No such space.", field="space_id")
         starts_at, ends_at = search.window(venue)
+        for_user_id = _booked_for(db, for_user, for_email)
+        clashes = [] if despite_clash else preview.list_clashes(db, holder_id=for_user_id or user.id,
+                                                                space_id=space_id, starts_at=starts_at,
+                                                                ends_at=ends_at)
+        if clashes:  # nothing is written: the page asks whether to book anyway
+            context = _book_context(db, user, venue, search, None)
+            context.update(values=values, clash={"space": availability.get_space(db, space_id),
+                                                 "rows": [_row(booking, clock.now()) for booking in clashes]})
+            return render(request, "spaces/booking/book.html", context)
         booking = service.create_booking(
             db, actor=user, space_id=space_id, starts_at=starts_at, ends_at=ends_at, now=clock.now(),
             title=title, startup_id=int(startup_id) if startup_id.isdigit() else None,
-            for_user_id=_booked_for(db, for_user, for_email),
+            for_user_id=for_user_id,
         )
     except DomainError as error:
         db.rollback()
         context = _book_context(db, user, venue, search, None)
-        context["values"] = {"title": title, "for_user": for_user, "for_email": for_email}
+        context["values"] = values
         if error.field not in SEARCH_FIELDS:
             error.field = None  # the refused row's own fields are not shown again: say it at the top
         return form_error(request, "spaces/booking/book.html", error, context)
@@ -202,6 +267,20 @@ def _row(booking: Booking, now: datetime) -> BookingRow:
         is_offer=booking.status == BookingStatus.OFFERED,
         may_check_in=may_check_in(booking, now),
     )
+
+
+@router.get("/my-bookings/{booking_id}/cancel", name="spaces.confirm_cancel_booking")
+def confirm_cancel(request: Request, booking_id: int, user: User = Depends(require_user),
+                   db: Session = Depends(get_db)) -> Response:
+    """Cancelling asks first, without JavaScript: this page says what is lost and what comes back, then POSTs."""
+    now = clock.now()
+    cancellation = preview.preview_cancellation(db, actor=user, booking_id=booking_id, now=now)
+    row = _row(cancellation.booking, now)
+    if not row.may_cancel:
+        return redirect(request, "/my-bookings", N_("This booking can no longer be cancelled."), kind="error")
+    return render(request, "spaces/booking/cancel_booking.html", {
+        "row": row, "cancellation": cancellation, "kinds": KIND_LABELS, "statuses": STATUS_LABELS,
+    })
 
 
 @router.post("/my-bookings/{booking_id}/cancel", name="spaces.cancel_booking")
@@ -266,11 +345,17 @@ def first_floor_plan(request: Request, user: User = Depends(require_user), db: S
 def floor_plan(request: Request, floor_id: int, day: str = "", at: str = "", user: User = Depends(require_user),
                db: Session = Depends(get_db)) -> Response:
     floor = plan.get_floor(db, floor_id)
-    venue = floor.venue
-    chosen_day, chosen_time = _local_day_and_time(venue, day, at, clock.now())
+    venue, now = floor.venue, clock.now()
+    if not day and not at and opening.closed_reason(db, venue, now, now + INSTANT):
+        # Outside the opening hours the plan shows the building as it opens, as the Book page searches then.
+        slot = opening.next_opening_slot(db, venue, now)
+        if slot is not None:
+            day, at = local_time(slot[0], venue).date().isoformat(), f"{local_time(slot[0], venue):%H:%M}"
+    chosen_day, chosen_time = _local_day_and_time(venue, day, at, now)
     moment = local_moment(chosen_day, chosen_time, venue)
     floor_plan = plan.floor_plan(db, floor=floor, at=moment, viewer=load_memberships(db, user))
     return render(request, "spaces/booking/floor_plan.html", {
+        "closed": _closed_note(request, db, venue, moment, moment + INSTANT, now),
         "floors": plan.list_floors(db), "plan": floor_plan, "day": chosen_day.isoformat(),
         "at": f"{chosen_time:%H:%M}", "until": f"{(moment + timedelta(hours=1)).astimezone(moment.tzinfo):%H:%M}",
         "kind_names": translated_labels(request, KIND_LABELS),

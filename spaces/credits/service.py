@@ -19,11 +19,15 @@ from spaces.credits.models import CreditAccount, CreditEntry
 from spaces.venues import access
 from spaces.venues.rules import Policy
 from totem import audit
-from totem.errors import Conflict, Invalid, NotFound
+from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, error_code
 from totem.identity.models import Organisation, User
 from totem.permissions import is_staff, require, rule
 
 NOTE_MAX_LENGTH = 200
+
+CREDITS_EXHAUSTED = error_code("credits_exhausted", "The start-up has too few credits left for this booking.")
+STARTUP_REQUIRED = error_code(
+    "startup_required", "The booking costs credits: name the start-up (`startup_id`) whose credits pay for it.")
 
 
 @rule("credits.adjust")
@@ -76,7 +80,7 @@ def charge_booking(db: Session, *, booking: Charged, cost: int, now: datetime) -
     """Bring what the booking is charged to `cost`: debit more, or refund the difference after a move."""
     if booking.organisation_id is None:
         if cost:
-            raise Invalid("Choose the start-up whose credits pay for this booking.", field="startup_id")
+            raise Invalid("Choose the start-up whose credits pay for this booking.", field="startup_id", code=STARTUP_REQUIRED)
         return
     difference = cost - charged_for(db, booking.id)
     if difference == 0:
@@ -85,6 +89,7 @@ def charge_booking(db: Session, *, booking: Charged, cost: int, now: datetime) -
     if difference > account.balance:
         startup = db.get(Organisation, booking.organisation_id)
         raise Conflict("{startup} has {balance} credits left; this booking needs {cost}.", field="space_id",
+                       code=CREDITS_EXHAUSTED,
                        startup=startup.name if startup else "?", balance=account.balance, cost=difference)
     reason = CreditReason.BOOKING if difference > 0 else CreditReason.REFUND
     _post(db, account, -difference, reason, now, booking_id=booking.id)
@@ -111,7 +116,8 @@ def adjust(db: Session, *, actor: User, organisation_id: int, amount: int, note:
     if not note:
         raise Invalid("Say why the balance changes.", field="note")
     if len(note) > NOTE_MAX_LENGTH:
-        raise Invalid("Keep the note under {length} characters.", field="note", length=NOTE_MAX_LENGTH + 1)
+        raise Invalid("Keep the note under {length} characters.", field="note", code=VALUE_OUT_OF_RANGE,
+                      length=NOTE_MAX_LENGTH + 1)
     if amount == 0:
         raise Invalid("Enter a number of credits other than zero.", field="amount")
     if db.get(Organisation, organisation_id) is None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import qrcode
 from qrcode.image.svg import SvgPathImage
-from sqlalchemy import Row, and_, func, select
+from sqlalchemy import Exists, Row, and_, case, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from spaces.booking import availability, plan
@@ -23,7 +23,7 @@ from spaces.booking.models import Booking
 from spaces.booking.rules import check_in_window, may_check_in
 from spaces.venues import queries as venue_queries
 from spaces.venues.enums import SpaceKind
-from spaces.venues.models import Floor, Space, Venue
+from spaces.venues.models import DeskAllocation, Floor, Space, Venue
 from spaces.venues.rules import local_moment, local_time, policy_from
 from totem.errors import NotFound
 from totem.identity.models import Membership, Organisation, User
@@ -247,8 +247,11 @@ def lobby(db: Session, *, viewer: User, venue_id: int | None, now: datetime) -> 
         raise NotFound("No such venue.")
     day = local_time(now, venue).date()
     starts_at, ends_at = local_moment(day, time(0), venue), local_moment(day + timedelta(days=1), time(0), venue)
-    floors = {floor.id: FloorToday(floor, desks) for floor, desks in _floors_with_desks(db, venue)}
-    rows = _desk_bookings(db, venue, starts_at, ends_at)
+    counted = _floors_with_desks(db, venue, day)
+    floors = {floor.id: FloorToday(floor, desks) for floor, desks, _ in counted}
+    # A desk allocated to a start-up is theirs all day, booked or not: never free to a walk-in.
+    allocated = {floor.id: count for floor, _, count in counted}
+    rows = _desk_bookings(db, venue, starts_at, ends_at, day)
     visible = _NameFilter.for_viewer(db, viewer)
     booked: dict[int, set[int]] = {floor_id: set() for floor_id in floors}
     checked_in: dict[int, set[int]] = {floor_id: set() for floor_id in floors}
@@ -256,7 +259,7 @@ def lobby(db: Session, *, viewer: User, venue_id: int | None, now: datetime) -> 
     seen: set[tuple[int, int]] = set()
     for row in rows:
         booked[row.floor_id].add(row.space_id)
-        if row.starts_at <= now < row.ends_at:
+        if row.starts_at <= now < row.ends_at and not row.on_allocated_desk:
             busy_now[row.floor_id].add(row.space_id)
         if row.status != BookingStatus.CHECKED_IN:
             continue
@@ -272,31 +275,38 @@ def lobby(db: Session, *, viewer: User, venue_id: int | None, now: datetime) -> 
         ))
     for floor_id, today in floors.items():
         today.booked, today.checked_in = len(booked[floor_id]), len(checked_in[floor_id])
-        today.free_now = today.desks - len(busy_now[floor_id])
+        today.free_now = today.desks - allocated[floor_id] - len(busy_now[floor_id])
         # Those the viewer may name first, by name; the others after them.
         today.people.sort(key=lambda person: (person.name is None, person.name or "", person.desk))
     return Lobby(venue, venues, day, f"{local_time(now, venue):%H:%M}", list(floors.values()))
 
 
-def _floors_with_desks(db: Session, venue: Venue) -> list[tuple[Floor, int]]:
-    """The venue's floors that have active desks, by level, with how many."""
+def _allocated_on(day: date) -> Exists:
+    """Whether the row's desk is allocated to a start-up on `day`."""
+    return exists().where(DeskAllocation.space_id == Space.id, DeskAllocation.starts_on <= day,
+                          DeskAllocation.ends_on >= day)
+
+
+def _floors_with_desks(db: Session, venue: Venue, day: date) -> list[tuple[Floor, int, int]]:
+    """The venue's floors that have active desks, by level, with how many, and how many allocated on `day`."""
     desks = func.count(Space.id)
     query = (
-        select(Floor, desks)
+        select(Floor, desks, func.count(case((_allocated_on(day), Space.id))))
         .join(Space, and_(Space.floor_id == Floor.id, Space.kind.in_(DESK_KINDS), Space.is_active))
         .where(Floor.venue_id == venue.id)
         .group_by(Floor.id)
         .order_by(Floor.level, Floor.name)
     )
-    return [(floor, count) for floor, count in db.execute(query)]
+    return [(floor, count, allocated) for floor, count, allocated in db.execute(query)]
 
 
-def _desk_bookings(db: Session, venue: Venue, starts_at: datetime, ends_at: datetime) -> list[Row[Any]]:
-    """The day's bookings holding an active desk of the venue, with their holder's name and start-up, by start."""
+def _desk_bookings(db: Session, venue: Venue, starts_at: datetime, ends_at: datetime, day: date) -> list[Row[Any]]:
+    """The day's bookings holding an active desk of the venue, with their holder's name and start-up, by start,
+    and whether the desk is allocated that day."""
     query = (
         select(Booking.space_id, Booking.user_id, Booking.organisation_id, Booking.status, Booking.starts_at,
                Booking.ends_at, Space.floor_id, Space.name.label("space_name"), User.name.label("user_name"),
-               Organisation.name.label("startup"))
+               Organisation.name.label("startup"), _allocated_on(day).label("on_allocated_desk"))
         .join(Space, Space.id == Booking.space_id)
         .join(Floor, Floor.id == Space.floor_id)
         .join(User, User.id == Booking.user_id)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from spaces.occupancy.rollup import Figures, HourFigures, open_minutes_by_day, usage_by_day_hour, usage_by_space
 from spaces.venues.enums import SpaceKind
+from spaces.venues.forms import report_period
 from spaces.venues.models import Floor, Space, Venue, Zone
 from totem.errors import Invalid
 
@@ -51,15 +52,7 @@ def parse_scope(db: Session, *, venue_id: int | None, first: str | None, last: s
         venue_id = db.scalar(select(Venue.id).order_by(Venue.id).limit(1))
         if venue_id is None:
             raise Invalid("No venue yet.", field="venue_id")
-    try:
-        last_day = date.fromisoformat(last) if last else today - timedelta(days=1)
-        first_day = date.fromisoformat(first) if first else last_day - timedelta(weeks=13) + timedelta(days=1)
-    except ValueError:
-        raise Invalid("Enter dates such as 2026-09-30.", field="from") from None
-    if last_day < first_day:
-        raise Invalid("The last day must not be before the first.", field="to")
-    if (last_day - first_day).days >= MAX_DAYS:
-        raise Invalid("Choose a period of at most {days} days.", field="from", days=MAX_DAYS)
+    first_day, last_day = report_period(first, last, today=today, longest=MAX_DAYS)
     if kind is not None and kind not in set(SpaceKind):
         raise Invalid("Unknown kind of space.", field="kind")
     return Scope(venue_id, first_day, last_day, floor_id or None, zone_id or None, kind or None)

@@ -9,6 +9,7 @@ from spaces.occupancy import analytics
 from spaces.occupancy.rollup import Figures
 from totem import clock
 from totem.api.deps import api_user
+from totem.api.schemas import Day
 from totem.identity.models import User
 from totem.permissions import require
 from totem.web import reports as _reports  # noqa: F401  (registers "reports.read")
@@ -61,8 +62,8 @@ def _rates(figures: Figures) -> dict[str, float | None]:
 @router.get("/reports/occupancy", response_model=OccupancyOut,
             responses={403: {"description": "Managers only"}, 422: {"description": "Bad period or venue"}})
 def occupancy(
-    from_: date | None = Query(None, alias="from", description="First local day; default: 13 weeks before `to`"),
-    to: date | None = Query(None, description="Last local day, included; default: yesterday"),
+    from_: Day | None = Query(None, alias="from", description="First local day; default: 13 weeks before `to`"),
+    to: Day | None = Query(None, description="Last local day, included; default: yesterday"),
     venue_id: int | None = Query(None, description="Default: the first venue"),
     floor_id: int | None = None, zone_id: int | None = None, kind: str | None = None,
     user: User = Depends(api_user), db: Session = Depends(get_db),

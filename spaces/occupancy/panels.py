@@ -1,4 +1,5 @@
-"""Home panels of spaces: the building now and today's arrivals for managers; one's own bookings of the day."""
+"""Home panels of spaces: the building now and today's arrivals for managers (one's own bookings are in the
+core's "coming up", from the week sources)."""
 from datetime import datetime
 from typing import Any
 
@@ -20,10 +21,5 @@ def _today(db: Session, user: User, now: datetime) -> dict[str, Any]:
     return {"today": building_today.today(db, now=now), "approvals": booking_queries.count_pending(db, now=now)}
 
 
-def _my_day(db: Session, user: User, now: datetime) -> dict[str, Any]:
-    return {"bookings": building_today.my_day(db, user=user, now=now)}
-
-
 register_panel(HomePanel("spaces/occupancy/_panel_today.html", STAFF, _today, order=12))
 register_panel(HomePanel("spaces/occupancy/_panel_building.html", STAFF, _building_now, order=14))
-register_panel(HomePanel("spaces/occupancy/_panel_my_day.html", frozenset({"member", "mentor"}), _my_day, order=5))

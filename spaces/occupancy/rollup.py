@@ -100,7 +100,7 @@ def roll_up_day(db: Session, *, venue: Venue, day: date, now: datetime) -> int:
     return len(rows)
 
 
-def roll_up(db: Session, *, now: datetime) -> int:
+def roll_up(db: Session, *, now: datetime, catch_up_days: int = CATCH_UP_DAYS) -> int:
     """Roll up, for every venue, the local days since its last roll-up through yesterday; returns the rows written.
 
     Yesterday is always rolled up again, so a late correction of its
@@ -113,7 +113,7 @@ def roll_up(db: Session, *, now: datetime) -> int:
     written = 0
     for venue in list(db.scalars(select(Venue).order_by(Venue.id))):
         yesterday = local_time(now, venue).date() - timedelta(days=1)
-        oldest = yesterday - timedelta(days=CATCH_UP_DAYS - 1)
+        oldest = yesterday - timedelta(days=catch_up_days - 1)
         last = last_days.get(venue.id)
         first = max(last + timedelta(days=1), oldest) if last is not None else oldest
         for day in sorted({yesterday} | _days_with_bookings(db, venue, first, yesterday)):

@@ -1,8 +1,6 @@
-"""The building now and today: spaces in use per floor, today's arrivals, no-shows and those still expected,
-and one's own bookings of the day."""
+"""The building now and today: spaces in use per floor, today's arrivals, no-shows and those still expected."""
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -138,17 +136,3 @@ def list_today(db: Session, *, now: datetime, which: str) -> list[DayBooking]:
                    Booking.starts_at < ends_at)
             .order_by(Booking.starts_at, Space.name))]
     return found
-
-
-def my_day(db: Session, *, user: User, now: datetime) -> list[DayBooking]:
-    """The user's own bookings running or still to come today, in their venue's day."""
-    rows = [DayBooking(*row) for row in db.execute(
-        select(Booking.id, Booking.starts_at, Booking.ends_at, Booking.status, Space.name, Floor.name, User.name,
-               Venue.timezone)
-        .join(Space, Space.id == Booking.space_id).join(Floor, Floor.id == Space.floor_id)
-        .join(Venue, Venue.id == Floor.venue_id).join(User, User.id == Booking.user_id)
-        .where(Booking.user_id == user.id, Booking.status.in_((BookingStatus.CHECKED_IN, *HOLDING)),
-               Booking.ends_at > now, Booking.starts_at < now + LONGEST_BOOKING)
-        .order_by(Booking.starts_at))]
-    return [row for row in rows
-            if row.starts_at.astimezone(ZoneInfo(row.timezone)).date() <= now.astimezone(ZoneInfo(row.timezone)).date()]

@@ -1,5 +1,5 @@
 """Recurring series in the JSON API: thin routes over `spaces.series.service`."""
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -12,6 +12,7 @@ from totem.api.deps import api_user
 from totem.i18n import translate
 from totem.identity.models import User
 from totem.web.context import get_db
+from totem.web.errors import api_locale
 
 router = APIRouter(tags=["booking series"])
 
@@ -24,7 +25,7 @@ CHANGE_ERRORS = {**NOT_FOUND, **DATES_REFUSED, 403: {"description": "Not your se
 @router.post("/booking-series", status_code=201, response_model=SeriesOut, responses={
     **DATES_REFUSED, 403: {"description": "Your role may not book this space"},
     422: {"description": "The rule is not weekly, or a booking rule is broken on every date"}})
-def create_series(body: SeriesIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
+def create_series(body: SeriesIn, request: Request, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Book a weekly series: every date is checked like a single booking.
 
     With `on_conflict: fail`, one unavailable date books nothing (409, the dates
@@ -38,7 +39,7 @@ def create_series(body: SeriesIn, user: User = Depends(api_user), db: Session = 
             skip_conflicts=body.on_conflict == "skip",
         )
     except SeriesConflict as error:
-        return _dates_refused(db, user, error)
+        return _dates_refused(request, db, error)
     db.commit()
     return SeriesOut.of(result.series, result.bookings, result.skipped, user.locale)
 
@@ -68,7 +69,8 @@ def cancel_series(series_id: int, body: SeriesCancelIn, user: User = Depends(api
 
 
 @router.patch("/booking-series/{series_id}", response_model=SeriesOut, responses=CHANGE_ERRORS)
-def edit_series(series_id: int, body: SeriesEditIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
+def edit_series(series_id: int, body: SeriesEditIn, request: Request, user: User = Depends(api_user),
+                db: Session = Depends(get_db)):
     """Move dates to a new start time, length or space, all or nothing.
 
     `following` splits the series: the answer is the new series that carries
@@ -80,7 +82,7 @@ def edit_series(series_id: int, body: SeriesEditIn, user: User = Depends(api_use
             starts_at_time=body.start_time, duration_minutes=body.duration_minutes, space_id=body.space_id,
         )
     except SeriesConflict as error:
-        return _dates_refused(db, user, error)
+        return _dates_refused(request, db, error)
     db.commit()
     return _series_out(db, user, series_service.get_series(db, actor=user, series_id=carrier.id))
 
@@ -90,11 +92,11 @@ def _series_out(db: Session, user: User, series) -> SeriesOut:  # type: ignore[n
                         user.locale)
 
 
-def _dates_refused(db: Session, user: User, error: SeriesConflict) -> JSONResponse:
-    """409 naming each date and why, in the sentence and as a list."""
-    locale = user.locale
+def _dates_refused(request: Request, db: Session, error: SeriesConflict) -> JSONResponse:
+    """409 naming each date and why, in the sentence and as a list, in the language asked as for any refusal."""
+    locale = api_locale(request)
     db.rollback()  # the service's savepoint is gone already; nothing else of this request is kept either
     dates = [SkippedOut.of(failure, locale) for failure in error.failures]
     detail = " ".join([translate(locale, error.message, **error.params),
                        *(f"{skipped.day.isoformat()}: {skipped.message}" for skipped in dates)])
-    return JSONResponse(ConflictOut(detail=detail, dates=dates).model_dump(mode="json"), status_code=409)
+    return JSONResponse(ConflictOut(detail=detail, code=error.code, dates=dates).model_dump(mode="json"), status_code=409)

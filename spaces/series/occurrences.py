@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from spaces.booking import checks, service
+from spaces.booking import checks, quotas, service
 from spaces.booking.enums import BookingStatus
 from spaces.booking.models import Booking
 from spaces.credits import service as credits
@@ -24,14 +24,16 @@ from spaces.venues import queries as venue_queries
 from spaces.venues.models import Floor, Space
 from spaces.venues.rules import local_time, policy_from, public_holiday
 from totem import audit
-from totem.errors import Conflict, DomainError
+from totem.errors import Conflict, DomainError, error_code
 from totem.identity.models import User
-from totem.permissions import is_staff
 
 HORIZON_DAYS = 84  # twelve weeks of occurrences are booked ahead
 DETAIL_MAX_LENGTH = 300  # the column's size
 # Occurrences in these states, not started yet, may be moved or cancelled with their series.
 CHANGEABLE = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
+
+SERIES_CONFLICT = error_code(
+    "series_conflict", "Some dates of the series cannot be booked or moved, so nothing was done; `dates` says why.")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class SkippedDay:
 
 class SeriesConflict(Conflict):
     """Some dates of a series cannot be booked or moved; `failures` says which and why."""
+
+    code = SERIES_CONFLICT
 
     def __init__(self, message: str, *, failures: list[SkippedDay]) -> None:
         super().__init__(message, field="dates", dates=", ".join(failure.day.isoformat() for failure in failures))
@@ -91,9 +95,12 @@ def book_occurrence(
     starts_at, ends_at = occurrence_window(day, series.start_time, series.duration_minutes, space.floor.venue)
     policy = checks.check_booking(db, actor=actor, holder=holder, space=space, organisation_id=series.organisation_id,
                                   starts_at=starts_at, ends_at=ends_at, now=now)
-    pending = policy.requires_approval and not is_staff(actor)
+    quota = quotas.check_quota(db, holder=holder, space=space, organisation_id=series.organisation_id,
+                               starts_at=starts_at, ends_at=ends_at, now=now)
+    pending = service.must_wait(actor, policy, quota)
     booking = Booking(
-        space_id=space.id, user_id=holder.id, organisation_id=series.organisation_id, starts_at=starts_at,
+        space_id=space.id, user_id=holder.id, organisation_id=series.organisation_id, operator_id=quota.operator_id,
+        starts_at=starts_at,
         ends_at=ends_at, status=BookingStatus.PENDING if pending else BookingStatus.CONFIRMED, title=series.title,
         created_at=now, created_by=series.created_by, series_id=series.id, series_day=day,
     )

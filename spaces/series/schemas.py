@@ -85,4 +85,5 @@ class ConflictOut(BaseModel):
     """A 409 for a series: the dates that could not be booked or moved, and why."""
 
     detail: str
+    code: Literal["series_conflict"]
     dates: list[SkippedOut]

@@ -41,7 +41,7 @@ from totem import audit
 from totem.errors import DomainError, Invalid, NotFound
 from totem.i18n import N_
 from totem.identity.models import User
-from totem.identity.service import load_memberships
+from totem.identity.service import load_memberships, system_actor
 from totem.permissions import can, is_staff, member_organisation_ids, rule
 
 
@@ -209,7 +209,7 @@ def _extend(db: Session, series: BookingSeries, *, now: datetime) -> int:
                                   for day in due]
     else:
         bookings, failures = book_days(db, series, actor=holder, holder=holder, space=space, days=due, now=now,
-                                       audit_actor=None)
+                                       audit_actor=system_actor(db, now=now))
     keep_skipped(db, series, [skipped for skipped, _error in failures])
     series.materialised_until = through
     db.flush()

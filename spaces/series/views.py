@@ -17,7 +17,7 @@ from spaces.series.models import BookingSeries
 from spaces.series.occurrences import CHANGEABLE, SeriesConflict, SkippedDay
 from spaces.series.rules import interval_of, weekdays_of, weekly_rule
 from spaces.venues.labels import KIND_LABELS
-from spaces.venues.models import Floor, Space
+from spaces.venues.models import Space
 from spaces.venues.rules import local_moment, local_time
 from totem import clock
 from totem.errors import DomainError, Invalid, NotFound
@@ -159,11 +159,14 @@ def _form_context(db: Session, user: User, form: SeriesForm) -> dict:
     }
 
 
-def _space_groups(db: Session) -> list[tuple[Floor, list[Space]]]:
-    """The active spaces, floor by floor, for a select with one group per floor."""
+def _space_groups(db: Session) -> list[tuple[str, list[Space]]]:
+    """The active spaces by floor and zone, rooms first: a select with one labelled group each, not one long list."""
+    floors = plan.list_floors(db)
+    venue_names = {floor.id: floor.venue.name for floor in floors}
     spaces = availability.list_spaces(db)
-    return [(floor, members) for floor in plan.list_floors(db)
-            if (members := [space for space in spaces if space.floor_id == floor.id])]
+    groups = availability.group_by_place(spaces, floors=floors, zones=plan.list_zones(db), shown=len(spaces))
+    return [(" · ".join(filter(None, (venue_names[group.floor_id], group.floor, group.zone))), group.spaces)
+            for group in groups]
 
 
 def _tomorrow(db: Session) -> str:

@@ -15,11 +15,13 @@ from spaces.venues import permissions as _permissions  # noqa: F401  (registers 
 from spaces.venues.enums import SpaceKind
 from spaces.venues.models import AccessGrant, DeskAllocation, Floor, Space, Venue
 from totem import audit
-from totem.errors import Conflict, Invalid, NotFound
+from totem.errors import Conflict, Invalid, NotFound, error_code
 from totem.identity.models import Organisation, User
 from totem.permissions import require
 
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL's SQLSTATE for an exclusion constraint
+
+DESK_ALLOCATED = error_code("desk_allocated", "The dedicated desk is allocated to another start-up on that day.")
 
 
 # -- access grants --------------------------------------------------------------------------------
@@ -28,10 +30,12 @@ EXCLUSION_VIOLATION = "23P01"  # PostgreSQL's SQLSTATE for an exclusion constrai
 def grant_access(
     db: Session, *, actor: User, organisation_id: int, venue_id: int, starts_on: date, ends_on: date, now: datetime,
     space_kinds: Iterable[str] = (), monthly_credits: int = 0, source_key: str | None = None, label: str = "",
+    operator_id: int | None = None,
 ) -> AccessGrant:
     """Give a start-up the right to book the venue's spaces (of `space_kinds`; all if empty) for a period.
 
-    With a `source_key`, granting again updates the same grant instead of adding one.
+    With a `source_key`, granting again updates the same grant instead of adding one. With an `operator_id` (the
+    program's operator), the start-up's bookings count against that operator's quotas.
     """
     require(actor, "access.grant")
     kinds = sorted(set(space_kinds))
@@ -53,7 +57,7 @@ def grant_access(
         grant = AccessGrant(organisation_id=organisation_id, source_key=source_key, created_at=now)
         db.add(grant)
     grant.venue_id, grant.space_kinds, grant.starts_on, grant.ends_on = venue_id, kinds, starts_on, ends_on
-    grant.monthly_credits, grant.label = monthly_credits, label
+    grant.monthly_credits, grant.label, grant.operator_id = monthly_credits, label, operator_id
     db.flush()
     audit.record(db, actor=actor, action="access.grant", obj=grant, now=now,
                  summary=f"organisation {organisation_id}: {starts_on}–{ends_on} {label}".strip())
@@ -146,7 +150,8 @@ def allocate_desk(
     except IntegrityError as exc:  # a concurrent allocation won (PostgreSQL's constraint)
         if getattr(exc.orig, "sqlstate", None) != EXCLUSION_VIOLATION:
             raise
-        raise Conflict("This desk was just allocated to another start-up.", field="space_id") from None
+        raise Conflict("This desk was just allocated to another start-up.", field="space_id",
+                       code=DESK_ALLOCATED) from None
     audit.record(db, actor=actor, action="desk.allocate", obj=allocation, now=now,
                  summary=f"{space.name} to {organisation.name}, {starts_on}–{ends_on}")
     return allocation
@@ -200,5 +205,5 @@ def _allocation_overlapping(db: Session, space_id: int, first: date, last: date)
 def _taken(db: Session, space: Space, clash: DeskAllocation) -> Conflict:
     holder = db.get(Organisation, clash.organisation_id)
     return Conflict("Desk {space} is allocated to {startup} from {first} to {last}.", field="space_id",
-                    space=space.name, startup=holder.name if holder else "?", first=clash.starts_on.isoformat(),
+                    code=DESK_ALLOCATED, space=space.name, startup=holder.name if holder else "?", first=clash.starts_on.isoformat(),
                     last=clash.ends_on.isoformat())

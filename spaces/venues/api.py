@@ -1,5 +1,4 @@
 """Dedicated desks in the JSON API: managers allocate them to start-ups."""
-from datetime import date
 
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
@@ -8,6 +7,7 @@ from spaces.venues import access
 from spaces.venues.schemas import DeskAllocationIn, DeskAllocationOut
 from totem import clock
 from totem.api.deps import api_user
+from totem.api.schemas import Day
 from totem.identity.models import User
 from totem.permissions import require
 from totem.web.context import get_db
@@ -17,7 +17,7 @@ router = APIRouter()
 
 @router.get("/desk-allocations", response_model=list[DeskAllocationOut], tags=["spaces"],
             responses={403: {"description": "Managers only"}})
-def list_desk_allocations(venue_id: int | None = None, on: date | None = None, user: User = Depends(api_user),
+def list_desk_allocations(venue_id: int | None = None, on: Day | None = None, user: User = Depends(api_user),
                           db: Session = Depends(get_db)):
     """Managers: dedicated desks given to start-ups; with `on`, those that have not ended by that day."""
     require(user, "access.grant")

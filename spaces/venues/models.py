@@ -27,6 +27,10 @@ from totem.db import Base
 KIND_CHECK = f"in ({sql_list(SpaceKind)})"
 
 
+DEFAULT_PEAK_WEEKDAYS = "0,1,2,3,4"
+DEFAULT_PEAK_PERIODS = "10:00-12:00,14:00-17:00"
+
+
 class Venue(Base):
     __tablename__ = "venue"
 
@@ -37,6 +41,14 @@ class Venue(Base):
     observes_public_holidays: Mapped[bool] = mapped_column(default=True)
     # How long after its start a booking may still be checked in.
     check_in_grace_minutes: Mapped[int] = mapped_column(default=15)
+    # Peak hours on the venue's clock (weekdays, Monday 0; periods): the shared meeting rooms are then shared
+    # fairly between operators (`spaces.operators.peak` reads them).
+    peak_weekdays: Mapped[str] = mapped_column(String(20), default=DEFAULT_PEAK_WEEKDAYS,
+                                               server_default=DEFAULT_PEAK_WEEKDAYS)
+    peak_periods: Mapped[str] = mapped_column(String(200), default=DEFAULT_PEAK_PERIODS,
+                                              server_default=DEFAULT_PEAK_PERIODS)
+    # The postal address, as visitors' invitations give it.
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     opening_hours: Mapped[list["OpeningHours"]] = relationship(
         back_populates="venue", lazy="raise", cascade="all, delete-orphan", order_by="OpeningHours.weekday"
@@ -196,6 +208,8 @@ class AccessGrant(Base):
     monthly_credits: Mapped[int] = mapped_column(default=0)
     source_key: Mapped[str | None] = mapped_column(String(100))
     label: Mapped[str] = mapped_column(String(200), default="")
+    # The operator whose program gave it: the start-up's bookings then count against that operator's quotas.
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operator.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
 
 

@@ -11,8 +11,17 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from spaces.venues.models import BookingRule, ClosureDay, OpeningHours, Venue
-from totem.errors import Invalid
+from totem.errors import Invalid, error_code
 from totem.identity.enums import Role
+
+OUTSIDE_OPENING_HOURS = error_code(
+    "outside_opening_hours", "The booking starts before the venue opens, ends after it closes, or spans two days.")
+CLOSURE_DAY = error_code(
+    "closure_day", "The venue is closed that day: a closure day, a public holiday or a weekday without opening hours.")
+ADVANCE_WINDOW = error_code(
+    "advance_window", "The booking starts in the past, or further ahead than the space's rule allows.")
+BOOKING_TOO_SHORT = error_code("booking_too_short", "The booking is shorter than the space's rule allows.")
+BOOKING_TOO_LONG = error_code("booking_too_long", "The booking is longer than the space's rule allows.")
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,7 @@ def check_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
     if ends_at <= starts_at:
         raise Invalid("The end must be after the start.", field="ends_at")
     if starts_at < now:
-        raise Invalid("The start must be in the future.", field="starts_at")
+        raise Invalid("The start must be in the future.", field="starts_at", code=ADVANCE_WINDOW)
 
 
 def check_open(
@@ -95,21 +104,22 @@ def check_open(
     start, end = local_time(starts_at, venue), local_time(ends_at, venue)
     day = start.date()
     if end.date() != day:
-        raise Invalid("A booking must start and end on the same day.", field="ends_at")
+        raise Invalid("A booking must start and end on the same day.", field="ends_at", code=OUTSIDE_OPENING_HOURS)
     if closure is not None:
-        raise Invalid("{venue} is closed on {day} ({reason}).", field="starts_at",
+        raise Invalid("{venue} is closed on {day} ({reason}).", field="starts_at", code=CLOSURE_DAY,
                       venue=venue.name, day=day.isoformat(), reason=closure.reason)
     holiday = public_holiday(day) if venue.observes_public_holidays else None
     if holiday is not None:
         # The holiday's name is left out: it would stay in one language inside a translated sentence.
-        raise Invalid("{venue} is closed on {day}, a public holiday.", field="starts_at",
+        raise Invalid("{venue} is closed on {day}, a public holiday.", field="starts_at", code=CLOSURE_DAY,
                       venue=venue.name, day=day.isoformat())
     if hours is None:
-        raise Invalid("{venue} is closed on {day}.", field="starts_at", venue=venue.name, day=day.isoformat())
+        raise Invalid("{venue} is closed on {day}.", field="starts_at", code=CLOSURE_DAY, venue=venue.name,
+                      day=day.isoformat())
     opens, closes = local_moment(day, hours.opens_at, venue), local_moment(day, hours.closes_at, venue)
     if start < opens or end > closes:
         raise Invalid("On {day}, {venue} is open from {opens} to {closes}.",
-                      field="starts_at" if start < opens else "ends_at", venue=venue.name,
+                      field="starts_at" if start < opens else "ends_at", code=OUTSIDE_OPENING_HOURS, venue=venue.name,
                       day=day.isoformat(), opens=f"{hours.opens_at:%H:%M}", closes=f"{hours.closes_at:%H:%M}")
 
 
@@ -117,10 +127,10 @@ def check_duration(policy: Policy, starts_at: datetime, ends_at: datetime) -> No
     minutes = (ends_at - starts_at) / timedelta(minutes=1)
     if policy.min_minutes is not None and minutes < policy.min_minutes:
         raise Invalid("A booking of this space lasts at least {minutes} minutes.", field="ends_at",
-                      minutes=policy.min_minutes)
+                      code=BOOKING_TOO_SHORT, minutes=policy.min_minutes)
     if policy.max_minutes is not None and minutes > policy.max_minutes:
         raise Invalid("A booking of this space lasts at most {minutes} minutes.", field="ends_at",
-                      minutes=policy.max_minutes)
+                      code=BOOKING_TOO_LONG, minutes=policy.max_minutes)
 
 
 def check_advance(policy: Policy, venue: Venue, starts_at: datetime, now: datetime) -> None:
@@ -129,7 +139,7 @@ def check_advance(policy: Policy, venue: Venue, starts_at: datetime, now: dateti
         return
     days_ahead = (local_time(starts_at, venue).date() - local_time(now, venue).date()).days
     if days_ahead > policy.max_days_ahead:
-        raise Invalid("This space can be booked at most {days} days ahead.", field="starts_at",
+        raise Invalid("This space can be booked at most {days} days ahead.", field="starts_at", code=ADVANCE_WINDOW,
                       days=policy.max_days_ahead)
 
 

@@ -18,7 +18,7 @@ from spaces.venues.enums import SpaceKind
 from spaces.venues.models import ClosureDay, Floor, OpeningHours, Space, Venue, Zone
 from spaces.venues.rules import local_time, public_holiday
 from totem import audit
-from totem.errors import Conflict, Invalid, NotFound
+from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound
 from totem.identity.enums import OrganisationKind
 from totem.identity.models import Organisation, User
 from totem.permissions import require
@@ -62,13 +62,14 @@ def check_name(value: str, field: str, max_length: int) -> str:
     if not text:
         raise Invalid("This field is required.", field=field)
     if len(text) > max_length:
-        raise Invalid("Keep it under {length} characters.", field=field, length=max_length + 1)
+        raise Invalid("Keep it under {length} characters.", field=field, code=VALUE_OUT_OF_RANGE, length=max_length + 1)
     return text
 
 
 def check_within(value: int, field: str, lowest: int, highest: int) -> None:
     if not lowest <= value <= highest:
-        raise Invalid("Enter a number from {lowest} to {highest}.", field=field, lowest=lowest, highest=highest)
+        raise Invalid("Enter a number from {lowest} to {highest}.", field=field, code=VALUE_OUT_OF_RANGE, lowest=lowest,
+                      highest=highest)
 
 
 def check_not_negative(value: int | None, field: str) -> None:

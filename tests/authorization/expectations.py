@@ -5,13 +5,24 @@ object; a route that needs a different world value or a request body to be judge
 """
 from dataclasses import dataclass
 
-from tests.authorization.world import ACTORS, ADMIN, ANON, MANAGER, MEMBER_A, MENTOR, OTHER_MANAGER
+from tests.authorization.world import (
+    ACTORS,
+    ADMIN,
+    ANON,
+    MANAGER,
+    MEMBER_A,
+    MENTOR,
+    OTHER_MANAGER,
+    OTHER_OPERATOR_MANAGER,
+)
 from totem.demo import DEMO_PASSWORD
 
 EVERYONE = frozenset(ACTORS)
 SIGNED_IN = EVERYONE - {ANON}
-STAFF = frozenset({OTHER_MANAGER, MANAGER, ADMIN})  # the venue's staff: spaces, bookings, mentors, occupancy
+# The venue's staff: spaces, bookings, mentors, occupancy.
+STAFF = frozenset({OTHER_MANAGER, OTHER_OPERATOR_MANAGER, MANAGER, ADMIN})
 PROGRAM_STAFF = frozenset({MANAGER, ADMIN})  # those who run start-up A's program
+OPERATOR_STAFF = frozenset({MANAGER, ADMIN})  # the building's admins and the managers of start-up A's operator
 ADMIN_ONLY = frozenset({ADMIN})
 MENTOR_ONLY = frozenset({MENTOR})
 MEMBER_A_ONLY = frozenset({MEMBER_A})
@@ -37,6 +48,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /password-reset/{token}": NOBODY_BUT_THE_HOLDER,
     "POST /password-reset/{token}": NOBODY_BUT_THE_HOLDER,
     "GET /calendar/{token}.ics": NOBODY_BUT_THE_HOLDER,
+    "GET /week": SIGNED_IN,
     "GET /profile": SIGNED_IN,
     "GET /profile/data.json": SIGNED_IN,
     "POST /profile/password": SIGNED_IN,
@@ -104,6 +116,16 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /admin/reports/today": STAFF,
     # --- spaces: booking (everyone signed in; a booking is its start-up's and the staff's) ---------------------
     "GET /lobby": SIGNED_IN,
+    # --- visitors: one's own guests; the front desk is the staff's ---------------------------------------------
+    "GET /visitors": SIGNED_IN,
+    "POST /visitors": SIGNED_IN,
+    "POST /visitors/{visitor_id}/cancel": START_UP_A_AND_STAFF,  # the host (member A) and the staff
+    "GET /front-desk/visitors": STAFF,
+    "GET /front-desk/visitors/check-in": STAFF,
+    "POST /front-desk/visitors/check-in": STAFF,
+    "POST /front-desk/visitors/walk-in": STAFF,
+    "POST /front-desk/visitors/{visitor_id}/check-in": STAFF,
+    "GET /visit/{token}": NOBODY_BUT_THE_HOLDER,
     "GET /floors": SIGNED_IN,
     "GET /floors/{floor_id}": SIGNED_IN,
     "GET /rooms": SIGNED_IN,
@@ -114,6 +136,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /book": SIGNED_IN,
     "POST /book": START_UP_A_AND_STAFF,  # booked for start-up A
     "GET /my-bookings": SIGNED_IN,
+    "GET /my-bookings/{booking_id}/cancel": START_UP_A_AND_STAFF,
     "POST /my-bookings/{booking_id}/cancel": START_UP_A_AND_STAFF,
     "POST /my-bookings/{booking_id}/move": START_UP_A_AND_STAFF,
     "POST /my-bookings/{booking_id}/check-in": START_UP_A_AND_STAFF,
@@ -215,6 +238,16 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /admin/cohorts/{cohort_id}/speed-meeting/print": PROGRAM_STAFF,
     "GET /cohorts/{cohort_id}/speed-meeting/preferences": FOLLOWING_START_UP_A,  # start-up A's ranking
     "POST /cohorts/{cohort_id}/speed-meeting/preferences": FOLLOWING_START_UP_A,
+    # --- operators (the building's admins; an operator's managers read their own) ------------------------------
+    "GET /admin/operators": STAFF,  # a manager sees the operators they manage
+    "POST /admin/operators": ADMIN_ONLY,
+    "POST /admin/operators/peak-hours": ADMIN_ONLY,
+    "GET /admin/operators/{operator_id}": OPERATOR_STAFF,
+    "POST /admin/operators/{operator_id}": ADMIN_ONLY,
+    "POST /admin/operators/{operator_id}/managers": ADMIN_ONLY,
+    "POST /admin/operators/{operator_id}/managers/{user_id}/remove": ADMIN_ONLY,
+    "POST /admin/operators/{operator_id}/quotas": ADMIN_ONLY,
+    "GET /admin/operators/{operator_id}/usage": OPERATOR_STAFF,
     # --- reports ------------------------------------------------------------------------------------------------
     "GET /admin/reports/programs": STAFF,  # lists the programs one runs
     "GET /admin/reports/programs/{program_id}": PROGRAM_STAFF,
@@ -258,7 +291,25 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /api/v1/startups/{startup_id}/credits": START_UP_A_AND_STAFF,
     "GET /api/v1/desk-allocations": STAFF,
     "POST /api/v1/desk-allocations": STAFF,
+    "GET /api/v1/visitors": SIGNED_IN,
+    "POST /api/v1/visitors": SIGNED_IN,
+    "GET /api/v1/visitors/{visitor_id}": START_UP_A_AND_STAFF,
+    "POST /api/v1/visitors/{visitor_id}/cancel": START_UP_A_AND_STAFF,
+    "POST /api/v1/visitors/{visitor_id}/check-in": STAFF,
+    "POST /api/v1/visitors/walk-ins": STAFF,
     "GET /api/v1/reports/occupancy": STAFF,
+    "GET /api/v1/operators": SIGNED_IN,  # everyone's list: all for admins, one's own for managers, none for others
+    "POST /api/v1/operators": ADMIN_ONLY,
+    "GET /api/v1/operators/{operator_id}": OPERATOR_STAFF,
+    "PUT /api/v1/operators/{operator_id}": ADMIN_ONLY,
+    "POST /api/v1/operators/{operator_id}/managers": ADMIN_ONLY,
+    "DELETE /api/v1/operators/{operator_id}/managers/{user_id}": ADMIN_ONLY,
+    "GET /api/v1/operators/{operator_id}/quotas": OPERATOR_STAFF,
+    "PUT /api/v1/operators/{operator_id}/quotas/{space_kind}": ADMIN_ONLY,
+    "DELETE /api/v1/operators/{operator_id}/quotas/{space_kind}": ADMIN_ONLY,
+    "GET /api/v1/operators/{operator_id}/usage": OPERATOR_STAFF,
+    "GET /api/v1/venues/{venue_id}/peak-hours": SIGNED_IN,
+    "PUT /api/v1/venues/{venue_id}/peak-hours": ADMIN_ONLY,
     "GET /api/v1/programs": SIGNED_IN,
     "POST /api/v1/programs": STAFF,
     "GET /api/v1/programs/{program_id}": SIGNED_IN,
@@ -358,6 +409,8 @@ PATHS = {
     "PATCH /api/v1/startups/{startup_id}/milestones/{milestone_id}":
         "/api/v1/startups/{startup_id}/milestones/{startup_milestone_id}",
     "POST /spaces/{space_id}/check-in": "/spaces/{booking_space_id}/check-in",
+    "GET /front-desk/visitors/check-in": "/front-desk/visitors/check-in?code={visitor_code}",
+    "GET /visit/{token}": "/visit/{visitor_page_token}",
     "GET /api/v1/spaces/availability":
         "/api/v1/spaces/availability?starts_at=2031-01-06T09:00:00%2B01:00&ends_at=2031-01-06T10:00:00%2B01:00",
     "GET /api/v1/spaces/{space_id}/free-slots": "/api/v1/spaces/{space_id}/free-slots?day=2031-01-06",
@@ -384,6 +437,18 @@ BODIES: dict[str, dict] = {
     "POST /my-bookings/series/{series_id}/edit": {"scope": "all", "day": "2031-01-03", "start": "09:00",
                                                    "end": "09:30"},
     "POST /tracks/{track_id}": {"name": "Mer et littoral", "program_id": Ref("program_id")},
+    "POST /admin/operators": {"name": "Matrix operator", "kind": "university", "branding_name": ""},
+    "POST /admin/operators/peak-hours": {"venue_id": Ref("venue_id"), "weekdays": ["0", "1"],
+                                         "periods": "10:00-12:00"},
+    "POST /admin/operators/{operator_id}": {"name": "Accélérateur M", "kind": "accelerator", "branding_name": ""},
+    "POST /admin/operators/{operator_id}/managers": {"user_id": Ref("manager_id")},
+    "POST /admin/operators/{operator_id}/quotas": {"space_kind": "meeting_room", "monthly_hours": "500",
+                                                   "when_exhausted": "approval"},
+    "POST /api/v1/operators": {"name": "Matrix operator", "kind": "university"},
+    "PUT /api/v1/operators/{operator_id}": {"name": "Accélérateur M", "kind": "accelerator"},
+    "POST /api/v1/operators/{operator_id}/managers": {"user_id": Ref("manager_id")},
+    "PUT /api/v1/operators/{operator_id}/quotas/{space_kind}": {"monthly_hours": 500, "when_exhausted": "refuse"},
+    "PUT /api/v1/venues/{venue_id}/peak-hours": {"weekdays": [0, 1, 2, 3, 4], "periods": "10:00-12:00"},
     "POST /tracks/{track_id}/delete": {"program_id": Ref("program_id")},
     "POST /session-requests/{request_id:int}/pick": {"starts_at": LATER},
     "POST /api/v1/auth/token": {"email": "hugo@kelpstudio.fr", "password": DEMO_PASSWORD},
@@ -399,6 +464,12 @@ BODIES: dict[str, dict] = {
     "POST /api/v1/desk-allocations": {"space_id": Ref("space_id"), "startup_id": Ref("startup_id"),
                                       "starts_on": "2031-01-06", "ends_on": "2031-02-06"},
     "POST /api/v1/programs": {"name": "Matrix program", "venue_id": Ref("venue_id")},
+    "POST /visitors": {"guests": "Camille Durand, camille@example.fr", "day": "2031-01-06", "time": "10:00"},
+    "POST /front-desk/visitors/check-in": {"code": Ref("visitor_code")},
+    "POST /front-desk/visitors/walk-in": {"name": "Inès Roux", "host": "nadia@oceanwatt.fr"},
+    "POST /api/v1/visitors": {"guests": [{"name": "Camille Durand", "email": "camille@example.fr"}],
+                              "day": "2031-01-06", "time": "10:00"},
+    "POST /api/v1/visitors/walk-ins": {"name": "Inès Roux", "host_id": Ref("user_id")},
     "PUT /api/v1/programs/{program_id}": {"name": "Accélérateur Métropole", "venue_id": Ref("venue_id")},
     "POST /api/v1/programs/{program_id}/tracks": {"name": "Matrix track"},
     "PUT /api/v1/tracks/{track_id}": {"name": "Mer et littoral"},

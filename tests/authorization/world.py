@@ -1,8 +1,9 @@
 """The world the authorization matrix asks about: the demo venue, seven people, and one object of each kind.
 
 Every object a route names belongs to start-up A (OceanWatt, member Nadia), its mentor (Yves), or the program
-that manager Léa runs; a second manager runs only the other program. So "member B", "the other manager" and
-"another mentor's" requests meet an object that exists but is not theirs.
+that manager Léa runs (she is a manager of its operator, accélérateur M); a second manager runs only the other
+program, and a third is a manager of another operator (the shipping group's). So "member B", "the other manager",
+"the other operator's manager" and "another mentor's" requests meet an object that exists but is not theirs.
 """
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,6 +24,7 @@ from spaces.series.models import BookingSeries
 from spaces.venues.enums import SpaceKind
 from spaces.venues.models import BookingRule, ClosureDay, DeskAllocation, Floor, Space, Venue, Zone
 from spaces.venues.rules import local_time
+from spaces.visitors.models import Visitor
 from totem.auth import service as auth
 from totem.auth.secrets import hash_password
 from totem.demo import load_demo
@@ -30,14 +32,16 @@ from totem.identity import service as identity
 from totem.identity.models import Organisation, User
 from totem.settings import Settings
 
-ANON, MEMBER_A, MEMBER_B, MENTOR, OTHER_MANAGER, MANAGER, ADMIN = (
-    "anonymous", "member A", "member B", "mentor", "manager of another program", "manager", "admin")
-ACTORS = (ANON, MEMBER_A, MEMBER_B, MENTOR, OTHER_MANAGER, MANAGER, ADMIN)
+ANON, MEMBER_A, MEMBER_B, MENTOR, OTHER_MANAGER, OTHER_OPERATOR_MANAGER, MANAGER, ADMIN = (
+    "anonymous", "member A", "member B", "mentor", "manager of another program", "manager of another operator",
+    "manager", "admin")
+ACTORS = (ANON, MEMBER_A, MEMBER_B, MENTOR, OTHER_MANAGER, OTHER_OPERATOR_MANAGER, MANAGER, ADMIN)
 
 EMAILS = {
     MEMBER_A: "nadia@oceanwatt.fr",  # OceanWatt, in Léa's program
     MEMBER_B: "hugo@kelpstudio.fr",  # Kelp Studio, same cohort
     MENTOR: "yves.roux@mentors-sud.fr",  # OceanWatt's mentor
+    OTHER_OPERATOR_MANAGER: "marc.ferrand@armement-phoceen.fr",  # a manager of the shipping group's operator
     MANAGER: "lea.martin@cite-innovation.fr",
     ADMIN: "admin@cite-innovation.fr",
 }
@@ -92,7 +96,11 @@ def build_world(db: Session, settings: Settings, now: datetime) -> World:
                       solve_seconds=0.1, unmatched=[])
     event = CohortEvent(cohort_id=cohort.id, title="Pitch workshop", space_id=room.id, weekday=2, start_time=time(14),
                         duration_minutes=60, every_weeks=2, created_at=now)
-    db.add_all([entry, closure, exception, request, run, event])
+    visitor = Visitor(venue_id=venue.id, host_id=member_a.id, registered_by_id=member_a.id, name="Camille Durand",
+                      email="camille@example.fr", organisation="", reason="", locale="fr", walk_in=False,
+                      expected_at=now + timedelta(hours=1), code="MATRIX23", page_token="matrix-visit-page-token",
+                      created_at=now)
+    db.add_all([entry, closure, exception, request, run, event, visitor])
     db.flush()
     session = db.scalars(select(MentorSession).where(
         MentorSession.organisation_id == startup.id, MentorSession.mentor_id == mentor.id,
@@ -106,7 +114,9 @@ def build_world(db: Session, settings: Settings, now: datetime) -> World:
         "zone_id": db.scalar(select(Zone.id).where(Zone.floor_id == floor.id).order_by(Zone.id)),
         "rule_id": db.scalar(select(BookingRule.id).where(BookingRule.venue_id == venue.id).order_by(BookingRule.id)),
         "allocation_id": db.scalar(select(DeskAllocation.id).where(DeskAllocation.organisation_id == startup.id)),
-        "program_id": program.id, "cohort_id": cohort.id,
+        "program_id": program.id, "cohort_id": cohort.id, "operator_id": program.operator_id,
+        "manager_id": users[OTHER_MANAGER].id,
+        "space_kind": "meeting_room",
         "open_cohort_id": db.scalar(select(Cohort.id).where(Cohort.phase == "applications_open")),
         "track_id": db.scalar(select(Track.id).where(Track.program_id == program.id).order_by(Track.id)),
         "milestone_id": db.scalar(select(Milestone.id).join(Track).where(Track.program_id == program.id)
@@ -123,6 +133,7 @@ def build_world(db: Session, settings: Settings, now: datetime) -> World:
         "meeting_id": _speed_meeting(db, cohort, startup, mentor, room),
         "token_id": token.id, "month": (today.replace(day=1) - timedelta(days=1)).replace(day=1).isoformat(),
         "booking_space_id": booking.space_id,
+        "visitor_id": visitor.id, "visitor_code": visitor.code, "visitor_page_token": visitor.page_token,
         # Links that are their own credential: a real one, so that the matrix sees what its holder sees.
         "token": auth.issue_link(db, user=_invited(db, now), purpose=auth.INVITATION, valid_for=timedelta(days=7),
                                  now=now),

@@ -15,8 +15,10 @@ from cohorts.mentoring.models import (
     SessionRequest,
     expertise_tag_track,
 )
+from cohorts.programs import service as program_service
 from cohorts.programs.models import Cohort, Enrolment, Program, Track
 from cohorts.startups.models import Application, ApplicationReview, StartupProfile
+from spaces.operators.models import Operator, OperatorQuota
 from spaces.venues.models import AccessGrant, Venue
 from spaces.venues.rules import local_time, public_holiday
 from tests.spaces.test_demo import NEXT_WORKING_DAYS
@@ -34,12 +36,23 @@ def test_the_demo_runs_a_cohort_of_twenty_and_takes_applications(db, monkeypatch
     cohorts_demo.load_demo(db, NOW)
 
     programs = {p.name: p for p in db.scalars(select(Program))}
-    assert set(programs) == {"Accélérateur Métropole", "Blue Harbour Lab"}
+    assert set(programs) == {"Accélérateur Métropole", "Blue Harbour Lab", "Lavande Beauty Lab"}
     tracks = db.scalars(select(Track.name).where(Track.program_id == programs["Accélérateur Métropole"].id)
                         .order_by(Track.name)).all()
     assert tracks == ["Aménagement urbain", "Industries créatives", "Mer"]
     phases = dict(db.execute(select(Cohort.name, Cohort.phase)).tuples().all())
-    assert phases == {"Promo 2026": "running", "Promo 2027": "applications_open", "Saison 4": "running"}
+    assert phases == {"Promo 2026": "running", "Promo 2027": "applications_open", "Saison 4": "running",
+                      "Saison 1": "running"}
+    # Three operators, each running its own program, with its own manager and a meeting-room quota.
+    operators = {p.name: db.get_one(Operator, p.operator_id) for p in programs.values()}
+    assert {name: operator.name for name, operator in operators.items()} == {
+        "Accélérateur Métropole": "Accélérateur M", "Blue Harbour Lab": "Armement Phocéen",
+        "Lavande Beauty Lab": "Maison Lavande"}
+    quotas = db.execute(select(Operator.name, OperatorQuota.monthly_hours).join(OperatorQuota)
+                        .where(OperatorQuota.space_kind == "meeting_room")).tuples().all()
+    assert dict(quotas) == {"Accélérateur M": 400, "Armement Phocéen": 120, "Maison Lavande": 80}
+    ferrand = db.scalar(select(User).where(User.email == "marc.ferrand@armement-phoceen.fr"))
+    assert [p.name for p in program_service.list_programs_run_by(db, actor=ferrand)] == ["Blue Harbour Lab"]
 
     running = db.scalars(select(Cohort).where(Cohort.name == "Promo 2026")).one()
     roster = dict(db.execute(select(Organisation.name, Track.name).join(Enrolment, Enrolment.organisation_id ==

@@ -18,6 +18,7 @@ from totem import erasure
 from totem.audit.models import AuditEntry
 from totem.db import Base
 from totem.errors import Conflict
+from totem.identity import service as identity
 from totem.identity.models import User
 from totem.personal_data import export
 
@@ -115,7 +116,7 @@ def test_only_admins_erase_never_themselves_nor_the_last_admin(client, db, accel
     assert client.post(url, headers=admin_token).status_code == 409  # already erased
     assert client.post(f"/api/v1/users/{other_admin.id}/erase", headers=admin_token).status_code == 200
     with pytest.raises(Conflict):  # the system (retention) cannot erase the last admin either
-        erasure.erase_person(db, actor=None, user=db.get_one(User, admin.id), now=NOW)
+        erasure.erase_person(db, actor=identity.system_actor(db, now=NOW), user=db.get_one(User, admin.id), now=NOW)
 
 
 def test_an_erased_mentor_meets_nobody_any_more(db, accelerator, mentoring):  # noqa: F811
@@ -127,7 +128,8 @@ def test_an_erased_mentor_meets_nobody_any_more(db, accelerator, mentoring):  # 
     room = session.booking_id
     db.commit()
 
-    erasure.erase_person(db, actor=None, user=db.get_one(User, yann.user_id), now=NOW)
+    erasure.erase_person(db, actor=identity.system_actor(db, now=NOW), user=db.get_one(User, yann.user_id),
+                         now=NOW)
     db.commit()
 
     assert db.get_one(MentorSession, session.id).status == "cancelled"

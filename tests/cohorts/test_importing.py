@@ -1,5 +1,8 @@
 """Importing and exporting start-ups, members and mentors: round trips, refusals, dry runs, re-runs, invitations."""
+import re
+
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -14,10 +17,13 @@ from tests.cohorts.conftest import Accelerator
 from tests.helpers import csrf_from, form_post, login
 from tests.spaces.conftest import NOW
 from tests.totem.factories import PASSWORD
+from totem.app import create_app
 from totem.audit.models import AuditEntry
+from totem.identity import service as identity
 from totem.identity.models import Membership, Organisation, User, UserRole
 from totem.importing import ImportResult, Options, export_csv, run_import
 from totem.notifications.models import OutboxMessage
+from totem.uploads.models import PendingUpload
 
 STARTUPS_CSV = """name;track;cohort;country;website;member_emails
 Seabird;Mer;Promo 2027;FR;seabird.fr;ines@seabird.fr|paul@seabird.fr
@@ -38,6 +44,7 @@ claire@mentors.example,Claire Dubois,fundraising,fr,4,,in_person,
 
 def _import(db: Session, kind: str, data: str | bytes, *, dry_run: bool = False, actor=None) -> ImportResult:  # type: ignore[no-untyped-def]
     raw = data.encode() if isinstance(data, str) else data
+    actor = actor or identity.system_actor(db, now=NOW)  # the command line's
     result = run_import(db, kind=kind, data=raw, dry_run=dry_run, options=Options(actor=actor, now=NOW))
     db.commit()
     return result
@@ -49,6 +56,11 @@ def _reasons(result: ImportResult) -> list[tuple[int, str]]:
 
 def _count(db: Session, model: type) -> int:
     return db.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _people(db: Session) -> int:
+    """Users who are people: the system, which the command line's imports act as, is none."""
+    return db.scalar(select(func.count()).select_from(User).where(~User.is_system)) or 0
 
 
 def _track(accelerator: Accelerator, name: str) -> int:
@@ -166,10 +178,10 @@ def test_mentors_rerun_updates_and_never_duplicates(db: Session, accelerator: Ac
 
 
 def test_dry_runs_write_nothing(db: Session, accelerator: Accelerator) -> None:
-    organisations, users = _count(db, Organisation), _count(db, User)
+    organisations, users = _count(db, Organisation), _people(db)
     assert len(_import(db, "startups", STARTUPS_CSV, dry_run=True).created) == 3
     assert len(_import(db, "mentors", MENTORS_CSV, dry_run=True).created) == 2
-    assert (_count(db, Organisation), _count(db, User)) == (organisations, users)
+    assert (_count(db, Organisation), _people(db)) == (organisations, users)
     assert _count(db, Enrolment) == 0 and _count(db, AccessGrant) == 0 and _count(db, ExpertiseTag) == 0
 
 
@@ -198,12 +210,12 @@ BAD_FILES = [
 def test_a_bad_file_gives_its_line_and_reason_and_changes_nothing(
     db: Session, accelerator: Accelerator, kind: str, data: str, line: int, reason: str
 ) -> None:
-    before = (_count(db, Organisation), _count(db, User), _count(db, Membership), _count(db, Enrolment))
+    before = (_count(db, Organisation), _people(db), _count(db, Membership), _count(db, Enrolment))
     result = _import(db, kind, data, actor=accelerator.scene.manager)
     assert [refusal.line for refusal in result.refused] == [line]
     assert reason in result.refused[0].reason.render()
     assert not result.is_written
-    assert (_count(db, Organisation), _count(db, User), _count(db, Membership), _count(db, Enrolment)) == before
+    assert (_count(db, Organisation), _people(db), _count(db, Membership), _count(db, Enrolment)) == before
     assert _count(db, MentorProfile) == 0 and _count(db, AccessGrant) == 0
 
 
@@ -215,7 +227,7 @@ def test_refusals_are_translated(db: Session, accelerator: Accelerator) -> None:
 
 def test_nobody_imported_is_mailed_before_a_manager_presses_invite(client, db: Session, startups: Accelerator) -> None:  # type: ignore[no-untyped-def]
     _import(db, "mentors", MENTORS_CSV)
-    imported = list(db.scalars(select(User.id).where(User.password_hash.is_(None))))
+    imported = list(db.scalars(select(User.id).where(User.password_hash.is_(None), ~User.is_system)))
     assert len(imported) == 5  # three members and two mentors
     assert _count(db, OutboxMessage) == 0
 
@@ -235,3 +247,39 @@ def test_managers_preview_and_export_start_ups_on_the_pages(client, db: Session,
     assert _count(db, Enrolment) == 0
     export = client.get("/export/startups.csv")
     assert export.status_code == 200 and export.text.startswith("name,track,cohort,country,website,member_emails")
+
+
+EVERY_KIND = [
+    pytest.param("spaces", "venue;floor;zone;name;kind;capacity;amenities;level;timezone\n"
+                 "Cité de l'innovation;1er étage;;Frioul;meeting_room;4;;1;Europe/Paris\n", {}, id="spaces"),
+    pytest.param("bookings", "space,starts_at,ends_at,booker_email\n"
+                 "Calanques,2026-12-02 09:00,2026-12-02 10:00,nadia@oceanwatt.fr\n", {}, id="bookings"),
+    pytest.param("ics", "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Test//EN\nBEGIN:VEVENT\nUID:one@test\n"
+                 "DTSTART;TZID=Europe/Paris:20261208T130000\nDTEND;TZID=Europe/Paris:20261208T140000\n"
+                 "SUMMARY:Comité\nLOCATION:Calanques\nEND:VEVENT\nEND:VCALENDAR\n",
+                 {"booker": "hugo@kelpstudio.fr"}, id="ics"),
+    pytest.param("startups", STARTUPS_CSV, {}, id="startups"),
+    pytest.param("members", "email,name,startups\nines@seabird.fr,Inès Garcia,OceanWatt\n", {}, id="members"),
+    pytest.param("mentors", MENTORS_CSV, {}, id="mentors"),
+]
+
+
+@pytest.mark.parametrize(("kind", "data", "extra"), EVERY_KIND)
+def test_every_kind_of_import_is_confirmed_by_another_web_process(client, db: Session, settings, session_factory,
+                                                                   accelerator: Accelerator, kind, data, extra):  # type: ignore[no-untyped-def]
+    login(client, accelerator.scene.manager.email, PASSWORD)
+    page = client.get("/import")
+    preview = client.post("/import", data={"kind": kind, "csrf_token": csrf_from(page), **extra},
+                          files={"file": (f"{kind}.txt", data.encode(), "text/plain")})
+    assert preview.status_code == 200, preview.text[:300]
+    token = preview.text.split('name="token" value="')[1].split('"')[0]
+    assert _count(db, PendingUpload) == 1  # the file waits in the database, not in this process
+
+    # Behind a load balancer the confirmation reaches another process: its own app, only the database shared.
+    with TestClient(create_app(settings, session_factory), base_url="http://testserver",
+                    cookies=client.cookies) as other_process:
+        done = other_process.post("/import/confirm", follow_redirects=False, data={
+            "kind": kind, "token": token, "csrf_token": csrf_from(other_process.get("/import")), **extra})
+        assert done.status_code == 303 and done.headers["location"] == "/import"
+        assert re.search(r"Import(ed|é) ?: [1-9]\d* (created|créé)", other_process.get("/import").text)
+    assert _count(db, PendingUpload) == 0

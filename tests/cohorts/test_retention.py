@@ -14,6 +14,7 @@ from tests.cohorts.factories import make_application
 from tests.spaces.conftest import NOW
 from totem.auth.models import AuthSession
 from totem.cli import main
+from totem.i18n import shown
 from totem.identity.models import User
 from totem.settings import Settings, get_settings
 
@@ -69,13 +70,13 @@ def test_the_job_purges_what_is_due_once_and_keeps_the_rest(db, accelerator, due
     summary = jobs.purge_retention(db, LATER)
     db.commit()
 
-    assert summary == f"deleted 1 rejected applications, erased 1 alumni accounts (users #{scene.nadia.id})"
+    assert shown(summary, "en") == f"deleted 1 rejected applications, erased 1 alumni accounts (users #{scene.nadia.id})"
     assert db.get(Application, old) is None and db.get(Application, recent) is not None
     nadia, karim, hugo = (db.get_one(User, u.id) for u in (scene.nadia, scene.karim, scene.hugo))
     assert nadia.email.endswith("@erased.invalid") and not nadia.is_active
     assert karim.email == "karim@oceanwatt.fr" and hugo.email == "hugo@kelpstudio.fr"
     assert db.scalar(select(func.count()).select_from(User).where(User.id == scene.manager.id, User.is_active))
-    assert jobs.purge_retention(db, LATER) == "deleted 0 rejected applications, erased 0 alumni accounts"
+    assert shown(jobs.purge_retention(db, LATER), "en") == "deleted 0 rejected applications, erased 0 alumni accounts"
 
 
 def test_the_periods_are_settings(db, accelerator, due):

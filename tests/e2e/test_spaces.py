@@ -6,19 +6,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from spaces.booking.models import Booking
 from spaces.venues.models import Venue
 from spaces.venues.rules import local_time
-from tests.browser import screenshot
-from totem.demo import ACCOUNTS, DEMO_PASSWORD
+from tests.browser import log_in, screenshot
 
 pytestmark = pytest.mark.e2e
-
-
-def _log_in(page, role: str = "member") -> None:
-    account = next(a for a in ACCOUNTS if a.role == role)
-    page.goto("/login")
-    page.fill("input[name=email]", account.email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url("**/")
 
 
 @pytest.fixture
@@ -31,7 +21,7 @@ def first_demo_day(live_database: sessionmaker[Session]) -> str:
 
 
 def test_a_member_books_a_room_from_the_book_page(page, first_demo_day):
-    _log_in(page)
+    log_in(page)
     day = first_demo_day
     page.goto(f"/book?day={day}&start=16:00&end=17:00&kind=meeting_room")
     screenshot(page, "book")
@@ -45,7 +35,7 @@ def test_a_member_books_a_room_from_the_book_page(page, first_demo_day):
 
 
 def test_the_floor_plan_and_the_room_timeline_render(page, first_demo_day):
-    _log_in(page)
+    log_in(page)
     day = first_demo_day
     page.goto("/floors")
     page.click("nav.tabs >> text=2e étage")

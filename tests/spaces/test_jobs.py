@@ -12,6 +12,7 @@ from spaces.venues import access
 from tests.spaces.conftest import NOW, paris
 from tests.spaces.factories import PARIS
 from totem.cli import main
+from totem.i18n import shown
 from totem.jobs.registry import collect_jobs, next_fire_time
 from totem.jobs.runner import run_fire, run_now
 from totem.settings import get_settings
@@ -58,7 +59,7 @@ def test_the_credit_reset_runs_once_a_month_from_the_access_grants(db, session_f
     # 00:05 on 1 December in Paris is still 30 November in UTC: the month is December all the same.
     december = run_fire(session_factory, job, paris("2026-12-01", 0, 5))
 
-    assert (december.status, december.summary) == ("succeeded", "reset 2 credit accounts for 2026-12")
+    assert (december.status, shown(december.summary, "en")) == ("succeeded", "reset 2 credit accounts for 2026-12")
     assert _account(db, scene.oceanwatt_id) == (40, 40, date(2026, 12, 1))
     assert _account(db, scene.kelp_id) == (0, 0, date(2026, 12, 1))
 
@@ -67,12 +68,12 @@ def test_the_credit_reset_runs_once_a_month_from_the_access_grants(db, session_f
     db.commit()
     again = run_now(session_factory, job, paris("2026-12-15", 12))
 
-    assert again.summary == "reset 0 credit accounts for 2026-12"
+    assert shown(again.summary, "en") == "reset 0 credit accounts for 2026-12"
     assert _account(db, scene.oceanwatt_id) == (25, 40, date(2026, 12, 1))
 
     january = run_fire(session_factory, job, paris("2027-01-01", 0, 5))
 
-    assert january.summary == "reset 2 credit accounts for 2027-01"
+    assert shown(january.summary, "en") == "reset 2 credit accounts for 2027-01"
     assert _account(db, scene.oceanwatt_id) == (40, 40, date(2027, 1, 1))
     assert _ledger(db, scene.oceanwatt_id) == [("allowance", 40), ("adjustment", -15), ("expiry", -25),
                                                ("allowance", 40)]
@@ -105,8 +106,8 @@ def test_the_waitlist_job_ends_the_waits_whose_start_passed_once(db, session_fac
     first = run_fire(session_factory, job, paris("2026-12-01", 9, 2))
     second = run_fire(session_factory, job, paris("2026-12-01", 9, 4))
 
-    assert (first.status, first.summary) == ("succeeded", "expired 1 waitlist entry")
-    assert second.summary == "expired 0 waitlist entries"
+    assert (first.status, shown(first.summary, "en")) == ("succeeded", "expired 1 waitlist entry")
+    assert shown(second.summary, "en") == "expired 0 waitlist entries"
     db.expire_all()
     assert db.get(WaitlistEntry, entry.id).status == "expired"
 
@@ -121,8 +122,8 @@ def test_the_series_job_books_the_dates_that_came_within_the_window_once(db, ses
     first = run_fire(session_factory, job, paris("2026-12-07", 3))
     second = run_fire(session_factory, job, paris("2026-12-07", 3, 5))
 
-    assert (first.status, first.summary) == ("succeeded", "booked 1 occurrence")
-    assert second.summary == "booked 0 occurrences"
+    assert (first.status, shown(first.summary, "en")) == ("succeeded", "booked 1 occurrence")
+    assert shown(second.summary, "en") == "booked 0 occurrences"
     db.expire_all()
     days = db.scalars(select(Booking.series_day).where(Booking.series_id == weekly.id).order_by(Booking.starts_at))
     assert list(days)[-1] == date(2027, 1, 5)

@@ -31,7 +31,7 @@ def test_wrong_password_and_bad_tokens_get_401_json(client, db):
     response = client.post("/api/v1/auth/token", json={"email": "a@example.com", "password": "nope"},
                            headers={"Accept-Language": "en"})
     assert response.status_code == 401
-    assert response.json() == {"detail": "Wrong e-mail or password.", "code": "unauthenticated"}
+    assert response.json() == {"detail": "Wrong e-mail or password.", "code": "invalid_credentials"}
     assert client.get("/api/v1/me").status_code == 401
     bad = client.get("/api/v1/me", headers={"Authorization": "Bearer nonsense"})
     assert bad.status_code == 401 and "detail" in bad.json()

@@ -19,7 +19,7 @@ def test_a_refusal_follows_accept_language_else_the_venue(client, accept_languag
     headers = {"Accept-Language": accept_language} if accept_language else {}
     response = client.post("/api/v1/auth/token", json=WRONG_PASSWORD, headers=headers)
     assert response.status_code == 401
-    assert response.json() == {"detail": detail, "code": "unauthenticated"}
+    assert response.json() == {"detail": detail, "code": "invalid_credentials"}
 
 
 def test_a_person_s_refusals_are_in_their_language_unless_the_request_asks_another(client, db):

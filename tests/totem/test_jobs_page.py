@@ -35,7 +35,7 @@ def test_manager_sees_the_jobs_their_next_fire_and_the_failed_emails(client, db)
     _as(client, db, "manager")
     page = client.get("/jobs")
     assert page.status_code == 200
-    assert "outbox.deliver" in page.text and "every 30 s" in page.text and "Never run" in page.text
+    assert "outbox.deliver" in page.text and "every 30 seconds" in page.text and "Never run" in page.text
     assert "gone@example.com" in page.text and "550 5.1.1 No such mailbox" in page.text
 
 
@@ -97,3 +97,15 @@ def test_the_app_runs_the_scheduler_during_its_lifespan_unless_turned_off(tmp_pa
     app = create_app(Settings(database_url=url, scheduler_enabled=False), session_factory)  # beside a worker
     with TestClient(app):
         assert app.state.scheduler is None
+
+
+def test_in_french_the_jobs_page_describes_each_job_and_its_schedule_in_french(client, db):
+    manager = make_user(db, role="manager", locale="fr")
+    db.commit()
+    login(client, manager.email, PASSWORD)
+    form_post(client, "/jobs", "/jobs/outbox.deliver/run", {})
+    page = client.get("/jobs").text
+    assert "Envoyer les e-mails en attente" in page and "toutes les 30 secondes" in page
+    assert "le lundi à 7\u00a0h" in page  # cohorts.weekly_matching
+    assert "envoyés : 0, à réessayer : 0, en échec : 0" in page
+    assert "Send queued e-mails" not in page and "sent 0, retrying" not in page

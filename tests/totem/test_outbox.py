@@ -18,6 +18,7 @@ from totem.notifications.mailer import SmtpMailer, parse_smtp_url
 from totem.notifications.models import OutboxMessage
 from totem.notifications.service import queue_mail
 from totem.settings import get_settings
+from totem.i18n import shown
 
 MAIL_FROM = "Totem <no-reply@cite-innovation.fr>"
 
@@ -86,7 +87,7 @@ def test_the_outbox_job_sends_the_invitation_in_french_as_text_and_html(
 
     run = run_fire(session_factory, deliver_outbox, clock.now())
 
-    assert run is not None and run.status == "succeeded" and run.summary == "sent 1, retrying 0, failed 0"
+    assert run is not None and run.status == "succeeded" and shown(run.summary, "en") == "sent 1, retrying 0, failed 0"
     [email] = smtp_server.messages
     assert email["To"] == "ines@seabird.fr" and email["Subject"] == "Vous êtes invité·e sur Totem"
     assert email.get_content_type() == "multipart/alternative"
@@ -98,7 +99,7 @@ def test_the_outbox_job_sends_the_invitation_in_french_as_text_and_html(
     assert queued.status == "sent" and queued.attempts == 1 and queued.sent_at is not None
 
     # A second run finds nothing to send: the message is never sent twice.
-    assert run_fire(session_factory, deliver_outbox, clock.now() + timedelta(seconds=30)).summary == (
+    assert shown(run_fire(session_factory, deliver_outbox, clock.now() + timedelta(seconds=30)).summary, "en") == (
         "sent 0, retrying 0, failed 0"
     )
     assert len(smtp_server.messages) == 1

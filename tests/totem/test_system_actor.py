@@ -1,7 +1,10 @@
 """The system's account: what jobs and command-line imports act as, "System" in the audit log, nobody's login."""
+from sqlalchemy import select
+
 from tests.helpers import form_post, login
 from tests.totem.factories import PASSWORD, make_user
-from totem import audit, clock
+from totem import audit, cli, clock
+from totem.audit.models import AuditEntry
 from totem.identity import service as identity
 from totem.importing import count_not_invited
 from totem.permissions import can, is_staff
@@ -44,3 +47,23 @@ def test_admins_cannot_change_deactivate_or_erase_the_system(client, db):
     assert deactivate.status_code == 404
     db.refresh(system)
     assert system.is_active and system.email == identity.SYSTEM_EMAIL
+
+
+def test_a_command_line_import_is_logged_as_the_systems(client, db, session_factory, tmp_path, monkeypatch, capsys):
+    admin = make_user(db, role="admin", locale="en")
+    db.commit()
+    csv = tmp_path / "spaces.csv"
+    csv.write_text("venue;floor;zone;name;kind;capacity;amenities;level;timezone\n"
+                   "Cité de l'innovation;1er étage;Mer;Calanques;meeting_room;8;screen;1;Europe/Paris\n")
+    # The command line on this test's database (rolled back after it), as on the server's.
+    monkeypatch.setattr(cli, "_session_factory", lambda: session_factory)
+
+    assert cli.main(["import", "spaces", str(csv)]) == 0
+
+    assert "spaces: 1 created" in capsys.readouterr().out
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "data.import"))
+    assert entry is not None and entry.actor_id == identity.system_actor(db, now=clock.now()).id
+    login(client, admin.email, PASSWORD)
+    shown = client.get("/admin/audit", params={"action": "data.import"})  # the log filtered on that action
+    row = shown.text.split("<tbody>")[1].split("</tr>")[0]
+    assert "System" in row and admin.email not in row

@@ -20,7 +20,9 @@ def test_the_limit_holds_across_sessions_and_lifts_when_the_window_passes(db, se
                         now=NOW + timedelta(minutes=4))
         other_process.commit()
 
-    assert throttle.seconds_to_wait(db, **wait, now=NOW + timedelta(minutes=5)) == 301
+    assert throttle.seconds_to_wait(db, **wait, now=NOW + timedelta(minutes=5)) == 300
+    assert throttle.seconds_to_wait(db, **wait, now=NOW + timedelta(minutes=5, seconds=0.5)) == 300  # rounded up
+    assert throttle.seconds_to_wait(db, **wait, now=NOW + timedelta(minutes=10)) == 0  # waiting 300 s was enough
     assert throttle.seconds_to_wait(db, **{**wait, "key": "198.51.100.2"}, now=NOW) == 0  # another client
     assert throttle.seconds_to_wait(db, **{**wait, "bucket": "other"}, now=NOW) == 0
     assert throttle.seconds_to_wait(db, **wait, now=NOW + timedelta(minutes=10, seconds=1)) == 0

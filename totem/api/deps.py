@@ -21,7 +21,7 @@ def api_user(
         raise Unauthenticated("Missing bearer token.")
     user = auth.resolve_api_token(db, raw_token=credentials.credentials, now=clock.now())
     if user is None:
-        raise Unauthenticated("Invalid or revoked token.")
+        raise Unauthenticated("Invalid or revoked token.", code=auth.TOKEN_INVALID)
     if db.dirty:
         db.commit()  # keep last_used_at (set at most once a minute)
     # The error handlers answer in the user's language; kept apart, as a rollback expires the user.

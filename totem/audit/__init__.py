@@ -1,4 +1,4 @@
 """The audit log."""
-from totem.audit.service import list_entries, record
+from totem.audit.service import PAGE_SIZE, AuditFilter, list_entries, record
 
-__all__ = ["list_entries", "record"]
+__all__ = ["PAGE_SIZE", "AuditFilter", "list_entries", "record"]

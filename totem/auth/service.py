@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session, joinedload
 from totem import audit
 from totem.auth.models import ApiToken, AuthSession, LoginFailure, OneTimeLink
 from totem.auth.secrets import hash_password, hash_token, new_token, verify_password
-from totem.errors import Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated
-from totem.i18n import N_
+from totem.errors import Conflict, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated, error_code
+from totem.i18n import N_, said
 from totem.identity.models import User
-from totem.identity.service import get_user_by_email
+from totem.identity.service import OWN_ACCOUNT, get_user_by_email
 from totem.notifications.service import queue_mail
 from totem.permissions import is_staff, require
 from totem.settings import Settings
@@ -19,6 +19,10 @@ from totem.settings import Settings
 MIN_PASSWORD_LENGTH = 10
 INVITATION = "invitation"
 PASSWORD_RESET = "password_reset"
+
+INVALID_CREDENTIALS = error_code("invalid_credentials", "No account has this e-mail and password.")
+ACCOUNT_DEACTIVATED = error_code("account_deactivated", "The account has been deactivated: it cannot sign in.")
+TOKEN_INVALID = error_code("token_invalid", "The bearer token is unknown, revoked, or its account deactivated.")
 
 
 def check_password_strength(password: str) -> None:
@@ -52,9 +56,9 @@ def authenticate(db: Session, *, email: str, password: str, settings: Settings, 
     if not verify_password(user.password_hash if user else None, password) or user is None:
         db.add(LoginFailure(email=email, failed_at=now))
         db.flush()
-        raise Unauthenticated("Wrong e-mail or password.")
+        raise Unauthenticated("Wrong e-mail or password.", code=INVALID_CREDENTIALS)
     if not user.is_active:
-        raise Forbidden("This account has been deactivated.")
+        raise Forbidden("This account has been deactivated.", code=ACCOUNT_DEACTIVATED)
     db.execute(delete(LoginFailure).where(LoginFailure.email == email))
     return user
 
@@ -116,7 +120,7 @@ def change_password(db: Session, *, user: User, current: str, new: str, now: dat
     if not verify_password(user.password_hash, current):
         raise Invalid("The current password is wrong.", field="current_password")
     _set_password(db, user=user, password=new, now=now)
-    audit.record(db, actor=user, action="user.password", obj=user, summary="changed their password", now=now)
+    audit.record(db, actor=user, action="user.password", obj=user, summary=said(N_("changed their password")), now=now)
 
 
 def _set_password(db: Session, *, user: User, password: str, now: datetime) -> None:
@@ -131,7 +135,7 @@ def deactivate_user(db: Session, *, actor: User, user: User, now: datetime) -> N
     """Refuse the user from now on: sessions and API tokens are revoked."""
     require(actor, "users.manage", user)
     if user.id == actor.id:
-        raise Conflict("You cannot deactivate your own account.")
+        raise Conflict("You cannot deactivate your own account.", code=OWN_ACCOUNT)
     user.is_active = False
     user.credentials_changed_at = now
     revoke_all_sessions(db, user=user, now=now)
@@ -139,14 +143,14 @@ def deactivate_user(db: Session, *, actor: User, user: User, now: datetime) -> N
         update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
     )
     db.flush()
-    audit.record(db, actor=actor, action="user.deactivate", obj=user, summary=f"deactivated {user.email}", now=now)
+    audit.record(db, actor=actor, action="user.deactivate", obj=user, summary=said(N_("deactivated {email}"), email=user.email), now=now)
 
 
 def reactivate_user(db: Session, *, actor: User, user: User, now: datetime) -> None:
     require(actor, "users.manage", user)
     user.is_active = True
     db.flush()
-    audit.record(db, actor=actor, action="user.reactivate", obj=user, summary=f"reactivated {user.email}", now=now)
+    audit.record(db, actor=actor, action="user.reactivate", obj=user, summary=said(N_("reactivated {email}"), email=user.email), now=now)
 
 
 # --- API tokens ----------------------------------------------------------------
@@ -157,7 +161,7 @@ def issue_api_token(db: Session, *, user: User, name: str, now: datetime) -> tup
     token = ApiToken(token_hash=token_hash, user_id=user.id, name=(name.strip() or "API")[:100], created_at=now)
     db.add(token)
     db.flush()
-    audit.record(db, actor=user, action="api_token.create", obj=token, summary=f"API token {token.name!r}", now=now)
+    audit.record(db, actor=user, action="api_token.create", obj=token, summary=said(N_("API token {name}"), name=repr(token.name)), now=now)
     return token, raw
 
 
@@ -191,7 +195,7 @@ def revoke_api_token(db: Session, *, user: User, token_id: int, now: datetime) -
     if token.revoked_at is None:
         token.revoked_at = now
         db.flush()
-        audit.record(db, actor=user, action="api_token.revoke", obj=token, summary=f"revoked {token.name!r}", now=now)
+        audit.record(db, actor=user, action="api_token.revoke", obj=token, summary=said(N_("revoked {name}"), name=repr(token.name)), now=now)
 
 
 # --- single-use links --------------------------------------------------------
@@ -225,7 +229,7 @@ def check_link(db: Session, *, raw_token: str, purpose: str, now: datetime) -> L
     if now >= link.expires_at:
         raise Invalid("This link has expired. Ask for a new one.")
     if not user.is_active:
-        raise Forbidden("This account has been deactivated.")
+        raise Forbidden("This account has been deactivated.", code=ACCOUNT_DEACTIVATED)
     return LinkCheck(link, user)
 
 
@@ -237,14 +241,14 @@ def invite_user(db: Session, *, actor: User | None, user: User, settings: Settin
         link=f"{settings.base_url}/invitations/{raw}", inviter=actor.name if actor else "Totem",
         valid_days=settings.invitation_valid_hours // 24,
     )
-    audit.record(db, actor=actor, action="user.invite", obj=user, summary=f"invited {user.email}", now=now)
+    audit.record(db, actor=actor, action="user.invite", obj=user, summary=said(N_("invited {email}"), email=user.email), now=now)
 
 
 def accept_invitation(db: Session, *, raw_token: str, password: str, now: datetime) -> User:
     checked = check_link(db, raw_token=raw_token, purpose=INVITATION, now=now)
     _set_password(db, user=checked.user, password=password, now=now)
     checked.link.used_at = now
-    audit.record(db, actor=checked.user, action="user.accept_invitation", obj=checked.user, summary="accepted the invitation", now=now)
+    audit.record(db, actor=checked.user, action="user.accept_invitation", obj=checked.user, summary=said(N_("accepted the invitation")), now=now)
     return checked.user
 
 
@@ -273,5 +277,5 @@ def reset_password(db: Session, *, raw_token: str, password: str, now: datetime)
     checked = check_link(db, raw_token=raw_token, purpose=PASSWORD_RESET, now=now)
     _set_password(db, user=checked.user, password=password, now=now)
     checked.link.used_at = now
-    audit.record(db, actor=checked.user, action="user.password_reset", obj=checked.user, summary="reset their password", now=now)
+    audit.record(db, actor=checked.user, action="user.password_reset", obj=checked.user, summary=said(N_("reset their password")), now=now)
     return checked.user

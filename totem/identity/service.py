@@ -8,10 +8,14 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from totem import audit
-from totem.errors import Conflict, Invalid, NotFound
-from totem.identity.enums import Role
+from totem.errors import Conflict, Invalid, NotFound, error_code
+from totem.i18n import N_, said
+from totem.identity.enums import ROLE_LABELS, Role
 from totem.identity.models import Membership, Organisation, User, UserRole
 from totem.permissions import require
+
+OWN_ACCOUNT = error_code(
+    "own_account", "Nobody deactivates or erases their own account, or removes their own admin role.")
 
 
 def normalize_email(email: str) -> str:
@@ -93,7 +97,8 @@ def create_user(
     )
     db.add(user)
     db.flush()
-    audit.record(db, actor=actor, action="user.create", obj=user, summary=f"created {email} ({', '.join(roles)})", now=now)
+    audit.record(db, actor=actor, action="user.create", obj=user, now=now,
+                 summary=said(N_("created {email} ({roles})"), email=email, roles=_role_labels(roles)))
     return user
 
 
@@ -101,12 +106,18 @@ def set_roles(db: Session, *, actor: User, user: User, roles: list[str], now: da
     require(actor, "users.manage", user)
     wanted = {r.value for r in parse_roles(roles)}
     if user.id == actor.id and Role.ADMIN not in wanted:
-        raise Conflict("You cannot remove your own admin role.")
+        raise Conflict("You cannot remove your own admin role.", code=OWN_ACCOUNT)
     user.roles = [r for r in user.roles if r.role in wanted] + [
         UserRole(role=r) for r in sorted(wanted - user.role_names)
     ]
     db.flush()
-    audit.record(db, actor=actor, action="user.roles", obj=user, summary=f"{user.email}: {', '.join(sorted(wanted))}", now=now)
+    audit.record(db, actor=actor, action="user.roles", obj=user, now=now,
+                 summary=said("{email}: {roles}", email=user.email, roles=_role_labels(sorted(wanted))))
+
+
+def _role_labels(roles: list[str]) -> list[str]:
+    """The roles' labels, which the audit log shows in its reader's language."""
+    return [ROLE_LABELS[role] for role in parse_roles(roles)]
 
 
 def set_locale(db: Session, *, user: User, locale: str, now: datetime) -> None:
@@ -125,7 +136,7 @@ def get_or_create_organisation(db: Session, *, actor: User | None, name: str, no
         organisation = Organisation(name=name, kind=kind, created_at=now)
         db.add(organisation)
         db.flush()
-        audit.record(db, actor=actor, action="organisation.create", obj=organisation, summary=f"created {name}", now=now)
+        audit.record(db, actor=actor, action="organisation.create", obj=organisation, summary=said(N_("created {name}"), name=name), now=now)
     return organisation
 
 
@@ -140,7 +151,7 @@ def add_membership(db: Session, *, actor: User | None, user: User, organisation:
     db.flush()
     audit.record(
         db, actor=actor, action="membership.create", obj=membership,
-        summary=f"{user.email} joined {organisation.name}", now=now,
+        summary=said(N_("{email} joined {organisation}"), email=user.email, organisation=organisation.name), now=now,
     )
     return membership
 

@@ -1,11 +1,16 @@
 """Admin pages: list and search users, invite, change roles, (de)activate, erase; the audit log."""
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from totem import audit, clock, erasure
+from totem.audit.filters import AUDIT_FILTERS, audit_filter
+from totem.audit.labels import action_labels, object_labels
 from totem.auth import service as auth
 from totem.errors import DomainError, Invalid
+from totem.i18n import translate
 from totem.identity import service as identity
 from totem.identity.enums import Role
 from totem.identity.models import User
@@ -13,7 +18,7 @@ from totem.permissions import require
 from totem.settings import Settings
 from totem.web.context import check_csrf, get_db, get_settings_dep, require_user
 from totem.web.nav import NavItem, register
-from totem.web.pages import form_error, redirect, render
+from totem.web.pages import form_error, redirect, render, translated_labels
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(check_csrf)])
 register(
@@ -124,10 +129,22 @@ def erase(request: Request, user_id: int, confirm_email: str = Form(""), actor: 
 
 
 @router.get("/audit", name="totem.audit")
-def audit_log(request: Request, before: int | None = None, actor: User = Depends(require_user),
-              db: Session = Depends(get_db)) -> Response:
+def audit_log(request: Request, actor: User = Depends(require_user), db: Session = Depends(get_db),
+              settings: Settings = Depends(get_settings_dep)) -> Response:
+    """The log narrowed by the filters' form (GET, so a filtered page can be bookmarked), a page at a time."""
     require(actor, "audit.read")
-    entries = audit.list_entries(db, limit=100, before_id=before)
+    values = {name: request.query_params.get(name, "").strip()[:200] for name in AUDIT_FILTERS}
+    errors: dict[str, str] = {}
+    where = audit_filter(values, settings.tz, errors)
+    before = int(values["before"]) if values["before"].isdigit() and len(values["before"]) < 19 else None
+    entries = audit.list_entries(db, limit=audit.PAGE_SIZE + 1, before_id=before, where=where)
+    shown, more = entries[:audit.PAGE_SIZE], len(entries) > audit.PAGE_SIZE
+    locale = request.state.viewer.locale
+    older = {**{k: v for k, v in values.items() if v and k != "before"}, "before": shown[-1][0].id} if more else None
     return render(request, "totem/audit_log.html", {
-        "entries": entries, "next_before": entries[-1][0].id if len(entries) == 100 else None,
-    })
+        "entries": shown, "values": values, "filtered": any(v for k, v in values.items() if k != "before"), "errors": {k: translate(locale, v) for k, v in errors.items()},
+        "action_labels": translated_labels(request, action_labels()),
+        "object_labels": translated_labels(request, object_labels()),
+        "older_query": urlencode(older) if older else None,
+        "newest_query": urlencode({k: v for k, v in values.items() if v and k != "before"}) if before else None,
+    }, status_code=422 if errors else 200)

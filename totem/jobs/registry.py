@@ -104,11 +104,6 @@ def collect_jobs() -> dict[str, Job]:
     return jobs_in_modules([*modules, *import_domain_modules("jobs")])
 
 
-def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """A run's summary says "1 booking", "3 bookings", "2 waitlist entries"."""
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
-
-
 def jobs_in_modules(modules: Iterable[ModuleType]) -> dict[str, Job]:
     found: dict[str, Job] = {}
     for module in modules:

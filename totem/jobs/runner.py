@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from totem import clock
 from totem.db import transaction
+from totem.i18n import N_, said
 from totem.jobs.models import JobRun
 from totem.jobs.registry import Job, describe_trigger, job_timeout, next_fire_time, previous_fire_time
 
@@ -73,7 +74,8 @@ def run_scheduled_fire(
     late_by = now - fire_time
     if late_by > timedelta(seconds=job.misfire_grace_seconds):
         logger.warning("job %s: fire %s missed by %s", job.name, fire_time.isoformat(), late_by)
-        summary = f"missed by {late_by}, more than the {job.misfire_grace_seconds} s grace"
+        summary = said(N_("missed by {late_by}, more than the {grace} s grace"), late_by=late_by,
+                       grace=job.misfire_grace_seconds)
         return _claim(session_factory, job, fire_time, now, host or default_host(), status="skipped", summary=summary)
     return run_fire(session_factory, job, fire_time, now_fn=now_fn, host=host)
 

@@ -8,7 +8,9 @@ from totem.errors import NotFound
 from totem.identity.models import User
 from totem.jobs import runner
 from totem.jobs.models import RUN_STATUS_LABELS
+from totem.i18n import shown
 from totem.jobs.registry import collect_jobs
+from totem.jobs.schedules import describe_schedule
 from totem.notifications.queries import count_pending, list_failed_messages
 from totem.permissions import require
 from totem.settings import Settings
@@ -29,7 +31,9 @@ def _staff(user: User = Depends(require_user)) -> User:
 def jobs_page(request: Request, job: str | None = None, user: User = Depends(_staff), db: Session = Depends(get_db),
               settings: Settings = Depends(get_settings_dep)) -> Response:
     jobs = collect_jobs()
+    locale = request.state.viewer.locale
     return render(request, "totem/jobs.html", {
+        "schedules": {name: describe_schedule(job, locale) for name, job in jobs.items()},
         "statuses": runner.list_job_status(db, jobs, clock.now(), settings.tz),
         "runs": runner.list_runs(db, job_name=job if job in jobs else None, limit=100),
         "selected_job": job if job in jobs else None,
@@ -47,5 +51,5 @@ def run_job(request: Request, name: str, user: User = Depends(_staff)) -> Respon
         raise NotFound("No such job.")
     run = runner.run_now(request.app.state.session_factory, jobs[name], clock.now())
     if run.status == "succeeded":
-        return redirect(request, "/jobs", "{job}: {summary}", job=name, summary=run.summary or "ok")
+        return redirect(request, "/jobs", "{job}: {summary}", job=name, summary=shown(run.summary, request.state.viewer.locale) or "ok")
     return redirect(request, f"/jobs?job={name}", "{job} failed; see its error below.", kind="error", job=name)

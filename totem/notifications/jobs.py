@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from totem.i18n import N_, said
 from totem.jobs.registry import interval_job
 from totem.notifications.mailer import (
     Mailer,
@@ -36,7 +37,8 @@ class DeliveryCounts:
         setattr(self, outcome, getattr(self, outcome) + 1)
 
     def summary(self) -> str:
-        return f"sent {self.sent}, retrying {self.retrying}, failed {self.failed}"
+        return said(N_("sent {sent}, retrying {retrying}, failed {failed}"), sent=self.sent, retrying=self.retrying,
+                    failed=self.failed)
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class _Failure:
     "outbox.deliver",
     seconds=30,
     misfire_grace_seconds=300,
-    description="Send queued e-mails; retry temporary SMTP failures with back-off",
+    description=N_("Send queued e-mails; retry temporary SMTP failures with back-off"),
 )
 def deliver_outbox(db: Session, fire_time: datetime) -> str:
     """Send the pending messages due by the fire time, one batch per run."""

@@ -1,4 +1,5 @@
 """Queue e-mails in the outbox, inside the caller's transaction."""
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,10 +12,20 @@ from totem.settings import get_settings
 from totem.templating import render
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """Someone without an account (an applicant, a visitor): what `queue_mail` reads of a user."""
+
+    email: str
+    name: str
+    locale: str
+    id: None = None
+
+
 def queue_mail(
     db: Session,
     *,
-    to: User,
+    to: User | Recipient,
     subject: str,
     template: str,
     now: datetime,

@@ -5,6 +5,7 @@ transaction as what it did, so that a refused or failed attempt counts
 nothing. Two processes may both let a client's last attempt through at the
 same instant: a limit against floods, not an exact quota.
 """
+import math
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -21,7 +22,8 @@ def seconds_to_wait(db: Session, *, bucket: str, key: str, limit: int, window: t
         .order_by(ThrottleHit.at.desc()).limit(limit)))
     if len(recent) < limit:
         return 0
-    return max(1, int((recent[-1] + window - now).total_seconds()) + 1)
+    # The attempt stops counting the instant it is `window` old: waiting that long, rounded up, is enough.
+    return max(1, math.ceil((recent[-1] + window - now).total_seconds()))
 
 
 def record(db: Session, *, bucket: str, key: str, window: timedelta, now: datetime) -> None:

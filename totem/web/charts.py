@@ -78,7 +78,7 @@ def lines(labels: Sequence[str], series: dict[str, Sequence[float | None]], *, p
 
 
 def bars(labels: Sequence[str], values: Sequence[float], *, unit: str = "", width: float = 8.2) -> str:
-    """Horizontal bars, the first label on top; `width` in inches (half a page: 4)."""
+    """Horizontal bars, the first label on top; `width` in inches (half a page: 4); `unit=" %"`: percentages."""
     figure = Figure(figsize=(width, 0.32 * len(labels) + 0.9))
     axes = figure.subplots()
     positions = list(range(len(labels)))
@@ -91,7 +91,12 @@ def bars(labels: Sequence[str], values: Sequence[float], *, unit: str = "", widt
     for position, value in zip(positions, values):
         axes.text(value, position, f" {value:,.4g}{unit}", va="center", fontsize=8,
                   color=INK)
-    axes.set_xlim(0, max(values, default=0) * 1.15 or 1)
+    if unit.strip() == "%":  # shares in percent: the axis reads 0 % to 100 %, so bars compare across charts
+        axes.set_xlim(0, 115)
+        axes.set_xticks(range(0, 101, 25))
+        axes.xaxis.set_major_formatter(lambda x, _: f"{x:.0f} %")
+    else:
+        axes.set_xlim(0, max(values, default=0) * 1.15 or 1)
     return _svg(figure)
 
 

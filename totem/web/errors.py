@@ -1,5 +1,7 @@
 """Error pages for the browser and JSON errors for the API."""
 import logging
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -110,8 +112,9 @@ def install_api_handlers(api: FastAPI) -> None:
 
     @api.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return JSONResponse({"detail": describe(exc.errors(), api_locale(request)), "code": VALIDATION_ERROR},
-                            status_code=422)
+        body = {"detail": describe(exc.errors(), api_locale(request)), "code": VALIDATION_ERROR}
+        field = _first_field(exc.errors())
+        return JSONResponse(body | {"field": field} if field else body, status_code=422)
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -129,6 +132,12 @@ def install_api_handlers(api: FastAPI) -> None:
     async def unexpected_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled API error on %s %s", request.method, request.url.path)
         return _json_error(request, 500, HTTP_MESSAGES[500], INTERNAL_ERROR)
+
+
+def _first_field(errors: Sequence[Any]) -> str | None:
+    """The parameter or body field of the first error, as the client named it ("from", "days.0"); None for a body."""
+    location = errors[0].get("loc", ()) if errors else ()
+    return ".".join(str(part) for part in location[1:]) or None
 
 
 def _api_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

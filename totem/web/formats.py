@@ -26,13 +26,16 @@ def babel_locale(locale: str) -> str:
 
 
 def day(value: date | None, locale: str, style: str = "medium") -> str:
-    """"8 déc. 2026" / "8 Dec 2026"; `style="long"`: "8 décembre 2026"; `"weekday"`: "mardi 8 décembre"."""
+    """"8 déc. 2026" / "8 Dec 2026"; `style="long"`: "8 décembre 2026"; `"weekday"`: "mardi 8 décembre";
+    `"month"`: "décembre 2026"."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
         value = value.date()
     if style == "weekday":
         return format_date(value, format="EEEE d MMMM", locale=babel_locale(locale))
+    if style == "month":
+        return format_date(value, format="LLLL y", locale=babel_locale(locale))
     return format_date(value, format=style, locale=babel_locale(locale))
 
 

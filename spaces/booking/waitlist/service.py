@@ -25,10 +25,10 @@ from spaces.venues.labels import KIND_LABELS
 from spaces.venues.models import Floor, Space
 from spaces.venues.rules import Policy, local_time, policy_from
 from totem import audit
-from totem.errors import Conflict, DomainError, Invalid, NotFound
+from totem.errors import Conflict, DomainError, Invalid, NotFound, error_code
 from totem.i18n import N_
 from totem.identity.models import User
-from totem.identity.service import load_memberships
+from totem.identity.service import load_memberships, system_actor
 from totem.notifications.service import queue_mail
 from totem.permissions import can, is_staff, rule
 from totem.settings import get_settings
@@ -41,7 +41,13 @@ logger = logging.getLogger(__name__)
 OFFER_TTL = timedelta(minutes=30)
 OPEN_STATUSES = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
 OFFER_SUBJECT = N_("A slot is free for you: {space}, {day} at {start}")
-NO_OPEN_OFFER = N_("There is no open offer on this waitlist entry.")
+NO_OPEN_OFFER_MESSAGE = N_("There is no open offer on this waitlist entry.")
+
+SLOT_IS_FREE = error_code("slot_is_free", "The slot is free: book it rather than wait for it.")
+ALREADY_WAITING = error_code("already_waiting", "The person is already on the waitlist for this slot.")
+NO_OPEN_OFFER = error_code("no_open_offer", "The waitlist entry holds no offer to accept or decline.")
+OFFER_EXPIRED = error_code("offer_expired", "The offer's hold ran out; the slot went to the next in line.")
+NOT_WAITING = error_code("not_waiting", "The waitlist entry is booked or withdrawn: it no longer waits.")
 
 
 @rule("waitlist.change")
@@ -66,14 +72,16 @@ def join_waitlist(
     policy = checks.check_booking(db, actor=actor, holder=actor, space=space, organisation_id=organisation_id,
                                   starts_at=starts_at, ends_at=ends_at, now=now, require_free=False)
     if organisation_id is None and not is_staff(actor) and credits.booking_cost(policy, starts_at, ends_at):
-        raise Invalid("Choose the start-up whose credits pay for this booking.", field="startup_id")
+        raise Invalid("Choose the start-up whose credits pay for this booking.", field="startup_id",
+                      code=credits.STARTUP_REQUIRED)
     if _is_free(db, space, policy, starts_at, ends_at):
-        raise Conflict("{space} is free at that time: book it instead.", field="space_id", space=space.name)
+        raise Conflict("{space} is free at that time: book it instead.", field="space_id", code=SLOT_IS_FREE,
+                       space=space.name)
     duplicate = db.scalar(select(WaitlistEntry.id).where(
         WaitlistEntry.user_id == actor.id, WaitlistEntry.space_id == space.id, WaitlistEntry.starts_at == starts_at,
         WaitlistEntry.ends_at == ends_at, WaitlistEntry.status.in_(OPEN_STATUSES)).limit(1))
     if duplicate is not None:
-        raise Conflict("You are already on the waitlist for this slot.", field="space_id")
+        raise Conflict("You are already on the waitlist for this slot.", field="space_id", code=ALREADY_WAITING)
     entry = WaitlistEntry(space_id=space.id, user_id=actor.id, organisation_id=organisation_id, starts_at=starts_at,
                           ends_at=ends_at, title=title, status=WaitlistStatus.WAITING, created_at=now)
     db.add(entry)
@@ -130,7 +138,7 @@ def offer_freed_slot(
         entry.offered_at, entry.offer_expires_at = now, min(now + OFFER_TTL, entry.starts_at)
         db.flush()
         _queue_offer_mail(db, entry, space, holder, now)
-        audit.record(db, actor=None, action="waitlist.offer", obj=entry, now=now,
+        audit.record(db, actor=system_actor(db, now=now), action="waitlist.offer", obj=entry, now=now,
                      summary=f"{_describe(entry, space)} held as booking {booking.id}")
         offered.append(entry)
     return offered
@@ -206,11 +214,11 @@ def accept_offer(db: Session, *, actor: User, entry_id: int, now: datetime) -> B
     if entry.status == WaitlistStatus.BOOKED and booking is not None:
         return booking
     if entry.status != WaitlistStatus.OFFERED or booking is None or booking.status != BookingStatus.OFFERED:
-        raise Conflict(NO_OPEN_OFFER)
+        raise Conflict(NO_OPEN_OFFER_MESSAGE, code=NO_OPEN_OFFER)
     space = booking.space
     if entry.offer_expires_at is None or now >= entry.offer_expires_at:
         expired_at = local_time(entry.offer_expires_at or now, space.floor.venue)
-        raise Conflict("The offer expired at {time}.", time=f"{expired_at:%H:%M}")
+        raise Conflict("The offer expired at {time}.", code=OFFER_EXPIRED, time=f"{expired_at:%H:%M}")
     actor = load_memberships(db, actor)
     holder = actor if actor.id == booking.user_id else load_memberships(db, db.get(User, booking.user_id))
     # The rules may have changed since they joined: the booking must still pass them all.
@@ -234,7 +242,7 @@ def decline_offer(db: Session, *, actor: User, entry_id: int, now: datetime) -> 
     """Turn the offer down: they leave the waitlist and the slot goes to the next in line."""
     entry = _entry_to_change(db, actor, entry_id)
     if entry.status != WaitlistStatus.OFFERED:
-        raise Conflict(NO_OPEN_OFFER)
+        raise Conflict(NO_OPEN_OFFER_MESSAGE, code=NO_OPEN_OFFER)
     return _leave(db, actor, entry, now, action="waitlist.decline")
 
 
@@ -244,7 +252,7 @@ def withdraw(db: Session, *, actor: User, entry_id: int, now: datetime) -> Waitl
     if entry.status == WaitlistStatus.WITHDRAWN:
         return entry
     if entry.status not in OPEN_STATUSES:
-        raise Conflict("This entry is no longer on the waitlist.")
+        raise Conflict("This entry is no longer on the waitlist.", code=NOT_WAITING)
     return _leave(db, actor, entry, now, action="waitlist.withdraw")
 
 
@@ -319,7 +327,7 @@ def _expire(db: Session, entry: WaitlistEntry, space: Space, now: datetime) -> N
     why = "offer not taken" if entry.status == WaitlistStatus.OFFERED else "start passed"
     entry.status = WaitlistStatus.EXPIRED
     db.flush()
-    audit.record(db, actor=None, action="waitlist.expire", obj=entry, now=now,
+    audit.record(db, actor=system_actor(db, now=now), action="waitlist.expire", obj=entry, now=now,
                  summary=f"{_describe(entry, space)} ({why})")
 
 

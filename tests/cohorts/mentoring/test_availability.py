@@ -13,6 +13,7 @@ from tests.cohorts.mentoring.factories import make_mentor
 from tests.spaces.conftest import NOW, Scene, paris
 from tests.spaces.factories import make_venue
 from totem.errors import Conflict, Forbidden, Invalid
+from totem.i18n import shown
 
 TUE_THU = [1, 3]
 
@@ -56,7 +57,7 @@ def test_office_hours_are_materialised_over_the_horizon_once(db, scene):
     assert starts[0] == paris("2026-12-01", 14) and starts[-1] == paris("2027-01-21", 14)
 
     assert availability.materialise(db, now=NOW) == 0
-    assert materialise_office_hours(db, NOW) == "added 0 office hours slots"
+    assert shown(materialise_office_hours(db, NOW), "en") == "added 0 office hours slots"
     assert len(_slot_starts(db, mentor.user_id)) == 16
 
     # A week later the horizon has moved one week: two more slots, the past ones are left alone.

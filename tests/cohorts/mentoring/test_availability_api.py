@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from cohorts.mentoring.jobs import materialise_office_hours
 from cohorts.mentoring.models import AvailabilityException, MentorProfile, OfficeHours
 from tests.cohorts.mentoring.factories import make_mentor
-from tests.helpers import api_token, form_post, login
+from tests.helpers import api_token, assert_refused, form_post, login
 from tests.spaces.conftest import NOW, PARIS, Scene, paris
 from tests.totem.factories import PASSWORD
 from totem import clock
@@ -64,6 +64,10 @@ def test_overlapping_office_hours_are_a_conflict(client, scene, mentors):
                                                        "ends_at": "18:00"}, headers=headers)
     assert clash.status_code == 409
     assert "2026-12-03" in clash.json()["detail"]
+    assert_refused(lambda language: client.post(_office_hours_url(yves), headers={**headers, **language}, json={
+        **TUE_THU_AFTERNOONS, "weekdays": [3], "starts_at": "16:00", "ends_at": "18:00"}),
+        409, "office_hours_overlap", "These office hours overlap others on 2026-12-03",
+        "Ces permanences chevauchent d'autres le 2026-12-03")
     bad = client.post(_office_hours_url(yves), json={**TUE_THU_AFTERNOONS, "ends_at": "13:00"}, headers=headers)
     assert bad.status_code == 422
     assert len(client.get(_office_hours_url(yves), headers=headers).json()) == 1
@@ -91,6 +95,10 @@ def test_a_mentor_cannot_change_another_mentors_availability_but_staff_can(clien
     away = client.post(f"/api/v1/mentors/{yves.user_id}/exceptions",
                        json={"first_day": "2026-12-08", "last_day": "2026-12-10", "reason": "Salon"}, headers=as_staff)
     assert away.status_code == 201, away.text
+    assert_refused(lambda language: client.post(f"/api/v1/mentors/{yves.user_id}/exceptions", json={
+        "first_day": "2026-12-09", "last_day": "2026-12-11"}, headers={**as_staff, **language}),
+        409, "already_away", "You are already marked away from 2026-12-08 to 2026-12-10.",
+        "Vous êtes déjà absent du 2026-12-08 au 2026-12-10.")
     as_yves = api_token(client, "yves@mentors.fr", PASSWORD)
     assert [item["reason"] for item in client.get(f"/api/v1/mentors/{yves.user_id}/exceptions",
                                                   headers=as_yves).json()] == ["Salon"]

@@ -12,6 +12,7 @@ from tests.spaces.conftest import NOW, paris
 from totem.jobs.registry import collect_jobs
 from totem.jobs.runner import run_fire
 from totem.notifications.models import OutboxMessage
+from totem.i18n import shown
 
 START = paris("2026-12-01", 10)  # Tuesday; NOW is Monday 09:00 in Paris
 
@@ -72,8 +73,8 @@ def test_the_reminder_job_runs_through_the_runner_and_a_second_fire_sends_nothin
     first = run_fire(session_factory, job, START - timedelta(hours=23))
     second = run_fire(session_factory, job, START - timedelta(hours=22, minutes=55))
 
-    assert (first.status, first.summary) == ("succeeded", "sent 1 day-ahead and 0 hour-ahead session reminders")
-    assert (second.status, second.summary) == ("succeeded", "sent 0 day-ahead and 0 hour-ahead session reminders")
+    assert (first.status, shown(first.summary, "en")) == ("succeeded", "sent 1 day-ahead and 0 hour-ahead session reminders")
+    assert (second.status, shown(second.summary, "en")) == ("succeeded", "sent 0 day-ahead and 0 hour-ahead session reminders")
     assert len(_sent(db)) == 2
 
 

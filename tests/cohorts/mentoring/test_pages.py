@@ -12,7 +12,7 @@ from cohorts.mentoring.models import ExpertiseTag, MentorProfile, MentorSession,
 from cohorts.programs.models import Track
 from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
-from tests.cohorts.mentoring.factories import make_mentor, tag
+from tests.cohorts.mentoring.factories import make_mentor, make_session, tag
 from tests.helpers import form_post, login
 from tests.spaces.conftest import NOW
 from tests.totem.factories import PASSWORD
@@ -152,3 +152,16 @@ def test_members_are_kept_out_of_the_mentors_and_managers_pages(app, client, db,
     made = db.scalars(select(ExpertiseTag).where(ExpertiseTag.name == "pêche durable")
                       .options(selectinload(ExpertiseTag.tracks))).one()
     assert [track.name for track in made.tracks] == ["Mer"]
+
+
+def test_in_english_the_sessions_table_is_in_english(client, db, accelerator: Accelerator):
+    # The table is a macro imported by the page: it must read the page's language, not the default (French).
+    mentor = _mentor(db, accelerator, "sofia@chantier.it", "Sofia Marchetti", "énergies marines", "Mer")
+    make_session(db, accelerator.scene, mentor, starts_at=NOW + timedelta(days=2))
+    accelerator.scene.nadia.locale = "en"
+    db.commit()
+    login(client, "nadia@oceanwatt.fr", PASSWORD)
+    page = client.get("/sessions").text
+    head = page.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert all(f"<th>{word}</th>" in head for word in ("When", "Topic", "Mentor", "Where", "Status"))
+    assert ">View</a>" in page and "Quand" not in page and ">Voir</a>" not in page

@@ -16,6 +16,7 @@ from tests.spaces.conftest import NOW, paris
 from tests.spaces.factories import make_booking
 from tests.totem.factories import PASSWORD
 from totem.notifications.models import OutboxMessage
+from totem.i18n import shown
 
 
 def _mentor(db, scene):  # type: ignore[no-untyped-def]
@@ -117,8 +118,8 @@ def test_the_job_collects_and_alerts_and_a_second_run_does_nothing_more(db, scen
     for day in ("2026-11-25", "2026-11-26", "2026-11-27"):
         _released(db, scene, scene.nadia, paris(day, 10))
 
-    assert mentoring_jobs.flag_no_shows(db, NOW) == "recorded 3 missed check-ins, sent 1 alerts"
-    assert mentoring_jobs.flag_no_shows(db, NOW + timedelta(hours=1)) == "recorded 0 missed check-ins, sent 0 alerts"
+    assert shown(mentoring_jobs.flag_no_shows(db, NOW), "en") == "recorded 3 missed check-ins, sent 1 alerts"
+    assert shown(mentoring_jobs.flag_no_shows(db, NOW + timedelta(hours=1)), "en") == "recorded 0 missed check-ins, sent 0 alerts"
 
 
 def test_staff_see_the_records_and_nobody_else_does(client, db, scene):

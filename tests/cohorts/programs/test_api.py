@@ -1,6 +1,7 @@
 """The programs API: the contract's cohorts list, and a manager setting up a program, a track and a cohort."""
+from cohorts.programs.models import Track
 from tests.cohorts.conftest import Accelerator
-from tests.helpers import api_token
+from tests.helpers import api_token, assert_refused
 from tests.totem.factories import PASSWORD
 
 
@@ -37,3 +38,21 @@ def test_a_manager_sets_up_a_program_and_a_cohort_through_the_api(client, db, sc
     member = api_token(client, "nadia@oceanwatt.fr", PASSWORD)
     assert client.post("/api/v1/programs", headers=member, json={
         "name": "Mine", "venue_id": scene.venue.id}).status_code == 403
+
+
+def test_a_description_past_its_bound_is_refused_and_nothing_is_written(client, db, scene):
+    headers = api_token(client, "lea@cite-innovation.fr", PASSWORD)
+    program = client.post("/api/v1/programs", headers=headers, json={"name": "Blue Lab", "venue_id": scene.venue.id})
+    track = client.post(f"/api/v1/programs/{program.json()['id']}/tracks", headers=headers, json={"name": "Ports"})
+    wordy = "Mer " * 25_000
+
+    assert_refused(lambda language: client.post("/api/v1/programs", headers={**headers, **language}, json={
+        "name": "Green Lab", "venue_id": scene.venue.id, "description": wordy}),
+        422, "value_out_of_range", "Keep it under 2001 characters.", "Restez sous les 2001 caractères.")
+    assert_refused(lambda language: client.put(f"/api/v1/tracks/{track.json()['id']}", headers={**headers, **language},
+                                               json={"name": "Ports", "description": wordy}),
+                   422, "value_out_of_range", "Keep it under 2001 characters.", "Restez sous les 2001 caractères.")
+    names = [p["name"] for p in client.get("/api/v1/programs", headers=headers).json()]
+    assert "Green Lab" not in names
+    db.expire_all()
+    assert db.get(Track, track.json()["id"]).description == ""

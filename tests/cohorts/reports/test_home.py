@@ -1,4 +1,4 @@
-"""The managers' home counts of the programs, and one's mentor sessions of the day."""
+"""The managers' home counts of the programs, and one's mentor sessions coming up."""
 from datetime import timedelta
 
 from cohorts.mentoring.models import SessionRequest
@@ -33,20 +33,21 @@ def test_applications_and_open_requests_are_counted_for_the_programs_manager(cli
     assert 'href="/applications">2<' in client.get("/").text
 
 
-def test_mentors_and_members_see_their_sessions_of_the_day(client, db, accelerator):
+def test_mentors_and_members_see_their_sessions_coming_up_day_by_day(client, db, accelerator):
     scene = accelerator.scene
     mentor = make_mentor(db, venue=scene.venue, email="yves@mentors.fr", now=NOW)
     make_session(db, scene, mentor, starts_at=NOW + timedelta(hours=2), topic="Port logistics")
     make_session(db, scene, mentor, starts_at=NOW + timedelta(days=1), topic="Tomorrow's topic", in_room=False)
+    make_session(db, scene, mentor, starts_at=NOW + timedelta(days=9), topic="Far ahead", in_room=False)
     db.commit()
 
-    for email in ("yves@mentors.fr", scene.nadia.email):
+    for email in ("yves@mentors.fr", scene.nadia.email, scene.karim.email):  # Karim: a colleague at OceanWatt
         login(client, email, PASSWORD)
         home = client.get("/").text
-        assert "Port logistics" in home and "Tomorrow&#39;s topic" not in home, email
+        assert "Port logistics" in home and "Tomorrow&#39;s topic" in home, email
+        assert home.index("Port logistics") < home.index("Tomorrow&#39;s topic")
+        assert "Far ahead" not in home  # the home shows the next seven days; the week view goes further
         client.cookies.clear()
-    assert [s.topic for s in today.my_sessions_today(db, user=scene.karim, organisation_ids=[scene.oceanwatt_id],
-                                                      now=NOW, timezone="Europe/Paris")] == ["Port logistics"]
 
 
 def test_the_overall_overdue_and_missing_counts_lead_to_the_cohorts_table(client, db):

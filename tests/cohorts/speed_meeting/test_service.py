@@ -15,7 +15,7 @@ from cohorts.speed_meeting.models import SpeedMeeting, SpeedMeetingRemoval
 from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.mentoring.factories import make_mentor
-from tests.helpers import api_token
+from tests.helpers import api_token, assert_refused
 from tests.spaces.conftest import NOW, make_person, startup_id
 from tests.spaces.factories import make_space
 from tests.totem.factories import PASSWORD
@@ -214,3 +214,19 @@ def test_the_api_builds_the_timetable_for_managers_only(client, db, accelerator,
     assert client.post("/api/v1/cohorts/999999/speed-meeting", json=body, headers=manager).status_code == 404
     member = api_token(client, accelerator.scene.nadia.email, PASSWORD)
     assert client.post(f"/api/v1/cohorts/{cohort_id}/speed-meeting", json=body, headers=member).status_code == 403
+
+
+def test_the_api_says_a_timetable_must_be_built_before_publishing_and_not_changed_after(client, db, accelerator,
+                                                                                       day):
+    cohort_id, _, _ = day
+    manager = api_token(client, accelerator.scene.manager.email, PASSWORD)
+
+    def publish(language: dict[str, str]):  # type: ignore[no-untyped-def]
+        return client.post(f"/api/v1/cohorts/{cohort_id}/speed-meeting/publish", headers={**manager, **language})
+
+    assert_refused(publish, 409, "timetable_not_built", "Build the timetable before publishing it.",
+                   "Construisez le planning avant de le publier.")
+    _solve(db, accelerator.scene.manager, cohort_id)
+    assert publish({}).status_code == 200
+    assert_refused(publish, 409, "timetable_published", "The timetable is published: it can no longer be changed.",
+                   "Le planning est publié : il ne peut plus être modifié.")

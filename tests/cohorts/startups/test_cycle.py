@@ -19,6 +19,7 @@ from totem.identity.models import Organisation
 from totem.jobs.registry import collect_jobs
 from totem.jobs.runner import run_fire
 from totem.notifications.models import OutboxMessage
+from totem.i18n import shown
 
 FORM = {"startup_name": "Seabird", "founder_name": "Inès Garcia", "founder_email": "ines@seabird.io",
         "website": "seabird.io", "country": "SN", "stage": "prototype", "sector": "Biodiversité", "team_size": "4",
@@ -90,7 +91,7 @@ def test_a_start_up_goes_from_the_public_form_to_alumni(client, db, session_fact
 
     # 5. The job moves the phases by date; at the start the first month's credits arrive.
     job = collect_jobs()["cohorts.advance_phases"]
-    assert run_fire(session_factory, job, paris("2026-12-07", 0, 10)).summary == (
+    assert shown(run_fire(session_factory, job, paris("2026-12-07", 0, 10)).summary, "en") == (
         "moved 1 cohort (Promo 2027: applications_open -> selection)")
     run_fire(session_factory, job, paris("2027-01-04", 0, 10))
     credits = client.get(f"/api/v1/startups/{seabird.id}/credits", headers=founder).json()
@@ -103,7 +104,7 @@ def test_a_start_up_goes_from_the_public_form_to_alumni(client, db, session_fact
 
     # 6. The day after its last day the cohort is alumni: its start-ups have lost the rights it gave.
     run_fire(session_factory, job, paris("2027-06-10", 0, 10))
-    assert run_fire(session_factory, job, paris("2027-07-01", 0, 10)).summary == (
+    assert shown(run_fire(session_factory, job, paris("2027-07-01", 0, 10)).summary, "en") == (
         "moved 1 cohort (Promo 2027: demo_day -> alumni)")
     db.expire_all()
     assert (db.get(Enrolment, enrolment.id).status, db.get(Enrolment, enrolment.id).ended_on) == (
@@ -112,4 +113,4 @@ def test_a_start_up_goes_from_the_public_form_to_alumni(client, db, session_fact
         "space_id": booth.id, "starts_at": paris("2027-07-01", 10).isoformat(),
         "ends_at": paris("2027-07-01", 10, 30).isoformat()})
     assert refused.status_code == 403
-    assert run_fire(session_factory, job, paris("2027-07-02", 0, 10)).summary == "moved 0 cohorts"
+    assert shown(run_fire(session_factory, job, paris("2027-07-02", 0, 10)).summary, "en") == "moved 0 cohorts"

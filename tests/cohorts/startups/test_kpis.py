@@ -10,7 +10,7 @@ from cohorts.programs.models import Cohort, Enrolment
 from cohorts.startups.models import KpiReport, Milestone, MilestoneProgress
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.startups.test_milestones import enrol_both
-from tests.helpers import api_token, form_post, login
+from tests.helpers import api_token, assert_refused, form_post, login
 from tests.totem.factories import PASSWORD, make_user
 from totem import demo
 
@@ -38,11 +38,21 @@ def test_a_month_to_come_is_refused_and_nothing_is_saved(client, db, accelerator
     response = client.put(f"/api/v1/startups/{accelerator.scene.oceanwatt_id}/kpis/2026-12-01", headers=headers,
                           json=FIGURES)
     assert response.status_code == 422
+    assert_refused(lambda language: client.put(f"/api/v1/startups/{accelerator.scene.oceanwatt_id}/kpis/2026-12-01",
+                                               headers={**headers, **language}, json=FIGURES),
+                   422, "month_not_begun", "You can only report a month that has begun.",
+                   "Seul un mois commencé peut être renseigné.")
+    assert_refused(lambda language: client.put(f"/api/v1/startups/{accelerator.scene.oceanwatt_id}/kpis/2026-11-01",
+                                               headers={**headers, **language}, json={**FIGURES, "notes": "x" * 2001}),
+                   422, "value_out_of_range", "Keep it under 2001 characters.", "Restez sous les 2001 caractères.")
     login(client, "nadia@oceanwatt.fr", PASSWORD)
     page = f"/startups/{accelerator.scene.oceanwatt_id}/kpis"
     response = form_post(client, page, page, {"month": "2026-12", "headcount": "1", "revenue_eur": "1",
                                               "funds_raised_eur": "1", "customers": "1", "notes": ""})
     assert response.status_code == 422 and "month that has begun" in response.text
+    wordy = form_post(client, page, page, {"month": "2026-11", "headcount": "1", "revenue_eur": "1",
+                                           "funds_raised_eur": "1", "customers": "1", "notes": "Mer " * 600})
+    assert wordy.status_code == 422 and "Keep it under 2001 characters." in wordy.text
     # Nor for another start-up.
     assert client.get(f"/startups/{accelerator.scene.kelp_id}/kpis").status_code == 404
     assert client.put(f"/api/v1/startups/{accelerator.scene.kelp_id}/kpis/2026-11-01", headers=headers,

@@ -11,6 +11,7 @@ from tests.spaces.conftest import paris
 from totem.jobs.registry import collect_jobs
 from totem.jobs.runner import run_fire
 from totem.notifications.models import OutboxMessage
+from totem.i18n import shown
 
 
 def _running(db, accelerator: Accelerator) -> None:  # type: ignore[no-untyped-def]
@@ -39,7 +40,7 @@ def test_milestone_reminders_a_week_before_and_overdue_notices_go_once(db, sessi
     assert _mails(db, start) == [("karim@oceanwatt.fr", "First buoy at sea is due on February 3, 2027"),
                                  ("nadia@oceanwatt.fr", "First buoy at sea is due on February 3, 2027")]
     start = _last_mail_id(db)
-    assert run_fire(session_factory, job, paris("2027-01-28", 8)).summary == "sent 0 reminders and 0 overdue notices"
+    assert shown(run_fire(session_factory, job, paris("2027-01-28", 8)).summary, "en") == "sent 0 reminders and 0 overdue notices"
 
     # Kelp Studio is done with its milestone before the reminder: nothing is sent to it.
     kelp_item = milestones.startup_milestones(db, actor=accelerator.scene.hugo,
@@ -58,11 +59,11 @@ def test_kpis_are_asked_on_the_first_and_reminded_until_reported(db, session_fac
     job = collect_jobs()["cohorts.request_kpis"]
     start = _last_mail_id(db)
     # December is before the cohort's start: nobody is asked for it.
-    assert run_fire(session_factory, job, paris("2027-01-05", 9)).summary == "sent 0 KPI requests and 0 reminders"
+    assert shown(run_fire(session_factory, job, paris("2027-01-05", 9)).summary, "en") == "sent 0 KPI requests and 0 reminders"
     run = run_fire(session_factory, job, paris("2027-02-01", 9))
-    assert run.summary == "sent 3 KPI requests and 0 reminders"
+    assert shown(run.summary, "en") == "sent 3 KPI requests and 0 reminders"
     assert ("hugo@kelpstudio.fr", "Your figures for January 2027") in _mails(db, start)
-    assert run_fire(session_factory, job, paris("2027-02-02", 9)).summary == "sent 0 KPI requests and 0 reminders"
+    assert shown(run_fire(session_factory, job, paris("2027-02-02", 9)).summary, "en") == "sent 0 KPI requests and 0 reminders"
 
     kpis.save_report(db, actor=accelerator.scene.hugo, organisation_id=accelerator.scene.kelp_id,
                      now=paris("2027-02-03", 10), figures=kpis.Figures(paris("2027-01-01", 0).date(), 2, 0, 0, 1))

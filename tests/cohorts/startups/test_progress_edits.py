@@ -7,7 +7,7 @@ from cohorts.startups.models import Milestone, MilestoneProgress, StartupProfile
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.factories import make_program
 from tests.cohorts.startups.test_milestones import enrol_both
-from tests.helpers import api_token, form_post, login
+from tests.helpers import api_token, assert_refused, form_post, login
 from tests.spaces.conftest import NOW, make_person
 from tests.totem.factories import PASSWORD
 
@@ -30,6 +30,10 @@ def test_a_manager_edits_a_milestone_on_its_page_and_start_ups_are_reminded_of_t
     bad = form_post(client, page, f"/milestones/{milestone.id}",
                     {"title": "First buoy at sea", "description": "", "due_offset_days": "-1"})
     assert bad.status_code == 422 and "before the cohort" in bad.text
+    wordy = form_post(client, page, f"/milestones/{milestone.id}",
+                      {"title": "First buoy at sea", "description": "Mer " * 600, "due_offset_days": "45"})
+    assert wordy.status_code == 422 and "Keep it under 2001 characters." in wordy.text
+    assert "Mer Mer Mer" in wordy.text  # shown again as typed
     db.expire_all()
     assert db.get(Milestone, milestone.id).due_offset_days == 30
     response = form_post(client, page, f"/milestones/{milestone.id}",
@@ -58,6 +62,9 @@ def test_milestones_through_the_api_only_for_the_programs_managers(client, db, a
     assert response.json() == {"id": milestone.id, "track_id": milestone.track_id, "title": "First buoy at sea",
                                     "description": "", "due_offset_days": 20}
     taken = client.patch(f"/api/v1/milestones/{milestone.id}", headers=manager, json={"title": "pilot with a port"})
+    assert_refused(lambda language: client.patch(f"/api/v1/milestones/{milestone.id}", headers={**manager, **language},
+                                                 json={"description": "x" * 2001}),
+                   422, "value_out_of_range", "Keep it under 2001 characters.", "Restez sous les 2001 caractères.")
     assert taken.status_code == 409 and "already has a milestone called" in taken.json()["detail"]
     member = api_token(client, "nadia@oceanwatt.fr", PASSWORD)
     assert client.patch(f"/api/v1/milestones/{milestone.id}", headers=member, json={"title": "Mine"}).status_code == 404
@@ -73,6 +80,10 @@ def test_milestones_through_the_api_only_for_the_programs_managers(client, db, a
                  json={"status": "in_progress", "note": "Welding"})
     refused = client.delete(f"/api/v1/milestones/{milestone.id}", headers=manager)
     assert refused.status_code == 409 and "recorded progress on First buoy at sea" in refused.json()["detail"]
+    assert_refused(lambda language: client.delete(f"/api/v1/milestones/{milestone.id}",
+                                                  headers={**manager, **language}),
+                   409, "milestone_has_progress", "Start-ups have recorded progress on First buoy at sea",
+                   "Des start-ups ont indiqué leur avancement sur First buoy at sea")
     db.expire_all()
     assert db.get(Milestone, milestone.id) is not None
     assert db.scalar(select(func.count()).select_from(MilestoneProgress)) == 1

@@ -8,7 +8,7 @@ from cohorts.startups.models import Application, ApplicationReview
 from spaces.venues.models import AccessGrant
 from tests.cohorts.conftest import Accelerator
 from tests.cohorts.factories import application_form, make_application
-from tests.helpers import api_token, form_post, login
+from tests.helpers import api_token, assert_refused, form_post, login
 from tests.spaces.conftest import NOW
 from tests.totem.factories import PASSWORD
 from totem.errors import Conflict, Invalid
@@ -58,10 +58,12 @@ def test_a_founder_applies_once_per_cohort(client, db, accelerator: Accelerator)
     db.commit()
     track_id = accelerator.program.tracks[0].id
     before = _state(db)
-    again = client.post(f"/api/v1/cohorts/{accelerator.cohort.id}/applications", json={
-        "startup_name": "Seabird bis", "founder_name": "Inès", "founder_email": "INES@seabird.io", "country": "SN",
-        "stage": "idea", "pitch": "Encore", "track_id": track_id})
-    assert again.status_code == 409
+    again = {"startup_name": "Seabird bis", "founder_name": "Inès", "founder_email": "INES@seabird.io",
+             "country": "SN", "stage": "idea", "pitch": "Encore", "track_id": track_id}
+    assert_refused(lambda language: client.post(f"/api/v1/cohorts/{accelerator.cohort.id}/applications", json=again,
+                                                headers=language),
+                   409, "already_applied", "An application from ines@seabird.io to this cohort already exists.",
+                   "Une candidature de ines@seabird.io à cette cohorte existe déjà.")
     assert _state(db) == before
 
 
@@ -87,6 +89,10 @@ def test_accepting_into_a_full_cohort_is_a_conflict_that_writes_nothing(client, 
     full = client.post(f"/api/v1/applications/{third.id}/decision", headers=headers, json={"decision": "accept"})
     assert full.status_code == 409
     assert "full" in full.json()["detail"]
+    assert_refused(lambda language: client.post(f"/api/v1/applications/{third.id}/decision",
+                                                headers={**headers, **language}, json={"decision": "accept"}),
+                   409, "capacity_reached", "Promo 2027 is full: 2 start-ups are enrolled.",
+                   "Promo 2027 est complète : 2 start-up sont inscrites.")
     assert _state(db) == before
     assert db.get(Application, third.id).status == "submitted"
 
@@ -120,3 +126,40 @@ def test_a_name_taken_by_another_start_up_is_not_handed_to_a_stranger(db, accele
     with pytest.raises(Conflict):
         applications.decide(db, actor=accelerator.scene.manager, application_id=application.id, decision="accept",
                             settings=settings, now=NOW)
+
+
+def test_the_api_tells_a_closed_cohort_a_decided_application_and_a_taken_name_apart(client, db,
+                                                                                   accelerator: Accelerator, settings):
+    cohort, manager = accelerator.cohort, accelerator.scene.manager
+    decided = make_application(db, cohort=cohort, now=NOW)
+    stranger = make_application(db, cohort=cohort, now=NOW, startup_name="oceanwatt",
+                                founder_email="impostor@example.com")
+    late = make_application(db, cohort=cohort, now=NOW)
+    applications.decide(db, actor=manager, application_id=decided.id, decision="reject", settings=settings, now=NOW)
+    db.commit()
+    headers = api_token(client, "lea@cite-innovation.fr", PASSWORD)
+    scores = {"team": 3, "market": 3, "product": 3, "fit": 3, "comment": ""}
+
+    def post(path: str, body: dict):  # type: ignore[no-untyped-def]
+        return lambda language: client.post(path, json=body, headers={**headers, **language})
+
+    assert_refused(post(f"/api/v1/applications/{decided.id}/decision", {"decision": "accept"}), 409,
+                   "application_decided", "This application has already been decided.",
+                   "Cette candidature a déjà fait l'objet d'une décision.")
+    assert_refused(post(f"/api/v1/applications/{decided.id}/reviews", scores), 409, "application_decided",
+                   "This application has been decided: reviews are closed.", "les évaluations sont closes")
+    assert_refused(post(f"/api/v1/applications/{stranger.id}/decision", {"decision": "accept"}), 409,
+                   "startup_name_taken", "A start-up named OceanWatt already exists, and impostor@example.com",
+                   "Une start-up nommée OceanWatt existe déjà, et impostor@example.com n'en est pas membre.")
+    before = _state(db)
+    demo_day = client.post(f"/api/v1/cohorts/{cohort.id}/phase", headers=headers, json={"phase": "demo_day"})
+    assert demo_day.status_code == 200
+    assert_refused(post(f"/api/v1/applications/{late.id}/decision", {"decision": "accept"}), 409, "decisions_closed",
+                   "Decisions are taken while applications are open",
+                   "Les décisions se prennent pendant les candidatures")
+    assert_refused(lambda language: client.post(f"/api/v1/cohorts/{cohort.id}/applications", headers=language, json={
+        "startup_name": "Seabird", "founder_name": "Inès", "founder_email": "ines@seabird.io", "country": "SN",
+        "stage": "idea", "pitch": "Des drones.", "track_id": accelerator.program.tracks[0].id}),
+        409, "applications_closed", "Applications to Promo 2027 are closed.",
+        "Les candidatures à Promo 2027 sont closes.")
+    assert _state(db) == before

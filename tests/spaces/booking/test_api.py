@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from spaces.booking.models import Booking
-from tests.helpers import api_token
+from tests.helpers import api_token, assert_refused
 from tests.spaces.conftest import Scene, make_person, paris
 from tests.spaces.factories import make_booking, make_closure, make_rule, make_space
 from tests.totem.factories import PASSWORD
@@ -46,41 +46,47 @@ def test_a_member_books_a_room_and_reads_it_back(client, db, scene: Scene):
     assert client.get("/api/v1/bookings", params={"mine": "true"}, headers=headers).json() == [body]
 
 
-# (body changes, status, words of the detail)
+# (body changes, status, code, words of the detail in English, in French)
 REFUSALS = {
-    "time without offset": ({"starts_at": "2026-12-01T09:00:00"}, 422, "offset"),
-    "end before start": ({"ends_at": at(TUESDAY, "08:30")}, 422, "The end must be after the start."),
+    "time without offset": ({"starts_at": "2026-12-01T09:00:00"}, 422, "validation_error", "offset", "décalage"),
+    "end before start": ({"ends_at": at(TUESDAY, "08:30")}, 422, "invalid", "The end must be after the start.",
+                         "La fin doit être après le début."),
     "in the past": ({"starts_at": at("2026-11-30", "08:00"), "ends_at": at("2026-11-30", "09:00")}, 422,
-                    "The start must be in the future."),
+                    "advance_window", "The start must be in the future.", "Le début doit se situer dans le futur."),
     "before opening": ({"starts_at": at(TUESDAY, "07:30"), "ends_at": at(TUESDAY, "08:30")}, 422,
-                       "open from 08:00 to 20:00"),
+                       "outside_opening_hours", "open from 08:00 to 20:00", "est ouvert de 08:00 à 20:00"),
     "after closing": ({"starts_at": at(TUESDAY, "19:30"), "ends_at": at(TUESDAY, "20:30")}, 422,
-                      "open from 08:00 to 20:00"),
+                      "outside_opening_hours", "open from 08:00 to 20:00", "est ouvert de 08:00 à 20:00"),
     "over two days": ({"starts_at": at(TUESDAY, "19:00"), "ends_at": at("2026-12-02", "09:00")}, 422,
-                      "start and end on the same day"),
+                      "outside_opening_hours", "start and end on the same day", "commencer et finir le même jour"),
     "on a Saturday": ({"starts_at": at("2026-12-05", "09:00"), "ends_at": at("2026-12-05", "10:00")}, 422,
-                      "closed on 2026-12-05"),
+                      "closure_day", "closed on 2026-12-05", "est fermé le 2026-12-05"),
     "on a closure day": ({"starts_at": at("2026-12-02", "09:00"), "ends_at": at("2026-12-02", "10:00")}, 422,
-                         "closed on 2026-12-02 (Inventaire)"),
+                         "closure_day", "closed on 2026-12-02 (Inventaire)", "est fermé le 2026-12-02 (Inventaire)"),
     "on Christmas": ({"starts_at": at("2026-12-25", "09:00"), "ends_at": at("2026-12-25", "10:00")}, 422,
-                     "closed on 2026-12-25, a public holiday"),
-    "too short": ({"ends_at": at(TUESDAY, "11:15")}, 422, "at least 30 minutes"),
-    "too long": ({"ends_at": at(TUESDAY, "15:30")}, 422, "at most 240 minutes"),
+                     "closure_day", "closed on 2026-12-25, a public holiday", "est fermé le 2026-12-25, jour férié"),
+    "too short": ({"ends_at": at(TUESDAY, "11:15")}, 422, "booking_too_short", "at least 30 minutes",
+                  "au moins 30 minutes"),
+    "too long": ({"ends_at": at(TUESDAY, "15:30")}, 422, "booking_too_long", "at most 240 minutes",
+                 "ne peut pas dépasser 240 minutes"),
     "too far ahead": ({"starts_at": at("2027-01-05", "09:00"), "ends_at": at("2027-01-05", "10:00")}, 422,
-                      "at most 30 days ahead"),
-    "unknown space": ({"space_id": 987654}, 422, "No such space."),
-    "another start-up": ({"startup_id": "kelp"}, 403, "You are not a member of this start-up."),
-    "title too long": ({"title": "x" * 201}, 422, "200"),
-    "overlap": ({"starts_at": at(TUESDAY, "09:30"), "ends_at": at(TUESDAY, "10:30")}, 409,
-                "Room Calanques is already booked 09:00–10:00 on 2026-12-01."),
-    "inside the buffer": ({"starts_at": at(TUESDAY, "10:05"), "ends_at": at(TUESDAY, "11:00")}, 409,
-                          "Leave 10 minutes between bookings of Calanques: it is booked 09:00–10:00 on 2026-12-01."),
+                      "advance_window", "at most 30 days ahead", "au plus 30 jours à l'avance"),
+    "unknown space": ({"space_id": 987654}, 422, "invalid", "No such space.", "Espace introuvable."),
+    "another start-up": ({"startup_id": "kelp"}, 403, "forbidden", "You are not a member of this start-up.",
+                         "Vous n'êtes pas membre de cette start-up."),
+    "title too long": ({"title": "x" * 201}, 422, "validation_error", "at most 200 characters", "200"),
+    "overlap": ({"starts_at": at(TUESDAY, "09:30"), "ends_at": at(TUESDAY, "10:30")}, 409, "booking_overlap",
+                "Room Calanques is already booked 09:00–10:00 on 2026-12-01.",
+                "La salle Calanques est déjà réservée de 09:00 à 10:00 le 2026-12-01."),
+    "inside the buffer": ({"starts_at": at(TUESDAY, "10:05"), "ends_at": at(TUESDAY, "11:00")}, 409, "booking_buffer",
+                          "Leave 10 minutes between bookings of Calanques: it is booked 09:00–10:00 on 2026-12-01.",
+                          "Prévoyez 10 minutes entre deux réservations de Calanques"),
 }
 
 
 @pytest.mark.parametrize("case", REFUSALS, ids=list(REFUSALS))
 def test_a_refused_booking_says_why_and_leaves_the_table_unchanged(client, db, scene: Scene, case: str):
-    changes, status, words = REFUSALS[case]
+    changes, status, code, english, french = REFUSALS[case]
     make_closure(db, venue=scene.venue, day=date(2026, 12, 2))
     make_booking(db, space=scene.room, user=scene.hugo, starts_at=paris(TUESDAY, 9))
     db.commit()
@@ -91,11 +97,7 @@ def test_a_refused_booking_says_why_and_leaves_the_table_unchanged(client, db, s
     body = {"space_id": scene.room.id, "starts_at": at(TUESDAY, "11:00"), "ends_at": at(TUESDAY, "12:00"),
             **changes}
 
-    response = book(client, headers, **body)
-
-    assert response.status_code == status, response.text
-    detail = response.json()["detail"]
-    assert isinstance(detail, str) and words in detail
+    assert_refused(lambda language: book(client, {**headers, **language}, **body), status, code, english, french)
     assert booking_count(db) == before
 
 

@@ -124,6 +124,8 @@ def test_listing_spaces_through_the_api(client, rooms):
     desk = client.get(f"/api/v1/spaces/{rooms['1-001']}", headers=headers)
 
     assert len(everything) == 7  # the inactive room is not offered
+    # Each space reads in the list as on its own (the list is written from rows, the single space by its schema).
+    assert everything == [client.get(f"/api/v1/spaces/{space['id']}", headers=headers).json() for space in everything]
     assert sorted(s["name"] for s in big_rooms.json()) == ["Calanques", "Frioul", "Goudes"]
     assert desk.json()["kind"] == "hot_desk" and desk.json()["amenities"] == []
     assert client.get("/api/v1/spaces/987654", headers=headers).status_code == 404

@@ -12,6 +12,7 @@ from spaces.venues.models import BookingRule, Floor, OpeningHours, Space, Venue,
 from tests.helpers import csrf_from, login
 from tests.spaces.conftest import NOW, Scene, make_person, paris
 from tests.totem.factories import PASSWORD
+from totem.identity import service as identity
 from totem.importing import ImportResult, Options, export_csv, run_import
 
 SPACES_CSV = """venue;floor;zone;name;kind;capacity;amenities;level;timezone
@@ -64,6 +65,7 @@ END:VCALENDAR
 
 def _import(db: Session, kind: str, data: str | bytes, *, dry_run: bool = False, actor=None, **extra) -> ImportResult:  # type: ignore[no-untyped-def]
     raw = data.encode() if isinstance(data, str) else data
+    actor = actor or identity.system_actor(db, now=NOW)  # the command line's
     result = run_import(db, kind=kind, data=raw, dry_run=dry_run, options=Options(actor=actor, now=NOW, extra=extra))
     db.commit()
     return result

@@ -7,12 +7,15 @@ from spaces.booking import hosted, service
 from spaces.booking.models import Booking
 from spaces.booking.waitlist import service as waitlist
 from spaces.booking.waitlist.models import WaitlistEntry
-from tests.spaces.conftest import NOW, paris
+from tests.helpers import login
+from tests.spaces.conftest import NOW, PASSWORD, make_person, paris
 from tests.spaces.factories import make_booking, make_space
 from totem.audit.models import AuditEntry
+from totem.identity import service as identity
 from totem.jobs.registry import collect_jobs
 from totem.jobs.runner import run_fire
 from totem.notifications.models import OutboxMessage
+from totem.i18n import shown
 
 
 def test_the_job_releases_the_bookings_past_their_grace_and_nothing_else(db, session_factory, scene):
@@ -30,8 +33,8 @@ def test_the_job_releases_the_bookings_past_their_grace_and_nothing_else(db, ses
     first = run_fire(session_factory, job, now)
     second = run_fire(session_factory, job, now + timedelta(seconds=30))  # a manual run right after
 
-    assert first.status == "succeeded" and first.summary == "released 1 booking"
-    assert second.summary == "released 0 bookings"
+    assert first.status == "succeeded" and shown(first.summary, "en") == "released 1 booking"
+    assert shown(second.summary, "en") == "released 0 bookings"
     db.expire_all()
     statuses = {b.id: b.status for b in db.scalars(select(Booking))}
     assert statuses == {late.id: "released", within_grace.id: "confirmed", checked_in.id: "checked_in",
@@ -71,7 +74,7 @@ def test_a_released_booking_is_offered_to_the_first_in_line_once(db, session_fac
     run = run_fire(session_factory, job, now)
     again = run_fire(session_factory, job, now + timedelta(seconds=30))
 
-    assert run.summary == "released 1 booking" and again.summary == "released 0 bookings"
+    assert shown(run.summary, "en") == "released 1 booking" and shown(again.summary, "en") == "released 0 bookings"
     db.expire_all()
     assert [db.get(WaitlistEntry, e.id).status for e in (started, first, second)] == ["expired", "offered", "waiting"]
     held = db.get(Booking, db.get(WaitlistEntry, first.id).booking_id)
@@ -94,3 +97,19 @@ def test_a_room_booked_for_a_hosted_event_is_never_released_for_want_of_a_check_
 
     assert service.release_no_shows(db, now=paris("2026-12-01", 9, 30)) == []
     assert session_room.hosted and session_room.status == "confirmed"
+
+
+def test_the_job_acts_as_the_system_and_the_audit_log_says_so(client, db, session_factory, scene):
+    make_booking(db, space=scene.room, user=scene.nadia, starts_at=paris("2026-12-01", 9))
+    admin = make_person(db, role="admin", email="ops@cite-innovation.fr")
+    db.commit()
+
+    run = run_fire(session_factory, collect_jobs()["spaces.release_no_shows"], paris("2026-12-01", 9, 20))
+
+    assert run.status == "succeeded"
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "booking.release"))
+    assert entry.actor_id == identity.system_actor(db, now=NOW).id
+    login(client, admin.email, PASSWORD)
+    shown = client.get("/admin/audit", params={"action": "booking.release"})  # the log filtered on that action
+    row = shown.text.split("<tbody>")[1].split("</tr>")[0]
+    assert "<td>System</td>" in row and scene.manager.email not in row and admin.email not in row

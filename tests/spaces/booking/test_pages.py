@@ -199,3 +199,13 @@ def test_the_floor_plan_shows_dedicated_desks_allocated_and_to_whom_for_their_st
     login(client, scene.hugo.email, PASSWORD)
     theirs = client.get(f"/floors/{scene.floor.id}", params={"day": "2026-12-01", "at": "10:00"}).text
     assert "Allocated to a start-up (1)" in theirs and "OceanWatt" not in theirs
+
+
+def test_amenities_are_named_in_the_readers_language(client, db, scene):
+    scene.room.amenities = ["screen", "sound_system", "espresso machine"]
+    scene.nadia.locale = "fr"
+    db.commit()
+    login(client, scene.nadia.email, PASSWORD)
+    page = client.get("/book", params=SEARCH).text
+    assert "écran, sonorisation, espresso machine" in page  # a word the labels do not know stays as typed
+    assert "sound_system" not in page

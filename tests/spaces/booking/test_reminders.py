@@ -10,6 +10,7 @@ from tests.spaces.factories import make_booking, make_space
 from totem.jobs.registry import collect_jobs
 from totem.jobs.runner import run_fire
 from totem.notifications.models import OutboxMessage
+from totem.i18n import shown
 
 NOW = paris("2026-12-01", 9)
 
@@ -79,6 +80,6 @@ def test_the_job_reminds_through_the_runner_and_a_second_fire_sends_nothing(db, 
     first = run_fire(session_factory, job, NOW)
     second = run_fire(session_factory, job, NOW + timedelta(minutes=5))
 
-    assert (first.status, first.summary) == ("succeeded", "sent 1 reminder")
-    assert (second.status, second.summary) == ("succeeded", "sent 0 reminders")
+    assert (first.status, shown(first.summary, "en")) == ("succeeded", "sent 1 reminder")
+    assert (second.status, shown(second.summary, "en")) == ("succeeded", "sent 0 reminders")
     assert len(_reminded(db)) == 1

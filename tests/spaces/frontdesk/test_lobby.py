@@ -1,11 +1,12 @@
 """The lobby screen: who is in today, by floor, with names only for those allowed to see them."""
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import event
 
 from spaces.frontdesk import service as frontdesk
+from spaces.venues.models import DeskAllocation
 from tests.helpers import login
 from tests.spaces.conftest import make_person, paris
 from tests.spaces.factories import make_booking, make_floor, make_space
@@ -125,3 +126,24 @@ def test_the_lobby_runs_a_fixed_number_of_queries_however_many_are_in(db, scene,
     few = count_queries()
     add_residents(8)
     assert count_queries() == few <= 4
+
+
+def test_a_desk_allocated_to_a_startup_is_never_counted_free(client, db, scene, desks):
+    first, second = desks
+    # D-201 is OceanWatt's for the month, nobody booked it today; D-101, held by Nadia's booking, is theirs too.
+    for desk in (second[0], first[0]):
+        db.add(DeskAllocation(space_id=desk.id, organisation_id=scene.oceanwatt_id, starts_on=date(2026, 11, 1),
+                              ends_on=date(2026, 11, 30), created_at=paris("2026-11-01", 9)))
+    # An allocation that ended yesterday frees its desk today.
+    db.add(DeskAllocation(space_id=second[1].id, organisation_id=scene.kelp_id, starts_on=date(2026, 11, 1),
+                          ends_on=date(2026, 11, 29), created_at=paris("2026-11-01", 9)))
+    db.commit()
+    login(client, scene.manager.email, PASSWORD)
+
+    page = client.get("/lobby")
+
+    # booked / checked in / free now: the 1st floor as before, the 2nd has one desk free, not two.
+    assert _counts(_floor_section(page.text, "1er étage")) == ["3", "2", "1"]
+    assert _counts(_floor_section(page.text, "2e étage")) == ["0", "0", "1"]
+    today = frontdesk.lobby(db, viewer=scene.manager, venue_id=None, now=paris("2026-11-30", 10))
+    assert today.free_now == 2 and today.desks == 5

@@ -13,6 +13,9 @@ FRIDAYS = {"starts_at": "2026-12-11T10:00:00+01:00", "ends_at": "2026-12-11T11:0
            "rrule": "FREQ=WEEKLY;BYDAY=FR;COUNT=3", "title": "Weekly review"}
 
 
+FRENCH_NOTHING_BOOKED = "Rien n’a été réservé : ces dates ne sont pas disponibles : 2026-12-18, 2026-12-25."
+
+
 def counts(db: Session) -> tuple[int, int]:
     db.expire_all()
     return (db.scalar(select(func.count()).select_from(Booking)) or 0,
@@ -25,9 +28,13 @@ def test_all_or_nothing_is_a_409_naming_each_date_and_why(client, db, scene: Sce
     nadia = api_token(client, scene.nadia.email, PASSWORD)
 
     refused = client.post("/api/v1/booking-series", json={"space_id": scene.room.id, **FRIDAYS}, headers=nadia)
+    in_french = client.post("/api/v1/booking-series", json={"space_id": scene.room.id, **FRIDAYS},
+                            headers={**nadia, "Accept-Language": "fr"})
 
-    assert refused.status_code == 409, refused.text
+    assert refused.status_code == in_french.status_code == 409, refused.text
     body = refused.json()
+    assert body["code"] == in_french.json()["code"] == "series_conflict"
+    assert in_french.json()["detail"].startswith(FRENCH_NOTHING_BOOKED)
     assert body["detail"].startswith("Nothing was booked: these dates are not available: 2026-12-18, 2026-12-25.")
     assert "2026-12-18: Room Calanques is already booked 10:30–11:30 on 2026-12-18." in body["detail"]
     assert [(d["day"], d["reason"]) for d in body["dates"]] == [("2026-12-18", "conflict"), ("2026-12-25", "closed")]

@@ -7,7 +7,7 @@ from spaces.booking import service as booking_service
 from spaces.booking.models import Booking
 from spaces.booking.waitlist import service as waitlist
 from spaces.booking.waitlist.models import WaitlistEntry
-from tests.helpers import api_token, csrf_from, form_post, login
+from tests.helpers import api_token, assert_refused, csrf_from, form_post, login
 from tests.spaces.conftest import NOW, paris
 from tests.spaces.factories import make_booking
 from tests.totem.factories import PASSWORD
@@ -42,7 +42,7 @@ def test_the_api_joins_lists_and_accepts_an_offer(client, db, scene):
                                "title": "Board"})
 
     assert free.status_code == 409 and free.json() == {"detail": "Calanques is free at that time: book it instead.",
-                                                   "code": "conflict", "field": "space_id"}
+                                                   "code": "slot_is_free", "field": "space_id"}
     assert joined.status_code == 201, joined.text
     body = joined.json()
     assert body == {
@@ -85,11 +85,21 @@ def test_the_api_says_when_there_is_no_offer_to_answer(client, db, scene):
                         json={"space_id": scene.room.id, "starts_at": at("10:00"), "ends_at": at("11:00")}).json()
 
     refused = client.post(f"/api/v1/waitlist/{entry['id']}/accept", headers=headers)
+    again = client.post("/api/v1/waitlist", headers={**headers, "Accept-Language": "fr"},
+                        json={"space_id": scene.room.id, "starts_at": at("10:00"), "ends_at": at("11:00")})
     left = client.post(f"/api/v1/waitlist/{entry['id']}/withdraw", headers=headers)
 
     assert refused.status_code == 409
-    assert refused.json() == {"detail": "There is no open offer on this waitlist entry.", "code": "conflict"}
+    assert refused.json() == {"detail": "There is no open offer on this waitlist entry.", "code": "no_open_offer"}
+    assert_refused(lambda language: client.post(f"/api/v1/waitlist/{entry['id']}/decline",
+                                                headers={**headers, **language}),
+                   409, "no_open_offer", "There is no open offer", "Aucune proposition n'est en cours")
+    assert again.status_code == 409 and again.json() == {
+        "detail": "Vous êtes déjà sur la liste d'attente pour ce créneau.", "code": "already_waiting", "field": "space_id"}
     assert left.status_code == 200 and left.json()["status"] == "withdrawn"
+    assert_refused(lambda language: client.post("/api/v1/waitlist", headers={**headers, **language}, json={
+        "space_id": scene.room.id, "starts_at": at("14:00"), "ends_at": at("15:00")}),
+        409, "slot_is_free", "Calanques is free at that time", "L'espace Calanques est libre à ce moment-là")
 
 
 def test_a_member_joins_from_the_book_page_and_sees_the_entry(client, db, scene):

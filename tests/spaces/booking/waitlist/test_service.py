@@ -21,6 +21,7 @@ from totem.identity.models import User
 from totem.jobs.registry import collect_jobs
 from totem.jobs.runner import run_fire
 from totem.notifications.models import OutboxMessage
+from totem.i18n import shown
 
 TUESDAY = "2026-12-01"
 
@@ -210,8 +211,8 @@ def test_the_expiry_job_ends_a_lapsed_offer_once(db, session_factory, scene, tak
     first = run_fire(session_factory, job, NOW + waitlist.OFFER_TTL)
     again = run_fire(session_factory, job, NOW + waitlist.OFFER_TTL + timedelta(seconds=30))
 
-    assert (first.status, first.summary) == ("succeeded", "expired 1 waitlist entry")
-    assert (again.status, again.summary) == ("succeeded", "expired 0 waitlist entries")
+    assert (first.status, shown(first.summary, "en")) == ("succeeded", "expired 1 waitlist entry")
+    assert (again.status, shown(again.summary, "en")) == ("succeeded", "expired 0 waitlist entries")
     db.expire_all()
     assert statuses(db, nadia, karim) == ["expired", "offered"] and len(mails_to(db, scene.karim)) == 1
 
