@@ -60,7 +60,7 @@ MENTOR_ZONE_RULE = (["member", "mentor"], 30, 2 * 60, 30, 5, False, 0)
 @dataclass(frozen=True)
 class DemoBooking:
     email: str
-    day: int  # the n-th open day from tomorrow (0 to 4)
+    day: int  # the n-th open day from the next opening (0 to 4)
     space: str
     starts: time
     minutes: int
@@ -224,16 +224,20 @@ def _book(db: Session, user: User | None, space: Space, venue: Venue, day: date,
 
 
 def _open_days(db: Session, venue: Venue, now: datetime, *, count: int) -> list[date]:
-    """Up to `count` days the venue opens in the coming week, from tomorrow."""
+    """Up to `count` days the venue opens in the coming week, from its next opening: today while it has not
+    opened yet (a demo loaded at 00:30 in Paris books that morning, whatever the date in UTC), else tomorrow."""
     today = local_time(now, venue).date()
     hours = {h.weekday: h for h in venue.opening_hours}
     closures = {c.day: c for c in db.scalars(select(ClosureDay).where(ClosureDay.venue_id == venue.id))}
     days = []
-    for offset in range(1, 8):
+    for offset in range(8):
         day = today + timedelta(days=offset)
         opening = hours.get(day.weekday())
-        if opening and is_open_for(venue, local_moment(day, opening.opens_at, venue),
-                                   local_moment(day, opening.closes_at, venue), opening, closures.get(day)):
+        if opening is None:
+            continue
+        opens_at = local_moment(day, opening.opens_at, venue)
+        if opens_at > now and is_open_for(venue, opens_at, local_moment(day, opening.closes_at, venue), opening,
+                                          closures.get(day)):
             days.append(day)
     return days[:count]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import holidays
 import pytest
 import uvicorn
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from totem import clock
 from totem.app import create_app
@@ -70,10 +70,32 @@ def serve_demo(folder: Path, prepare: Callable[[Session, datetime], None] | None
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_folder: Path) -> Iterator[str]:
     """The demo venue on SQLite, served by uvicorn on a free loopback port."""
-    with serve_demo(tmp_path_factory.mktemp("e2e")) as base:
+    with serve_demo(live_folder) as base:
         yield base
+
+
+@pytest.fixture
+def live_database(live_server: str, live_folder: Path) -> Iterator[sessionmaker[Session]]:
+    """Sessions on the served demo's database, to ask what the demo holds (e.g. the day its bookings start); keep
+    each one short: an open read on SQLite locks the server's writes out."""
+    engine = make_engine(f"sqlite:///{live_folder / 'totem.db'}")
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
+
+
+def _real_clock_env() -> dict[str, str]:
+    """This environment without libfaketime (.ci/any-instant): chromium aborts on a faked clock, and the pages it
+    shows are dated by the server, whose clock stays faked."""
+    return {name: value for name, value in os.environ.items() if name != "LD_PRELOAD" and not name.startswith("FAKETIME")}
 
 
 @contextmanager
@@ -86,7 +108,7 @@ def chromium_browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright  # noqa: PLC0415  (only when a browser is there)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=_real_clock_env())
         yield browser
         browser.close()
 

@@ -2,6 +2,7 @@
 the corporate accelerator; loaded once, quickly, beside the spaces demo's grants."""
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -18,7 +19,9 @@ from cohorts.programs import service as program_service
 from cohorts.programs.models import Cohort, Enrolment, Program, Track
 from cohorts.startups.models import Application, ApplicationReview, StartupProfile
 from spaces.operators.models import Operator, OperatorQuota
-from spaces.venues.models import AccessGrant
+from spaces.venues.models import AccessGrant, Venue
+from spaces.venues.rules import local_time, public_holiday
+from tests.spaces.test_demo import NEXT_WORKING_DAYS
 from totem import demo
 from totem.identity.models import Organisation, User
 from totem.notifications.models import OutboxMessage
@@ -108,3 +111,21 @@ def test_the_demo_is_loaded_once(db):
     counts = [db.scalar(select(func.count()).select_from(model)) for model in (Program, Enrolment, Application)]
     cohorts_demo.load_demo(db, NOW)
     assert [db.scalar(select(func.count()).select_from(model)) for model in (Program, Enrolment, Application)] == counts
+
+
+@pytest.mark.parametrize("now", [moment for moment, _day in NEXT_WORKING_DAYS[:5]],
+                         ids=["weekday-night", "saturday", "christmas", "dst-night", "leap-day"])
+def test_the_demo_looks_right_at_any_instant(db, now):
+    """Loaded at the instants .ci/any-instant runs at: the demo members' upcoming sessions are on days the venue
+    opens, after `now`, and the past ones before it."""
+    demo.load_demo(db, now)
+
+    venue = db.scalars(select(Venue)).one()
+    sessions = db.scalars(select(MentorSession).where(MentorSession.status == "confirmed")).all()
+    upcoming = [s for s in sessions if s.starts_at > now]
+    assert len(upcoming) >= 3
+    for session in upcoming:
+        day = local_time(session.starts_at, venue).date()
+        assert day.weekday() < 5 and public_holiday(day) is None, session.starts_at
+    assert db.scalar(select(func.count()).select_from(MentorSession).where(MentorSession.ends_at < now,
+                                                                          MentorSession.status == "completed")) >= 15

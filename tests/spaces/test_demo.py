@@ -1,5 +1,5 @@
 """The demo venue: its size, its week of bookings within the rules, loaded once, quickly."""
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -54,6 +54,33 @@ def test_the_demo_is_the_same_every_time(db):
 
     assert first[0] == ("3-086", datetime(2026, 12, 1, 7, 30, tzinfo=UTC), "")
     assert ("Agora", datetime(2026, 12, 7, 17, 0, tzinfo=UTC), "Afterwork Mer") in first
+
+
+# The instants .ci/any-instant runs the suite at, and the venue's next working day then: the demo books from it.
+NEXT_WORKING_DAYS = [
+    (datetime(2026, 12, 8, 23, 30, tzinfo=UTC), date(2026, 12, 9)),  # 00:30 on Wednesday in Paris: that morning
+    (datetime(2026, 12, 12, 10, 0, tzinfo=UTC), date(2026, 12, 14)),  # a Saturday: Monday
+    (datetime(2026, 12, 25, 9, 0, tzinfo=UTC), date(2026, 12, 28)),  # Christmas, a Friday: Monday
+    (datetime(2027, 3, 28, 0, 30, tzinfo=UTC), date(2027, 3, 30)),  # the DST night, Easter: Tuesday after Easter Monday
+    (datetime(2028, 2, 29, 22, 45, tzinfo=UTC), date(2028, 3, 1)),  # a leap day, 23:45 in Paris: Wednesday
+    (datetime(2026, 11, 30, 6, 59, tzinfo=UTC), date(2026, 11, 30)),  # a minute before the doors open: that day
+    (datetime(2026, 11, 30, 7, 0, tzinfo=UTC), date(2026, 12, 1)),  # open already: tomorrow
+]
+
+
+@pytest.mark.parametrize(("now", "first_day"), NEXT_WORKING_DAYS, ids=[
+    "weekday-night", "saturday", "christmas", "dst-night", "leap-day", "before-opening", "at-opening"])
+def test_the_demo_books_from_the_venues_next_working_day(db, now, first_day):
+    demo.load_demo(db, now)
+
+    venue = db.scalars(select(Venue)).one()
+    desks = db.execute(select(Booking.user_id, Booking.starts_at).join(Space).where(Space.kind == "hot_desk",
+                                                                                         Booking.starts_at > now)).all()
+    days = sorted({local_time(starts_at, venue).date() for _user, starts_at in desks})
+    assert days[0] == first_day
+    # Every resident at a desk that first day, so the floor plan shows them.
+    assert len({user for user, starts_at in desks if local_time(starts_at, venue).date() == first_day}) == 3
+    assert all(day.weekday() < 5 for day in days)  # a short week when holidays fall in it (Christmas: three days)
 
 
 @pytest.mark.parametrize("now", [*MOMENTS, datetime(2026, 12, 6, 22, 30, tzinfo=UTC)],

@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, time as time_of_day, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ import psycopg
 import pytest
 
 from tests.conftest import PG_ADMIN_DSN, _create_pg_database, _drop_pg_database
+from totem import clock
 from totem.demo import DEMO_PASSWORD
 
 TOTEM = str(Path(sys.executable).with_name("totem"))
@@ -84,22 +85,25 @@ def _token(url: str, email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
-def _next_tuesday_ten() -> tuple[datetime, datetime]:
-    today = datetime.now(PARIS).date()
-    tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
-    if tuesday - today < timedelta(days=2):
-        tuesday += timedelta(days=7)
-    start = datetime.combine(tuesday, datetime.min.time().replace(hour=10), tzinfo=PARIS)
-    return start, start + timedelta(hours=1)
+def _a_free_room_next_week(url: str, token: dict[str, str]) -> tuple[int, datetime, datetime]:
+    """(room, start, end): 10:00–11:00 on the first day from next week's Tuesday on which the venue opens (not a
+    holiday nor a closure day), in Paris, from the clock the processes read."""
+    tuesday = clock.now().astimezone(PARIS).date() + timedelta(days=2)
+    tuesday += timedelta(days=(1 - tuesday.weekday()) % 7)
+    for offset in range(14):
+        start = datetime.combine(tuesday + timedelta(days=offset), time_of_day(10), tzinfo=PARIS)
+        free = httpx.get(f"{url}/api/v1/spaces/availability", headers=token, timeout=30, params={
+            "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(),
+            "kind": "meeting_room"}).json()
+        if free:
+            return free[0]["id"], start, start + timedelta(hours=1)
+    raise AssertionError("no room free at 10:00 in the coming three weeks")
 
 
 def test_two_web_processes_and_a_worker_share_one_database(cluster):
     dsn, urls = cluster
     tokens = {email: _token(urls[n % 2], email) for n, email in enumerate(MEMBERS)}
-    starts_at, ends_at = _next_tuesday_ten()
-    free = httpx.get(f"{urls[0]}/api/v1/spaces/availability", headers=tokens[MEMBERS[0]], timeout=30, params={
-        "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "kind": "meeting_room"}).json()
-    room_id = free[0]["id"]
+    room_id, starts_at, ends_at = _a_free_room_next_week(urls[0], tokens[MEMBERS[0]])
 
     # Bookings of one room slot through both processes at once: exactly one wins.
     outcomes: list[int] = [0] * ATTEMPTS
