@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
@@ -22,16 +23,9 @@ from totem.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
 from totem.migrations import upgrade
 from totem.settings import Settings
 
+DEMO_TIMEZONE = "Europe/Paris"  # the demo venue's
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def next_working_day() -> date:
-    """Tomorrow or the next day the demo venue is open (not a weekend, not a French public holiday)."""
-    day = date.today() + timedelta(days=1)
-    while day.weekday() >= 5 or day in holidays.France(years=day.year):
-        day += timedelta(days=1)
-    return day
 
 
 def _free_port() -> int:
@@ -134,8 +128,9 @@ def log_in(page, role: str = "member") -> None:  # type: ignore[no-untyped-def]
 
 
 def next_open_day() -> date:
-    """The demo venue's next open day after the machine's date, at which the served demo was loaded."""
-    day = date.today() + timedelta(days=1)
+    """The demo venue's next open day after its own today (Marseille's date, which a UTC machine's is not
+    every evening): not a weekend, a French public holiday or one of the demo's closure days."""
+    day = datetime.now(ZoneInfo(DEMO_TIMEZONE)).date() + timedelta(days=1)
     while day.weekday() >= 5 or day in holidays.France(years=day.year) or (day.month, day.day) in ((12, 24), (12, 31)):
         day += timedelta(days=1)
     return day

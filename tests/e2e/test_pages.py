@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import next_working_day, screenshot, serve_demo
+from tests.browser import next_open_day, screenshot, serve_demo
 from totem.demo import ACCOUNTS, DEMO_PASSWORD
 from totem.domains import DOMAINS
 from totem.i18n_check import load_catalog
@@ -146,7 +146,7 @@ def test_a_member_books_a_room_with_the_keyboard_only(browser, demo_server):
         page.keyboard.type(DEMO_PASSWORD)
         page.keyboard.press("Enter")
         page.wait_for_url("**/")
-        day = next_working_day().isoformat()
+        day = next_open_day().isoformat()
         page.goto(f"/book?day={day}&start=15:00&end=16:00&kind=meeting_room")
         first_title = "table.table tbody tr:first-child input[name=title]"
         room = page.locator("table.table tbody tr").first.locator("td strong").inner_text()
