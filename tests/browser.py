@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,8 @@ from totem.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
 from totem.migrations import upgrade
 from totem.settings import Settings
 
-DEMO_TIMEZONE = "Europe/Paris"  # the demo venue's
+DEMO_TIMEZONE = "Europe/Paris"  # the demo venue's, which opens on weekdays at 08:00
+DEMO_OPENS_AT = dt_time(8)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -128,9 +130,11 @@ def log_in(page, role: str = "member") -> None:  # type: ignore[no-untyped-def]
 
 
 def next_open_day() -> date:
-    """The demo venue's next open day after its own today (Marseille's date, which a UTC machine's is not
-    every evening): not a weekend, a French public holiday or one of the demo's closure days."""
-    day = datetime.now(ZoneInfo(DEMO_TIMEZONE)).date() + timedelta(days=1)
+    """The first day the served demo books, as `spaces.demo` picks it: the venue's today while it has not opened
+    yet (Marseille's date, which a UTC machine's is not every evening), else the next day, skipping weekends,
+    French public holidays and the demo's closure days."""
+    local = datetime.now(ZoneInfo(DEMO_TIMEZONE))
+    day = local.date() if local.time() < DEMO_OPENS_AT else local.date() + timedelta(days=1)
     while day.weekday() >= 5 or day in holidays.France(years=day.year) or (day.month, day.day) in ((12, 24), (12, 31)):
         day += timedelta(days=1)
     return day

@@ -26,6 +26,7 @@ def list_visitors(day: Day | None = None, user: User = Depends(api_user), db: Se
 
 @router.post("/visitors", status_code=201, response_model=list[VisitorOut],
              responses={403: {"description": "Only the staff register guests for someone else"},
+                        404: {"description": "No such host (host_id)"},
                         422: {"description": "In the past, too far ahead, or the building is closed then"}})
 def register_visitors(body: VisitorsIn, user: User = Depends(api_user), db: Session = Depends(get_db)):
     """Expect guests; each gets an e-mail with the address, the time and a personal QR code."""

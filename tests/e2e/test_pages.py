@@ -147,7 +147,8 @@ def test_a_member_books_a_room_with_the_keyboard_only(browser, demo_server):
         page.keyboard.press("Enter")
         page.wait_for_url("**/")
         day = next_open_day().isoformat()
-        page.goto(f"/book?day={day}&start=15:00&end=16:00&kind=meeting_room")
+        # Hugo's demo workshop holds him until 15:30 on that day: an hour later nothing of his clashes.
+        page.goto(f"/book?day={day}&start=16:00&end=17:00&kind=meeting_room")
         first_title = "table.table tbody tr:first-child input[name=title]"
         room = page.locator("table.table tbody tr").first.locator("td strong").inner_text()
         _tab_to(page, first_title)
