@@ -23,17 +23,15 @@ from spaces.series.rules import days_between, interval_of, weekdays_of, weekly_r
 from spaces.venues.models import Venue
 from spaces.venues.rules import local_moment, local_time, public_holiday
 from totem import audit
-from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, error_code
+from totem.errors import Conflict, Invalid, NotFound, error_code
 from totem.identity.models import User
 from totem.permissions import require
 
 HORIZON = timedelta(weeks=8)
 MAX_EVERY_WEEKS = 12
-MAX_EXCEPTION_DAYS = 366
 REASON_MAX = 200
 
 OFFICE_HOURS_OVERLAP = error_code("office_hours_overlap", "The office hours overlap the mentor's others on some day.")
-ALREADY_AWAY = error_code("already_away", "The mentor is already marked away on some of these days.")
 QUARTER = timedelta(minutes=15)
 # A session lasts less than a day: bounding its start lets the (mentor_id, starts_at) index skip history.
 LONGEST_SESSION = timedelta(days=1)
@@ -204,63 +202,6 @@ def remove_office_hours(
     db.delete(office_hours)
     db.flush()
     return office_hours
-
-
-# -- days away --------------------------------------------------------------------------------------
-
-
-def add_exception(
-    db: Session, *, actor: User, mentor_id: int, first_day: date, last_day: date, reason: str, now: datetime,
-) -> AvailabilityException:
-    """Mark days away: their office hours slots go (sessions already made are kept)."""
-    profile = get_editable_profile(db, actor=actor, mentor_id=mentor_id)
-    reason = reason.strip()
-    if last_day < first_day:
-        raise Invalid("The last day must not be before the first.", field="last_day")
-    if last_day < local_time(now, profile.venue).date():
-        raise Invalid("These days have already passed.", field="last_day")
-    if (last_day - first_day).days >= MAX_EXCEPTION_DAYS:
-        raise Invalid("Days away last at most a year.", field="last_day")
-    if len(reason) > REASON_MAX:
-        raise Invalid("Keep the reason under {length} characters.", field="reason", code=VALUE_OUT_OF_RANGE,
-                      length=REASON_MAX)
-    for other in list_exceptions(db, mentor_id, from_day=first_day):
-        if other.first_day <= last_day:
-            raise Conflict("You are already marked away from {first} to {last}.", field="first_day",
-                           code=ALREADY_AWAY, first=other.first_day.isoformat(), last=other.last_day.isoformat())
-    exception = AvailabilityException(mentor_id=mentor_id, first_day=first_day, last_day=last_day, reason=reason,
-                                      created_at=now)
-    db.add(exception)
-    db.flush()
-    starts, ends = away_window(profile, exception)
-    db.execute(delete(OfficeHoursSlot).where(OfficeHoursSlot.mentor_id == mentor_id,
-                                             OfficeHoursSlot.starts_at >= starts, OfficeHoursSlot.starts_at < ends))
-    audit.record(db, actor=actor, action="availability_exception.create", obj=exception, now=now,
-                 summary=f"mentor {mentor_id}: away {first_day} to {last_day}")
-    db.flush()
-    return exception
-
-
-def away_window(profile: MentorProfile, exception: AvailabilityException) -> tuple[datetime, datetime]:
-    """The instants the days away cover: from the first day's midnight to the day after the last, at the venue."""
-    return (local_moment(exception.first_day, time.min, profile.venue),
-            local_moment(exception.last_day + timedelta(days=1), time.min, profile.venue))
-
-
-def remove_exception(
-    db: Session, *, actor: User, exception_id: int, now: datetime, mentor_id: int | None = None,
-) -> AvailabilityException:
-    """The mentor is available again on those days: their office hours come back (`mentor_id` as above)."""
-    exception = db.get(AvailabilityException, exception_id)
-    if exception is None or mentor_id not in (None, exception.mentor_id):
-        raise NotFound("No such days away.")
-    get_editable_profile(db, actor=actor, mentor_id=exception.mentor_id)
-    audit.record(db, actor=actor, action="availability_exception.delete", obj=exception, now=now,
-                 summary=f"mentor {exception.mentor_id}: away {exception.first_day} to {exception.last_day}")
-    db.delete(exception)
-    db.flush()
-    materialise(db, now=now, mentor_id=exception.mentor_id)
-    return exception
 
 
 # -- slots ------------------------------------------------------------------------------------------

@@ -78,7 +78,7 @@ def add_exception(mentor_id: int, body: ExceptionIn, user: User = Depends(api_us
 def remove_exception(mentor_id: int, exception_id: int, user: User = Depends(api_user),
                      db: Session = Depends(get_db)):
     """The mentor or staff: no longer away; the office hours of those days come back."""
-    availability.remove_exception(db, actor=user, exception_id=exception_id, mentor_id=mentor_id, now=clock.now())
+    days_away.remove_exception(db, actor=user, exception_id=exception_id, mentor_id=mentor_id, now=clock.now())
     db.commit()
     return Response(status_code=204)
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from cohorts.mentoring import availability
+from cohorts.mentoring import days_away as away
 from cohorts.mentoring.days_away import DaysAway, mark_days_away
 from cohorts.mentoring.models import AvailabilityException, MentorProfile, OfficeHours
 from cohorts.programs.labels import WEEKDAYS
@@ -190,7 +191,7 @@ def remove_exception(request: Request, mentor_id: int, exception_id: int, form: 
                      user: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
     return save(
         request, db,
-        lambda: availability.remove_exception(db, actor=user, exception_id=exception_id, mentor_id=mentor_id,
+        lambda: away.remove_exception(db, actor=user, exception_id=exception_id, mentor_id=mentor_id,
                                               now=clock.now()),
         lambda exception: (_home(user, mentor_id), N_("Days away removed: the office hours of those days are back."),
                            {}),

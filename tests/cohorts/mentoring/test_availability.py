@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cohorts.mentoring import availability
+from cohorts.mentoring import availability, days_away
 from cohorts.mentoring.availability import OfficeHoursData, Slot
 from cohorts.mentoring.jobs import materialise_office_hours
 from cohorts.mentoring.models import MentorProfile, MentorSession, OfficeHoursSlot
@@ -85,7 +85,7 @@ def test_days_away_remove_the_slots_and_bring_them_back_when_removed(db, scene):
     mentor = _mentor(db, scene)
     availability.add_office_hours(db, actor=mentor.user, mentor_id=mentor.user_id, data=_hours(TUE_THU, 14, 17),
                                   now=NOW)
-    away = availability.add_exception(db, actor=mentor.user, mentor_id=mentor.user_id, first_day=date(2026, 12, 8),
+    away = days_away.add_exception(db, actor=mentor.user, mentor_id=mentor.user_id, first_day=date(2026, 12, 8),
                                       last_day=date(2026, 12, 10), reason="Salon Euromaritime", now=NOW)
     starts = _slot_starts(db, mentor.user_id)
     assert paris("2026-12-08", 14) not in starts and paris("2026-12-10", 14) not in starts
@@ -96,7 +96,7 @@ def test_days_away_remove_the_slots_and_bring_them_back_when_removed(db, scene):
                                      ends_at=paris("2026-12-11", 0)) == []
     assert availability.materialise(db, now=NOW) == 0  # the job does not bring them back
 
-    availability.remove_exception(db, actor=mentor.user, exception_id=away.id, now=NOW)
+    days_away.remove_exception(db, actor=mentor.user, exception_id=away.id, now=NOW)
     assert paris("2026-12-08", 14) in _slot_starts(db, mentor.user_id)
     assert len(_slot_starts(db, mentor.user_id)) == 16
 
@@ -177,7 +177,7 @@ def test_a_mentor_cannot_change_another_mentors_availability_but_staff_can(db, s
         availability.add_office_hours(db, actor=claire.user, mentor_id=yves.user_id, data=_hours([1], 9, 10),
                                       now=NOW)
     with pytest.raises(Forbidden):
-        availability.add_exception(db, actor=scene.nadia, mentor_id=yves.user_id, first_day=date(2026, 12, 8),
+        days_away.add_exception(db, actor=scene.nadia, mentor_id=yves.user_id, first_day=date(2026, 12, 8),
                                    last_day=date(2026, 12, 8), reason="", now=NOW)
     office_hours = availability.add_office_hours(db, actor=scene.manager, mentor_id=yves.user_id,
                                                  data=_hours([1], 9, 10), now=NOW)

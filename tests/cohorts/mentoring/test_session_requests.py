@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from cohorts.mentoring import availability, session_requests, sessions
+from cohorts.mentoring import availability, days_away, session_requests, sessions
 from cohorts.mentoring.models import MentorSession, SessionRequest
 from spaces.booking.models import Booking
 from tests.cohorts.conftest import Accelerator
@@ -99,7 +99,7 @@ def test_a_time_outside_the_mentors_free_slots_or_on_a_day_away_is_refused(db, a
     with pytest.raises(Conflict, match="not one of your free slots"):
         session_requests.accept_request(db, actor=yann, request_id=request.id, starts_at=paris("2026-12-01", 18),
                                         now=NOW)
-    availability.add_exception(db, actor=yann, mentor_id=yann.id, first_day=date(2026, 12, 1),
+    days_away.add_exception(db, actor=yann, mentor_id=yann.id, first_day=date(2026, 12, 1),
                                last_day=date(2026, 12, 1), reason="Conference", now=NOW)
     with pytest.raises(Conflict):
         session_requests.accept_request(db, actor=yann, request_id=request.id, starts_at=TUESDAY_2PM, now=NOW)

@@ -8,19 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from spaces.visitors.models import Visitor
-from tests.browser import french_page, screenshot, serve_demo
+from tests.browser import french_page, log_in, screenshot, serve_demo
 from totem.db import make_engine, make_session_factory
-from totem.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url("**/")
 
 
 @dataclass(frozen=True)
@@ -48,7 +39,7 @@ def page(browser, demo):  # type: ignore[no-untyped-def]
 
 
 def test_the_front_desk_checks_in_a_visitor_by_code(page, demo):
-    _log_in(page, "lea.martin@cite-innovation.fr")
+    log_in(page, "manager")  # Léa, on the front desk
     page.click("nav.mainnav a:has-text('Accueil visiteurs')")
     page.wait_for_url("**/front-desk/visitors")
     rows = page.locator("table.visitors tbody tr")
