@@ -21,6 +21,7 @@ from spaces.visitors.models import Visitor
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound, error_code
 from totem.i18n import N_, said, said_n
+from totem.identity import service as identity
 from totem.identity.models import User
 from totem.permissions import can, is_staff, require, rule
 
@@ -62,6 +63,29 @@ class Guest:
     name: str
     email: str | None
     organisation: str = ""
+
+
+def host_named(db: Session, *, actor: User, email: str) -> User:
+    """The guests' host: the actor, unless the staff name someone else by e-mail (others' choice is ignored)."""
+    if not email.strip() or not is_staff(actor):
+        return actor
+    host = _user_by_email(db, email)
+    if host is None:
+        raise Invalid("Nobody has the e-mail {email}.", field="host", email=email.strip()[:60])
+    return host
+
+
+def visited_person(db: Session, *, email: str) -> User:
+    """Whom a walk-in visits, by their e-mail: someone with an account."""
+    host = _user_by_email(db, email)
+    if host is None:
+        raise Invalid("Give the e-mail of the person they visit.", field="host")
+    return host
+
+
+def _user_by_email(db: Session, email: str) -> User | None:
+    user = identity.get_user_by_email(db, email.strip()[:MAX_EMAIL]) if email.strip() else None
+    return None if user is None or user.is_system else user
 
 
 def parse_guest_lines(text: str) -> list[Guest]:

@@ -10,15 +10,14 @@ from spaces.venues.forms import calendar_day, clock_time
 from spaces.visitors import mail
 from spaces.visitors import service as visitors
 from totem import clock
-from totem.errors import DomainError, Invalid
+from totem.errors import DomainError
 from totem.i18n import N_
-from totem.identity import service as identity
 from totem.identity.models import User
 from totem.permissions import is_staff
 from totem.web.context import Viewer, check_csrf, get_db, get_viewer, require_user
-from totem.web.forms import page, posted, requiring, save, text
+from totem.web.forms import act, page, posted, requiring, save, text
 from totem.web.nav import NavItem, register
-from totem.web.pages import redirect, render
+from totem.web.pages import render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 register(
@@ -45,7 +44,7 @@ async def register_visitors(request: Request, user: User = Depends(require_user)
 
     def change() -> list:
         return visitors.register_guests(
-            db, actor=user, host=_host(db, user, values["host"]), guests=visitors.parse_guest_lines(values["guests"]),
+            db, actor=user, host=visitors.host_named(db, actor=user, email=values["host"]), guests=visitors.parse_guest_lines(values["guests"]),
             day=calendar_day(values["day"], "day"), at=clock_time(values["time"], "time"), reason=values["reason"],
             now=now)
 
@@ -60,14 +59,9 @@ def cancel_visitor(request: Request, visitor_id: int, user: User = Depends(requi
                    db: Session = Depends(get_db)) -> Response:
     visitor = visitors.get_visitor(db, actor=user, visitor_id=visitor_id)
     back = "/front-desk/visitors" if is_staff(user) and visitor.host_id != user.id else "/visitors"
-    try:
-        visitors.cancel(db, actor=user, visitor=visitor, now=clock.now())
-    except DomainError as error:
-        db.rollback()
-        return redirect(request, back, error.message, kind="error", **error.params)
     name = visitor.name
-    db.commit()
-    return redirect(request, back, "{name} is not expected any more.", name=name)
+    return act(request, db, lambda: visitors.cancel(db, actor=user, visitor=visitor, now=clock.now()),
+               lambda _: (back, N_("{name} is not expected any more."), {"name": name}), back)
 
 
 def _my_visitors_page(request: Request, db: Session, user: User, values: dict[str, str],
@@ -78,16 +72,6 @@ def _my_visitors_page(request: Request, db: Session, user: User, values: dict[st
         "values": {"day": visitors.local_today(db, now).isoformat(), "time": DEFAULT_TIME, **values},
         "may_choose_host": is_staff(user), "max_guests": visitors.MAX_GUESTS_AT_ONCE,
     }, error)
-
-
-def _host(db: Session, actor: User, email: str) -> User:
-    """The guests' host: oneself, unless the staff name someone else by e-mail."""
-    if not email.strip() or not is_staff(actor):
-        return actor
-    host = identity.get_user_by_email(db, email.strip()[:254])
-    if host is None or host.is_system:
-        raise Invalid("Nobody has the e-mail {email}.", field="host", email=email.strip()[:60])
-    return host
 
 
 # -- the front desk -----------------------------------------------------------------------------
@@ -133,10 +117,8 @@ async def walk_in(request: Request, user: User = Depends(front_desk_staff), db: 
     values = text(await posted(request), "name", "organisation", "reason", "host")
 
     def change() -> object:
-        host = identity.get_user_by_email(db, values["host"].strip()[:254]) if values["host"].strip() else None
-        if host is None or host.is_system:
-            raise Invalid("Give the e-mail of the person they visit.", field="host")
-        return visitors.add_walk_in(db, actor=user, host=host, name=values["name"],
+        return visitors.add_walk_in(db, actor=user, host=visitors.visited_person(db, email=values["host"]),
+                                    name=values["name"],
                                     organisation=values["organisation"], reason=values["reason"], now=clock.now())
 
     return save(request, db, change,
