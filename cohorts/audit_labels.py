@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "office_hours.create": N_("Office hours added"),
     "office_hours.delete": N_("Office hours removed"),
     "program.create": N_("Program created"),
+    "program.phase_rights": N_("Credits per phase changed"),
     "program.update": N_("Program changed"),
     "session.attendance": N_("Session attendance recorded"),
     "session.cancel": N_("Session cancelled"),

@@ -12,10 +12,13 @@ from sqlalchemy.orm import Session
 
 from spaces.booking import service as booking_service
 from spaces.credits import service as credits
+from spaces.operators import queries as operator_queries
+from spaces.operators.models import DEFAULT_OPERATOR_NAME
 from spaces.venues import access
 from spaces.venues.enums import SpaceKind
 from spaces.venues.models import BookingRule, ClosureDay, Floor, OpeningHours, Space, Venue, Zone
 from spaces.venues.rules import is_open_for, local_moment, local_time
+from spaces.events import demo_events
 from spaces.visitors import demo_guests
 from totem.identity import service as identity
 from totem.identity.models import User
@@ -97,6 +100,7 @@ def load_demo(db: Session, now: datetime) -> None:
     _grant_the_startups(db, venue, spaces, now)
     _book_the_week(db, venue, spaces, now)
     demo_guests.load_demo(db, venue=venue, now=now)
+    demo_events.load_demo(db, venue=venue, spaces=spaces, now=now)
 
 
 def _grant_the_startups(db: Session, venue: Venue, spaces: dict[str, Space], now: datetime) -> None:
@@ -105,11 +109,14 @@ def _grant_the_startups(db: Session, venue: Venue, spaces: dict[str, Space], now
     if manager is None:  # the core's demo accounts were not loaded
         return
     today = local_time(now, venue).date()
+    # Accélérateur M runs the start-ups' accelerator: their bookings count against its quotas.
+    runner = operator_queries.get_operator_by_name(db, DEFAULT_OPERATOR_NAME)
     for name, desks in DEDICATED_DESKS:
         organisation = identity.get_or_create_organisation(db, actor=None, name=name, now=now)
         access.grant_access(db, actor=manager, organisation_id=organisation.id, venue_id=venue.id,
                             starts_on=today.replace(day=1), ends_on=today + timedelta(days=365), now=now,
-                            monthly_credits=MONTHLY_CREDITS, source_key="demo", label="Accélérateur Cité 2026")
+                            monthly_credits=MONTHLY_CREDITS, source_key="demo", label="Accélérateur Cité 2026",
+                            operator_id=runner.id if runner else None)
         for desk in desks:
             access.allocate_desk(db, actor=manager, space_id=spaces[desk].id, organisation_id=organisation.id,
                                  starts_on=today, ends_on=today + timedelta(days=180), now=now, source_key="demo")

@@ -208,6 +208,14 @@ def run_import(db: Session, *, kind: str, data: bytes, options: Options, dry_run
     return result
 
 
+def template_csv(db: Session, kind: str) -> str:
+    """An empty file of the kind to fill in: its header row, the columns its import reads (an export's first
+    row, since an exported file imports back)."""
+    out = io.StringIO()
+    write_csv([next(iter(export_rows(db, kind)))], out)
+    return out.getvalue()
+
+
 def export_rows(db: Session, kind: str) -> Iterator[Sequence[str]]:
     exporter = get_kind(kind).exporter
     if exporter is None:

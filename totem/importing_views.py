@@ -10,11 +10,12 @@ from totem.identity.models import User
 from totem.permissions import require
 from totem.settings import Settings
 from totem.web.context import check_csrf, get_db, get_settings_dep, require_user
-from totem.web.nav import NavItem, register
+from totem.web.nav import ADMINISTRATION, NavItem, register
 from totem.web.pages import redirect, render, translated_labels
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
-register(NavItem("Import / export", "totem.import", permission="data.import", order=810))
+register(NavItem("Import / export", "totem.import", permission="data.import", order=810,
+                 group=ADMINISTRATION))
 
 def _manager(user: User = Depends(require_user)) -> User:
     require(user, "data.import")
@@ -79,6 +80,13 @@ def invite(request: Request, user: User = Depends(_manager), db: Session = Depen
     count = importing.invite_not_invited(db, actor=user, settings=settings, now=clock.now())
     db.commit()
     return redirect(request, "/import", "Invitations sent: {count}.", count=count)
+
+
+@router.get("/import/{kind}-template.csv", name="totem.import_template")
+def import_template(kind: str, user: User = Depends(_manager), db: Session = Depends(get_db)) -> Response:
+    """The kind's header row, as a CSV file to fill in and upload."""
+    return Response(importing.template_csv(db, kind), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="totem-{kind}-template.csv"'})
 
 
 @router.get("/export", name="totem.export")

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     retention_alumni_days: int = 730
     retention_visitors_days: int = 90
 
+    # A seat freed at an event is held this long for the first on its waiting list (never past the start).
+    event_offer_hours: int = 24
+
     # Request bodies larger than this are refused with 413: forms and JSON, and file uploads.
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 10 * 1024 * 1024

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from cohorts.demo import history
 from cohorts.demo import mentors as mentor_demo
-from cohorts.programs import enrolment, events
+from cohorts.programs import enrolment, events, phase_rights
 from cohorts.programs import cohorts as cohort_service
 from cohorts.programs import service as programs
+from cohorts.programs.enums import Phase
 from cohorts.programs.models import Cohort, Program
 from cohorts.programs.phases import PhaseDates
 from cohorts.startups import applications, milestones
@@ -136,6 +137,9 @@ def load_demo(db: Session, now: datetime) -> None:
                          operator=operator_demo.METROPOLE.name,
                          description="Le programme d'accélération de la Métropole Aix-Marseille-Provence : "
                                      "six mois d'accompagnement, trois parcours sectoriels.")
+    # Demo day gives more credits, and the event space, for rehearsals: the phase job applies it on the day.
+    phase_rights.set_phase_rights(db, actor=manager, program_id=metropole.id, phase=Phase.DEMO_DAY, now=now,
+                                  data=phase_rights.PhaseRightsData(60, ()))
     running = _cohort(db, manager, metropole, now, "Promo 2026", capacity=24,
                       dates=_dates(today, opens=-200, selects=-150, starts=-90, demo=60, ends=90))
     _enrol(db, manager, running, RUNNING, now)

@@ -1,7 +1,8 @@
 """Thirteen weeks of the building's past for the demo, so that every report has something true to show.
 
 A resident for each enrolled start-up that has none, desks used on most open days (checked in, or released
-as no-shows), meetings in the rooms and calls in the booths, and this week's matching run, as the job would
+as no-shows), meetings in the rooms and calls in the booths (each on its start-up's operator's quota, within
+it, so that the operators' monthly reports read true), and this week's matching run, as the job would
 have left it (the occupancy part rolls the days up once every demo is in: `spaces.occupancy.demo`). All of
 it derived from the load instant on the venue's calendar and from fixed tables, never from randomness; the
 past is written straight to the tables (the booking rules refuse a start in the past), the matching
@@ -16,12 +17,15 @@ from sqlalchemy.orm import Session
 from cohorts.matching import service as matching
 from cohorts.mentoring.enums import MentorMode, RequestStatus, Urgency
 from cohorts.mentoring.models import ExpertiseTag, SessionRequest
+from cohorts.programs import enrolment
 from cohorts.programs.enums import EnrolmentStatus
-from cohorts.programs.models import Enrolment, Track
-from spaces.booking.enums import BookingStatus
+from cohorts.programs.models import Cohort, Enrolment, Track
+from spaces.booking.enums import ACTIVE_STATUSES, BookingStatus
 from spaces.booking.models import Booking
 from spaces.venues.enums import SpaceKind
-from spaces.venues.models import ClosureDay, Floor, OpeningHours, Space, Venue
+from spaces.operators.models import OperatorQuota
+from spaces.venues import access
+from spaces.venues.models import AccessGrant, ClosureDay, Floor, OpeningHours, Space, Venue
 from spaces.venues.rules import local_moment, local_time, public_holiday
 from totem.identity import service as identity
 from totem.identity.models import Membership, Organisation, User
@@ -68,10 +72,54 @@ def load_history(db: Session, *, venue: Venue, manager: User, now: datetime) -> 
     for index, day in enumerate(days):
         rows += _desk_days(venue, day, index, residents, desks)
         rows += _meetings(venue, day, index, residents, spaces, taken)
+    _rights_since(db, manager, days[0] if days else local_time(now, venue).date(), now)
+    rows = _on_quotas(db, venue, rows)
     if rows:
         db.execute(insert(Booking), rows)
     _weekly_matching(db, manager, venue, now)
     db.flush()
+
+
+def _rights_since(db: Session, manager: User, first_day: date, now: datetime) -> None:
+    """The enrolled start-ups the history shows at work held their program's rights then: each one's cohort grant
+    begins with its cohort (never before the history), as if it had been enrolled at the start."""
+    for row, cohort in db.execute(select(Enrolment, Cohort).join(Cohort, Cohort.id == Enrolment.cohort_id)
+                                  .where(Enrolment.status == EnrolmentStatus.ACTIVE)).tuples():
+        grant = access.find_grant(db, organisation_id=row.organisation_id, source_key=enrolment.source_key(cohort))
+        first = max(cohort.starts_on, first_day)
+        if grant is not None and first < grant.starts_on:
+            access.grant_access(db, actor=manager, organisation_id=grant.organisation_id, venue_id=grant.venue_id,
+                                starts_on=first, ends_on=grant.ends_on, now=now, space_kinds=grant.space_kinds,
+                                monthly_credits=grant.monthly_credits, source_key=grant.source_key,
+                                label=grant.label, operator_id=grant.operator_id)
+
+
+def _on_quotas(db: Session, venue: Venue, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each booking counts against the operator whose program's grant its start-up held that day, as a booking made
+    then would have; one its operator's monthly quota of that kind of space could no longer take is left out, as the
+    booking rules would have refused it. The earliest in each month come first."""
+    grants: dict[int, list[tuple[int, date, date]]] = {}
+    for organisation_id, operator_id, starts_on, ends_on in db.execute(
+            select(AccessGrant.organisation_id, AccessGrant.operator_id, AccessGrant.starts_on, AccessGrant.ends_on)
+            .where(AccessGrant.operator_id.is_not(None))).tuples():
+        grants.setdefault(organisation_id, []).append((operator_id, starts_on, ends_on))
+    kinds = dict(db.execute(select(Space.id, Space.kind)).tuples().all())
+    quotas = {(quota.operator_id, quota.space_kind): quota.monthly_hours for quota in db.scalars(select(OperatorQuota))}
+    used: dict[tuple[int, str, date], float] = {}
+    kept = []
+    for row in sorted(rows, key=lambda row: row["starts_at"]):
+        day = local_time(row["starts_at"], venue).date()
+        row["operator_id"] = next((operator_id for operator_id, first, last in grants.get(row["organisation_id"], ())
+                                   if first <= day <= last), None)
+        if row["operator_id"] is not None and row["status"] in ACTIVE_STATUSES:
+            key = (row["operator_id"], kinds[row["space_id"]], day.replace(day=1))
+            hours = (row["ends_at"] - row["starts_at"]) / timedelta(hours=1)
+            quota = quotas.get(key[:2])
+            if quota is not None and used.get(key, 0.0) + hours > quota:
+                continue
+            used[key] = used.get(key, 0.0) + hours
+        kept.append(row)
+    return kept
 
 
 def _weekly_matching(db: Session, manager: User, venue: Venue, now: datetime) -> None:

@@ -22,12 +22,13 @@ from totem.identity import service as identity
 from totem.identity.models import User
 from totem.web.context import check_csrf, get_db
 from totem.web.forms import page, posted, requiring, save, text
-from totem.web.nav import NavItem, register
+from totem.web.nav import ACCELERATOR, NavItem, register
 
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 staff = requiring("program.create")  # members and mentors get a 403 on the managers' pages
-register(NavItem("Mentoring", "cohorts.admin_mentoring", permission="program.create", order=620))
+register(NavItem("Mentoring", "cohorts.admin_mentoring", permission="program.create", order=620,
+                 group=ACCELERATOR))
 
 
 MENTOR_FIELDS = ("email", "venue_id", "company", "bio", "languages", "monthly_capacity_hours", "mode", "online_url")

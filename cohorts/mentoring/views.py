@@ -37,7 +37,7 @@ from totem.identity.models import User
 from totem.permissions import is_staff, member_organisation_ids, require
 from totem.web.context import check_csrf, get_db, require_user
 from totem.web.forms import page, posted, save, text
-from totem.web.nav import NavItem, register
+from totem.web.nav import ACCELERATOR, NavItem, register
 from totem.web.pages import render
 
 
@@ -46,7 +46,7 @@ router.include_router(admin_views.router)
 router.include_router(availability_views.router)
 router.include_router(reliability_views.router)
 register(
-    NavItem("Mentors", "cohorts.mentors", permission="mentoring.ask", order=320),
+    NavItem("Mentors", "cohorts.mentors", permission="mentoring.ask", order=615, group=ACCELERATOR),
     NavItem("My sessions", "cohorts.my_sessions", permission="mentoring.ask", order=330),
     NavItem("Mentor home", "cohorts.mentor_home", permission="mentoring.mentor_home", order=340),
 )

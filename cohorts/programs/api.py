@@ -3,9 +3,21 @@ from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
 from cohorts.programs import cohorts as cohort_service
+from cohorts.programs import phase_rights
 from cohorts.programs import service as programs
 from cohorts.programs.phases import PhaseDates
-from cohorts.programs.schemas import CohortIn, CohortOut, PhaseIn, ProgramIn, ProgramOut, TrackIn, TrackOut
+from cohorts.programs.enums import RIGHTS_PHASES, Phase
+from cohorts.programs.schemas import (
+    CohortIn,
+    CohortOut,
+    PhaseIn,
+    PhaseRightsIn,
+    PhaseRightsOut,
+    ProgramIn,
+    ProgramOut,
+    TrackIn,
+    TrackOut,
+)
 from totem import clock
 from totem.api.deps import api_user
 from totem.identity.models import User
@@ -58,6 +70,42 @@ def update_program(program_id: int, body: ProgramIn, user: User = Depends(api_us
                                       now=clock.now())
     db.commit()
     return ProgramOut.of(program)
+
+
+def _rights_out(phase: Phase, rights: phase_rights.Rights | None) -> PhaseRightsOut:
+    if rights is None:
+        return PhaseRightsOut(phase=phase, is_set=False, holds_rights=False, monthly_credits=0, space_kinds=[])
+    return PhaseRightsOut(phase=phase, is_set=rights.is_set, holds_rights=True, monthly_credits=rights.monthly_credits,
+                          space_kinds=list(rights.space_kinds))
+
+
+@router.get("/programs/{program_id}/phases", response_model=list[PhaseRightsOut], tags=["programs"],
+            responses=MANAGERS)
+def list_phase_rights(program_id: int, user: User = Depends(api_user), db: Session = Depends(get_db)):
+    """Managers of the program: the credits and kinds of space its start-ups hold in each phase."""
+    _program, rights = phase_rights.list_phase_rights(db, actor=user, program_id=program_id)
+    return [_rights_out(phase, held) for phase, held in zip(RIGHTS_PHASES, rights)]
+
+
+@router.put("/programs/{program_id}/phases/{phase}", response_model=PhaseRightsOut, tags=["programs"],
+            responses=CHANGE)
+def set_phase_rights(program_id: int, phase: str, body: PhaseRightsIn, user: User = Depends(api_user),
+                     db: Session = Depends(get_db)):
+    """Managers of the program: the phase's credits and kinds of space (`selection`, `running`, `demo_day`),
+    applied at the next phase change."""
+    rights = phase_rights.set_phase_rights(
+        db, actor=user, program_id=program_id, phase=phase, now=clock.now(),
+        data=phase_rights.PhaseRightsData(body.monthly_credits, tuple(kind.value for kind in body.space_kinds)))
+    db.commit()
+    return _rights_out(Phase(phase), rights)
+
+
+@router.delete("/programs/{program_id}/phases/{phase}", status_code=204, tags=["programs"], responses=CHANGE)
+def clear_phase_rights(program_id: int, phase: str, user: User = Depends(api_user), db: Session = Depends(get_db)):
+    """Managers of the program: the phase follows the program's own credits and kinds again."""
+    phase_rights.set_phase_rights(db, actor=user, program_id=program_id, phase=phase, data=None, now=clock.now())
+    db.commit()
+    return Response(status_code=204)
 
 
 @router.post("/programs/{program_id}/tracks", status_code=201, response_model=TrackOut, tags=["programs"],

@@ -1,9 +1,11 @@
 """Cohorts: creating and editing them, and moving them through their phases by date or by a manager's hand.
 
-Entering `running` gives the enrolled start-ups their first month's credits;
-entering `alumni` ends their space rights and desks after the cohort's last
-day (or today, when a manager ends it early) and releases the calendar
-template's future bookings.
+Entering `selection`, `running` or `demo_day` gives the enrolled start-ups the
+rights and credits of that phase (`enrolment.follow_phase`): the first month's
+credits, or a top-up of this month's to the new phase's allowance; entering
+`alumni` ends their space rights and desks after the cohort's last day (or
+today, when a manager ends it early) and releases the calendar template's
+future bookings.
 """
 import logging
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from cohorts.programs import enrolment, events, queries
 from cohorts.programs import service as programs
-from cohorts.programs.enums import Phase
+from cohorts.programs.enums import RIGHTS_PHASES, Phase
 from cohorts.programs.labels import PHASE_LABELS
 from cohorts.programs.models import Cohort
 from cohorts.programs.phases import PhaseDates, due_phase
@@ -175,9 +177,9 @@ def _enter(db: Session, cohort: Cohort, phase: Phase, *, actor: User, now: datet
     audit.record(db, actor=actor, action="cohort.phase", obj=cohort, now=now,
                  summary=said("{cohort}: {before} → {after}", cohort=cohort.name, before=[PHASE_LABELS[before]],
                               after=[PHASE_LABELS[phase]]))
-    if phase in enrolment.STARTED_PHASES:
+    if phase in RIGHTS_PHASES:
         for row in queries.list_enrolments(db, cohort_id=cohort.id, status="active"):
-            enrolment.give_first_credits(db, actor=actor, cohort=cohort, enrolment=row, now=now)
+            enrolment.follow_phase(db, actor=actor, cohort=cohort, enrolment=row, now=now)
     if phase == Phase.ALUMNI:
         last_day = min(cohort.ends_on, enrolment.today_at(cohort, now))
         enrolment.end_enrolments(db, actor=actor, cohort=cohort, last_day=last_day, now=now)

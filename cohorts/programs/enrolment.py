@@ -1,9 +1,12 @@
 """Enrolling start-ups in a cohort, with the space rights its program gives, and ending them when it is over.
 
 Rights go through `spaces.venues.access` under the source key `cohort-<id>`: an access
-grant for the cohort's dates with the program's monthly credits, and the
-program's dedicated desks. The monthly reset gives the credits of later months;
-the first month's come here, once, when the cohort has started.
+grant for the cohort's dates with the monthly credits and kinds of space of the
+cohort's phase (`phase_rights`), and the program's dedicated desks. The monthly
+reset gives the credits of later months; the first month's come here, once,
+when the phase the start-up first holds rights in has begun. At each later
+phase change the grant takes the new phase's rights and this month's credits
+are topped up (or taken back) by the difference.
 """
 from datetime import date, datetime
 
@@ -13,6 +16,7 @@ from cohorts.programs import permissions as _permissions  # noqa: F401  (registe
 from cohorts.programs import queries
 from cohorts.programs.enums import EnrolmentStatus, Phase
 from cohorts.programs.models import Cohort, Enrolment, Track
+from cohorts.programs.phase_rights import Rights, has_selection_rights, phase_rights
 from spaces.credits import service as credits
 from spaces.venues import access
 from spaces.venues.rules import local_time
@@ -25,6 +29,7 @@ from totem.permissions import require
 # A start-up may join a cohort until it has run its course.
 ENROLLING_PHASES = (Phase.DRAFT, Phase.APPLICATIONS_OPEN, Phase.SELECTION, Phase.RUNNING)
 STARTED_PHASES = (Phase.RUNNING, Phase.DEMO_DAY)
+PHASE_NOTE = "{cohort}: {phase}, {credits} credits a month"
 
 CAPACITY_REACHED = error_code("capacity_reached", "The cohort is full: as many start-ups are enrolled as it takes.")
 
@@ -64,7 +69,7 @@ def enrol_startup(
     db.add(enrolment)
     db.flush()
     _grant_rights(db, actor=actor, cohort=cohort, enrolment=enrolment, now=now)
-    if phase in STARTED_PHASES:
+    if phase_rights(db, cohort.program, phase) is not None:
         give_first_credits(db, actor=actor, cohort=cohort, enrolment=enrolment, now=now)
     audit.record(db, actor=actor, action="cohort.enrol", obj=enrolment, now=now,
                  summary=said(N_("{startup} enrolled in {cohort}"), startup=organisation.name, cohort=cohort.name))
@@ -72,17 +77,36 @@ def enrol_startup(
 
 
 def rights_start(cohort: Cohort, enrolment: Enrolment) -> date:
-    """Rights begin with the cohort, or on the day of a late enrolment."""
+    """Desks (and, unless the program gives selection rights, the grant) begin with the cohort, or on the day of a
+    late enrolment."""
     return max(cohort.starts_on, enrolment.enrolled_on)
+
+
+def grant_start(db: Session, cohort: Cohort, enrolment: Enrolment) -> date:
+    """The grant begins with the selection when the program gives rights in it, else with the cohort."""
+    if has_selection_rights(db, cohort.program):
+        return max(cohort.selection_on, enrolment.enrolled_on)
+    return rights_start(cohort, enrolment)
+
+
+def rights_at_enrolment(db: Session, cohort: Cohort) -> Rights:
+    """The rights a new grant starts with: its phase's, or, before the rights begin, the first phase's that has
+    any (the selection's if it is set, else the running phase's)."""
+    phase = Phase(cohort.phase) if cohort.phase in (Phase.SELECTION, *STARTED_PHASES) else Phase.SELECTION
+    rights = phase_rights(db, cohort.program, phase) or phase_rights(db, cohort.program, Phase.RUNNING)
+    assert rights is not None  # the running phase always has rights: its setting, else the program's
+    return rights
 
 
 def _grant_rights(db: Session, *, actor: User, cohort: Cohort, enrolment: Enrolment, now: datetime) -> None:
     program = cohort.program
-    first, last = rights_start(cohort, enrolment), cohort.ends_on
+    rights = rights_at_enrolment(db, cohort)
     access.grant_access(db, actor=actor, organisation_id=enrolment.organisation_id, venue_id=program.venue_id,
-                        starts_on=first, ends_on=last, now=now, space_kinds=program.space_kinds,
-                        monthly_credits=program.monthly_credits, source_key=source_key(cohort),
-                        label=f"{program.name} — {cohort.name}", operator_id=program.operator_id)
+                        starts_on=grant_start(db, cohort, enrolment), ends_on=cohort.ends_on, now=now,
+                        space_kinds=rights.space_kinds, monthly_credits=rights.monthly_credits,
+                        source_key=source_key(cohort), label=f"{program.name} — {cohort.name}",
+                        operator_id=program.operator_id)
+    first, last = rights_start(cohort, enrolment), cohort.ends_on
     if program.desks_per_startup:
         desks = _free_desks(db, venue_id=program.venue_id, first=first, last=last)
         if len(desks) < program.desks_per_startup:
@@ -109,10 +133,13 @@ def give_first_credits(db: Session, *, actor: User, cohort: Cohort, enrolment: E
     """
     if enrolment.first_credits_at is not None or enrolment.status != EnrolmentStatus.ACTIVE:
         return False
+    grant = access.find_grant(db, organisation_id=enrolment.organisation_id, source_key=source_key(cohort))
+    if grant is None:
+        return False
     enrolment.first_credits_at = now
-    monthly = cohort.program.monthly_credits
+    monthly = grant.monthly_credits
     period_start = queries.credit_period_start(db, enrolment.organisation_id)
-    counted_by_reset = (period_start is not None and rights_start(cohort, enrolment) <= period_start
+    counted_by_reset = (period_start is not None and grant.starts_on <= period_start
                         and queries.has_allowance_since(db, enrolment.organisation_id, enrolment.created_at))
     if not monthly or counted_by_reset:
         db.flush()
@@ -120,6 +147,40 @@ def give_first_credits(db: Session, *, actor: User, cohort: Cohort, enrolment: E
     credits.adjust(db, actor=actor, organisation_id=enrolment.organisation_id, amount=monthly,
                    note=f"{cohort.name}: first month's credits", now=now)
     return True
+
+
+def follow_phase(db: Session, *, actor: User, cohort: Cohort, enrolment: Enrolment, now: datetime) -> int:
+    """Give the start-up the rights of the cohort's (new) phase; returns the credits added (negative: taken back).
+
+    The grant takes the phase's credits and kinds of space. If this month's credits were given already, the
+    difference is credited, or taken back as far as the balance goes (what was spent stays spent), so the month
+    ends with what the new phase gives, as the monthly reset would; otherwise the first month's credits are given
+    at the new rate. A grant that holds the phase's rights already moves nothing, so a second run does nothing.
+    """
+    rights = phase_rights(db, cohort.program, cohort.phase)
+    grant = access.find_grant(db, organisation_id=enrolment.organisation_id, source_key=source_key(cohort))
+    if rights is None or grant is None or enrolment.status != EnrolmentStatus.ACTIVE:
+        return 0
+    before = grant.monthly_credits
+    # Selection rights set after the enrolment: the grant, made to begin with the cohort, now begins with them.
+    starts_on = min(grant.starts_on, grant_start(db, cohort, enrolment))
+    if (before, tuple(sorted(grant.space_kinds)), grant.starts_on) != (rights.monthly_credits, rights.space_kinds,
+                                                                       starts_on):
+        access.grant_access(db, actor=actor, organisation_id=enrolment.organisation_id, venue_id=grant.venue_id,
+                            starts_on=starts_on, ends_on=grant.ends_on, now=now, space_kinds=rights.space_kinds,
+                            monthly_credits=rights.monthly_credits, source_key=grant.source_key, label=grant.label,
+                            operator_id=grant.operator_id)
+    if enrolment.first_credits_at is None:
+        given = give_first_credits(db, actor=actor, cohort=cohort, enrolment=enrolment, now=now)
+        return rights.monthly_credits if given else 0
+    difference = rights.monthly_credits - before
+    if difference < 0:
+        difference = -min(-difference, credits.balance_of(db, enrolment.organisation_id))
+    if difference:
+        credits.adjust(db, actor=actor, organisation_id=enrolment.organisation_id, amount=difference, now=now,
+                       note=PHASE_NOTE.format(cohort=cohort.name, phase=cohort.phase,
+                                              credits=rights.monthly_credits)[:credits.NOTE_MAX_LENGTH])
+    return difference
 
 
 def end_enrolments(db: Session, *, actor: User, cohort: Cohort, last_day: date, now: datetime) -> int:

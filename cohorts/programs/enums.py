@@ -14,6 +14,8 @@ class Phase(StrEnum):
 
 
 PHASE_ORDER = tuple(Phase)
+# The phases in which enrolled start-ups may hold space rights and credits, each settable per program.
+RIGHTS_PHASES = (Phase.SELECTION, Phase.RUNNING, Phase.DEMO_DAY)
 
 
 class EnrolmentStatus(StrEnum):

@@ -24,6 +24,7 @@ from totem.i18n import N_, translate
 from totem.identity.models import User
 from totem.web.context import get_db
 from totem.web.forms import page, posted, requiring, save, text
+from totem.web.formats import written_days
 
 router = APIRouter()
 staff = requiring("program.create")  # members and mentors get a 403 on the managers' pages
@@ -48,7 +49,8 @@ def _calendar_page(request: Request, db: Session, actor: User, cohort_id: int, v
         "room_names": {room.id: room.name for room in rooms}, "kinds": KIND_LABELS, "weekdays": WEEKDAYS,
         "tracks": {track.id: track.name for track in cohort.program.tracks},
         "occurrences": [(o, local_time(o.starts_at, venue), local_time(o.ends_at, venue),
-                         translate(locale, o.problem.message, **o.problem.params) if o.problem else None)
+                         translate(locale, o.problem.message, **written_days(o.problem.params, locale))
+                         if o.problem else None)
                         for o in occurrences],
         "per_event": {event.id: _counts([o for o in occurrences if o.event.id == event.id])
                       for event in events.list_events(db, cohort.id)},

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cohorts.programs.enums import EnrolmentStatus, Phase, sql_list
+from cohorts.programs.enums import RIGHTS_PHASES, EnrolmentStatus, Phase, sql_list
 from totem.db import Base
 
 if TYPE_CHECKING:
@@ -56,6 +56,25 @@ class Program(Base):
     def listed_manager_ids(self) -> set[int]:
         """The managers named on the program itself, besides its operator's."""
         return {manager.user_id for manager in self.managers}
+
+
+class ProgramPhaseRights(Base):
+    """What a program gives its enrolled start-ups during one phase of their cohort, instead of its own rules.
+
+    Without a row, the running and demo-day phases follow the program's `monthly_credits` and `space_kinds`, and
+    the selection gives nothing (rights begin with the cohort). The phase job applies a row when the phase starts.
+    """
+
+    __tablename__ = "program_phase_rights"
+    __table_args__ = (
+        CheckConstraint(f"phase in ({sql_list(RIGHTS_PHASES)})", name="phase_known"),
+        CheckConstraint("monthly_credits >= 0", name="monthly_credits_positive"),
+    )
+
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"), primary_key=True)
+    phase: Mapped[str] = mapped_column(String(20), primary_key=True)
+    monthly_credits: Mapped[int] = mapped_column(default=0)
+    space_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: every kind
 
 
 class ProgramManager(Base):

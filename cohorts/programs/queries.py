@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from cohorts.programs.enums import EnrolmentStatus
-from cohorts.programs.models import Cohort, Enrolment, Program, Track
+from cohorts.programs.models import Cohort, Enrolment, Program, ProgramPhaseRights, Track
 from spaces.credits.enums import CreditReason
 from spaces.credits.models import CreditAccount, CreditEntry
 from spaces.operators.models import Operator
@@ -203,3 +203,10 @@ def has_allowance_since(db: Session, organisation_id: int, since: datetime) -> b
     return db.scalar(select(CreditEntry.id).join(CreditAccount, CreditAccount.id == CreditEntry.account_id).where(
         CreditAccount.organisation_id == organisation_id, CreditEntry.reason == CreditReason.ALLOWANCE,
         CreditEntry.at >= since).limit(1)) is not None
+
+
+def list_phase_rights(db: Session, program_id: int) -> dict[str, ProgramPhaseRights]:
+    """The program's settings per phase, by phase (a phase without one follows the program's rules)."""
+    rows = db.scalars(select(ProgramPhaseRights).where(ProgramPhaseRights.program_id == program_id)
+                      .execution_options(populate_existing=True))
+    return {row.phase: row for row in rows}

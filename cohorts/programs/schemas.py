@@ -59,6 +59,21 @@ class ProgramOut(BaseModel):
                    tracks=[TrackRef(id=t.id, name=t.name) for t in program.tracks])
 
 
+class PhaseRightsIn(BaseModel):
+    monthly_credits: int = Field(ge=0, le=100_000, description="Room credits each enrolled start-up gets a month "
+                                                                "during the phase")
+    space_kinds: list[SpaceKind] = Field(default=[], description="Kinds of space it may book; empty: every kind")
+
+
+class PhaseRightsOut(BaseModel):
+    phase: Phase
+    is_set: bool = Field(description="False: the phase follows the program's own credits and kinds (running, demo "
+                                     "day) or gives nothing (selection)")
+    holds_rights: bool = Field(description="Whether enrolled start-ups hold space rights during the phase")
+    monthly_credits: int
+    space_kinds: list[str]
+
+
 class CohortIn(BaseModel):
     program_id: int
     name: str = Field(max_length=200)

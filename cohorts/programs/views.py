@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from cohorts.programs import permissions as _permissions  # noqa: F401  (registers "program.create")
-from cohorts.programs import event_views, queries
+from cohorts.programs import event_views, phase_rights, queries
 from cohorts.programs import cohorts as cohort_service
 from cohorts.programs import service as programs
+from cohorts.programs.enums import RIGHTS_PHASES
 from cohorts.programs.forms import COHORT_FIELDS, NEW_COHORT, cohort_data
 from cohorts.programs.labels import PHASE_LABELS
 from spaces.booking import availability
@@ -22,17 +23,18 @@ from spaces.operators import service as operators
 from spaces.venues.forms import whole
 from spaces.venues.labels import KIND_LABELS
 from totem import clock
-from totem.errors import DomainError
+from totem.errors import DomainError, Invalid
 from totem.i18n import N_
 from totem.identity.models import User
 from totem.web.context import check_csrf, get_db
 from totem.web.forms import page, posted, requiring, save, text
-from totem.web.nav import NavItem, register
+from totem.web.nav import ACCELERATOR, NavItem, register
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 staff = requiring("program.create")  # members and mentors get a 403 on the managers' pages
 router.include_router(event_views.router)
-register(NavItem("Programs", "cohorts.programs", permission="program.create", order=600))
+register(NavItem("Programs", "cohorts.programs", permission="program.create", order=600,
+                 group=ACCELERATOR))
 PROGRAM_FIELDS = ("name", "venue_id", "operator_id", "description", "monthly_credits", "desks_per_startup")
 NEW_PROGRAM = {"name": "", "venue_id": "", "operator_id": "", "description": "", "monthly_credits": "0",
                "desks_per_startup": "0", "space_kinds": [], "manager_ids": []}
@@ -108,11 +110,13 @@ def _program_values(program: Any) -> dict[str, Any]:
 
 
 def _program_page(request: Request, db: Session, actor: User, program_id: int, values: dict[str, Any] | None = None,
-                  cohort_values: dict[str, str] | None = None, error: DomainError | None = None) -> Response:
-    program = programs.get_managed_program(db, actor=actor, program_id=program_id)
+                  cohort_values: dict[str, str] | None = None, error: DomainError | None = None,
+                  rights_values: dict[str, Any] | None = None) -> Response:
+    program, rights = phase_rights.list_phase_rights(db, actor=actor, program_id=program_id)
     cohorts = queries.list_cohorts(db, program_id=program.id)
     return page(request, "cohorts/programs/program.html", {
-        "program": program, "cohorts": cohorts,
+        "program": program, "cohorts": cohorts, "rights_phases": RIGHTS_PHASES,
+        "rights_values": rights_values or _rights_values(rights),
         "enrolled": queries.count_enrolments_by_cohort(db, [c.id for c in cohorts]),
         "venue_options": _venue_options(db), "operator_options": _operator_options(db, actor, program),
         "staff": queries.list_staff(db), "kinds": KIND_LABELS, "phases": PHASE_LABELS,
@@ -203,3 +207,53 @@ def create_cohort(request: Request, program_id: int, form: FormData = Depends(po
     )
 
 
+
+
+# -- credits and space rights per phase -----------------------------------------------------------
+
+
+def _rights_values(rights: list[phase_rights.Rights | None]) -> dict[str, Any]:
+    """The form's values: a phase without a setting shows blank credits (it follows the program's rules)."""
+    values: dict[str, Any] = {}
+    for phase, held in zip(RIGHTS_PHASES, rights):
+        shown = held if held is not None and held.is_set else None
+        values[f"{phase}_credits"] = str(shown.monthly_credits) if shown else ""
+        values[f"{phase}_kinds"] = list(shown.space_kinds) if shown else []
+    return values
+
+
+def _posted_rights(form: FormData) -> dict[str, Any]:
+    return {**text(form, *(f"{phase}_credits" for phase in RIGHTS_PHASES)),
+            **{f"{phase}_kinds": form.getlist(f"{phase}_kinds") for phase in RIGHTS_PHASES}}
+
+
+def _set_rights(db: Session, actor: User, program_id: int, values: dict[str, Any]) -> Any:
+    """Each phase's setting in turn; an error names the field of its phase."""
+    for phase in RIGHTS_PHASES:
+        try:
+            credits = values[f"{phase}_credits"]
+            kinds = tuple(str(kind) for kind in values[f"{phase}_kinds"])
+            data = (phase_rights.PhaseRightsData(whole(credits, "monthly_credits"), kinds) if credits.strip()
+                    else None)
+            if data is None and kinds:
+                raise Invalid("Give the phase's credits a month (0 for none), or tick no kind of space.",
+                              field="monthly_credits")
+            phase_rights.set_phase_rights(db, actor=actor, program_id=program_id, phase=phase, data=data,
+                                          now=clock.now())
+        except DomainError as error:
+            if error.field in ("monthly_credits", "space_kinds"):
+                error.field = f"{phase}_{'credits' if error.field == 'monthly_credits' else 'kinds'}"
+            raise
+    return programs.get_managed_program(db, actor=actor, program_id=program_id)
+
+
+@router.post("/programs/{program_id}/phases", name="cohorts.set_phase_rights")
+def set_phase_rights(request: Request, program_id: int, form: FormData = Depends(posted),
+                     actor: User = Depends(staff), db: Session = Depends(get_db)) -> Response:
+    values = _posted_rights(form)
+    return save(
+        request, db, lambda: _set_rights(db, actor, program_id, values),
+        lambda program: (f"/programs/{program.id}", N_("Credits per phase of {name} saved: they apply at the next "
+                                                       "phase change."), {"name": program.name}),
+        lambda error: _program_page(request, db, actor, program_id, rights_values=values, error=error),
+    )

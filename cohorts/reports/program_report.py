@@ -127,10 +127,13 @@ class CohortKpis:
 
 @dataclass(frozen=True)
 class MonthKpis:
+    """What the start-ups that reported for the month add up to: a start-up that has not reported yet is not in
+    it, whereas a cohort's headcount runs from each start-up's first report of the period to its last."""
     month: date
     headcount: int
     revenue_eur: int
     funds_raised_eur: int
+    reporting: int = 0  # the start-ups that reported for the month
 
 
 @dataclass(frozen=True)
@@ -230,10 +233,11 @@ def program_report(db: Session, period: Period, *, actor: User) -> ProgramReport
         kpi_rows.append(_cohort_kpis(cohort.name, members, reports))
     months: dict[date, list[int]] = {}
     for report in (r for rows in reports.values() for r in rows):
-        totals = months.setdefault(report.month, [0, 0, 0])
+        totals = months.setdefault(report.month, [0, 0, 0, 0])
         totals[0] += report.headcount
         totals[1] += report.revenue_eur
         totals[2] += report.funds_raised_eur
+        totals[3] += 1
 
     rows = []
     for enrolment in enrolments:

@@ -55,7 +55,7 @@ def _report_page(request: Request, db: Session, actor: User, program_id: int, te
     return render(request, template, {
         "report": report, "period": period, "error": None, "query": period.query(),
         "values": {"from": period.first_day.isoformat(), "to": period.last_day.isoformat()},
-        "generated_on": clock.now().date().isoformat(), **_formats(locale)})
+        "generated_on": clock.now(), **_formats(locale)})
 
 
 @router.get("/{program_id}", name="cohorts.program_report")

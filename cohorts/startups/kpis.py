@@ -117,6 +117,25 @@ def reports_of(db: Session, organisation_ids: list[int]) -> list[KpiReport]:
 
 
 @dataclass(frozen=True)
+class TeamSize:
+    people: int
+    month: date | None  # the month of the figures it comes from; None: as the profile declares it
+
+
+def team_size(db: Session, startup: startups.Startup, *, with_figures: bool) -> TeamSize | None:
+    """The team as the latest monthly figures count it (the headcount the program's reports add up), else as the
+    profile declares it: the one figure of a team that the start-up's page and the reports share. Without
+    `with_figures` (a reader the figures are not for), as the profile declares it."""
+    if with_figures:
+        latest = db.scalars(select(KpiReport).where(KpiReport.organisation_id == startup.organisation.id)
+                            .order_by(KpiReport.month.desc()).limit(1)).first()
+        if latest is not None:
+            return TeamSize(latest.headcount, latest.month)
+    declared = startup.profile.team_size if startup.profile else None
+    return TeamSize(declared, None) if declared else None
+
+
+@dataclass(frozen=True)
 class CohortRow:
     startup: str
     track: str

@@ -30,7 +30,7 @@ from totem.identity.models import User
 from totem.permissions import is_staff
 from totem.web.context import Viewer, check_csrf, get_db, get_viewer, require_user
 from totem.web.forms import page, posted, requiring, save, text
-from totem.web.nav import NavItem, register
+from totem.web.nav import ACCELERATOR, NavItem, register
 from totem.web.pages import form_error, redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
@@ -38,8 +38,9 @@ staff = requiring("program.create")  # members and mentors get a 403 on the mana
 router.include_router(review_views.router)
 router.include_router(progress_views.router)
 register(
-    NavItem("Start-ups", "cohorts.startups", order=300),
-    NavItem("Applications", "cohorts.applications", permission="program.create", order=610),
+    NavItem("Start-ups", "cohorts.startups", order=612, group=ACCELERATOR),
+    NavItem("Applications", "cohorts.applications", permission="program.create", order=610,
+            group=ACCELERATOR),
 )
 APPLICATION_FIELDS = ("startup_name", "founder_name", "founder_email", "website", "country", "stage", "sector",
                       "team_size", "track_id", "pitch")
@@ -160,6 +161,8 @@ def startup_page(request: Request, startup_id: int, user: User = Depends(require
         "milestones": milestones.summarise(milestones.startup_milestones(db, actor=user, organisation_id=startup_id),
                                            now) if follows else None,
         "kpis": status,
+        # The headcount is a figure for the start-up and its programs' managers; others see the declared team.
+        "team": kpis.team_size(db, startup, with_figures=follows),
         "kpi_month": format_date(status.due, "MMMM yyyy", locale=locale) if status and status.due else "",
         "milestone_labels": progress_views.STATUS_LABELS,
     })

@@ -28,12 +28,13 @@ from totem.i18n import N_, translate
 from totem.identity.models import User
 from totem.web.context import check_csrf, get_db
 from totem.web.forms import Done, act, page, posted, requiring, save, text
-from totem.web.nav import NavItem, register
+from totem.web.nav import ADMINISTRATION, NavItem, register
 from totem.web.pages import add_flash, form_error, redirect, render
 
 router = APIRouter(prefix="/admin/spaces", dependencies=[Depends(check_csrf)])
 manager = requiring("space.manage")  # members and mentors get a 403 on every page of the Spaces admin
-register(NavItem("Spaces admin", "spaces.admin", permission="space.manage", order=700))
+register(NavItem("Spaces admin", "spaces.admin", permission="space.manage", order=700,
+                 group=ADMINISTRATION))
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 NEW_PLAN = {"plan_width": "1000", "plan_height": "600"}
 

@@ -25,15 +25,15 @@ from totem.identity.models import User
 from totem.identity.service import load_memberships
 from totem.permissions import is_staff
 from totem.web.context import check_csrf, get_db, require_user
-from totem.web.nav import NavItem, register
+from totem.web.nav import BUILDING, NavItem, register
 from totem.web.pages import form_error, redirect, render, translated_labels
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 register(
     NavItem("Book", "spaces.book", order=200),
     NavItem("My bookings", "spaces.my_bookings", order=210),
-    NavItem("Floor plan", "spaces.floor_plan", order=220),
-    NavItem("Rooms", "spaces.room_timeline", order=230),
+    NavItem("Floor plan", "spaces.floor_plan", order=220, group=BUILDING),
+    NavItem("Rooms", "spaces.room_timeline", order=230, group=BUILDING),
 )
 
 PAST_DAYS_SHOWN = 30

@@ -28,11 +28,12 @@ from totem.identity.models import User
 from totem.permissions import can
 from totem.web.context import check_csrf, get_db
 from totem.web.forms import page, posted, requiring, save, text
-from totem.web.nav import NavItem, register
+from totem.web.nav import ADMINISTRATION, NavItem, register
 
 router = APIRouter(prefix="/admin/operators", dependencies=[Depends(check_csrf)])
 staff = requiring("operator.list")  # admins change everything; managers read their own operators
-register(NavItem("Operators", "spaces.operators", permission="operator.list", order=650))
+register(NavItem("Operators", "spaces.operators", permission="operator.list", order=690,
+                 group=ADMINISTRATION))
 OPERATOR_FIELDS = ("name", "kind", "branding_name")
 NEW_OPERATOR = {"name": "", "kind": "accelerator", "branding_name": ""}
 

@@ -18,12 +18,12 @@ from totem.permissions import is_staff
 from totem.settings import Settings
 from totem.web.context import check_csrf, get_db, get_settings_dep, require_user
 from totem.web.forms import act
-from totem.web.nav import NavItem, register
+from totem.web.nav import BUILDING, NavItem, register
 from totem.web.pages import render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 register(
-    NavItem("Who's in", "spaces.lobby", order=240),
+    NavItem("Who's in", "spaces.lobby", order=240, group=BUILDING),
 )
 # The lobby screen reloads itself this often (seconds), without JavaScript.
 LOBBY_REFRESH_SECONDS = 120

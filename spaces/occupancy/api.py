@@ -1,4 +1,5 @@
-"""`GET /api/v1/reports/occupancy`: a period's occupancy figures for managers, from the nightly roll-up."""
+"""`GET /api/v1/reports/occupancy`: a period's occupancy figures for managers, from the nightly roll-up; and
+`GET /api/v1/reports/operators`: each operator's month for its funder."""
 from datetime import date
 
 from fastapi import APIRouter, Depends, Query
@@ -6,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from spaces.occupancy import analytics
+from spaces.occupancy import operators as operator_report
 from spaces.occupancy.rollup import Figures
 from totem import clock
 from totem.api.deps import api_user
@@ -76,3 +78,37 @@ def occupancy(
     report = analytics.occupancy_report(db, scope)
     return OccupancyOut(venue_id=scope.venue_id, from_=scope.first_day, to=scope.last_day, **_rates(report.total),
                         bookings=report.total.bookings, by_hour=[_hour(h) for h in report.by_hour])
+
+
+class RoomUseOut(BaseModel):
+    space_kind: str
+    used_hours: float
+    quota_hours: int | None = Field(description="None: no quota, no limit")
+
+
+class OperatorMonthOut(BaseModel):
+    operator_id: int
+    name: str = Field(description="The name its start-ups and funders know it by")
+    month: str = Field(description="YYYY-MM, on the venue's calendar")
+    startups: int = Field(description="Start-ups holding rights through its programs on a day of the month")
+    dedicated_desks: int
+    desk_days: int
+    hot_desk_hours: float
+    rooms: list[RoomUseOut]
+
+
+@router.get("/reports/operators", response_model=list[OperatorMonthOut],
+            responses={403: {"description": "Managers only"}, 422: {"description": "Bad month"}})
+def operators_month(month: str | None = Query(None, description="YYYY-MM; default: this month"),
+                    user: User = Depends(api_user), db: Session = Depends(get_db)):
+    """Each operator's month (the admins: every operator; a manager: their own): rooms against quotas, desks and
+    start-ups hosted."""
+    require(user, "reports.read")
+    first = operator_report.parse_month(month, today=operator_report.today_at_venue(db, clock.now()))
+    building = operator_report.building_month(db, actor=user, month=first)
+    return [OperatorMonthOut(operator_id=row.operator.id, name=row.operator.display_name, month=f"{first:%Y-%m}",
+                             startups=row.startups, dedicated_desks=row.dedicated_desks, desk_days=row.desk_days,
+                             hot_desk_hours=round(row.hot_desk_hours, 2),
+                             rooms=[RoomUseOut(space_kind=room.space_kind, used_hours=round(room.used_hours, 2),
+                                               quota_hours=room.quota_hours) for room in row.rooms])
+            for row in building.operators]

@@ -5,7 +5,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from spaces.booking.labels import STATUS_LABELS
-from spaces.occupancy import analytics
+from spaces.occupancy import analytics, operator_views
 from spaces.occupancy import today as building_today
 from spaces.occupancy.analytics import OccupancyReport, Scope
 from spaces.venues.labels import KIND_LABELS
@@ -101,3 +101,6 @@ def today_list(request: Request, status: str = "checked_in", actor: User = Depen
         "rows": rows, "title": TODAY_TITLES[status], "status": status, "lists": TODAY_TITLES,
         "statuses": translated_labels(request, STATUS_LABELS),
     })
+
+
+router.include_router(operator_views.router)  # /admin/reports/operators: each operator's month, side by side

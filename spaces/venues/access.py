@@ -93,6 +93,12 @@ def _shorten(db: Session, period: AccessGrant | DeskAllocation, last_day: date) 
         period.ends_on = last_day
 
 
+def find_grant(db: Session, *, organisation_id: int, source_key: str) -> AccessGrant | None:
+    """The start-up's grant given under `source_key`, if any."""
+    return db.scalar(select(AccessGrant).where(AccessGrant.organisation_id == organisation_id,
+                                               AccessGrant.source_key == source_key))
+
+
 def list_grants(db: Session, *, organisation_id: int | None = None, on: date | None = None) -> list[AccessGrant]:
     query = select(AccessGrant)
     if organisation_id is not None:

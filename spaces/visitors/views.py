@@ -16,13 +16,14 @@ from totem.identity.models import User
 from totem.permissions import is_staff
 from totem.web.context import Viewer, check_csrf, get_db, get_viewer, require_user
 from totem.web.forms import act, page, posted, requiring, save, text
-from totem.web.nav import NavItem, register
+from totem.web.nav import BUILDING, NavItem, register
 from totem.web.pages import render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
 register(
-    NavItem("Visitors", "spaces.visitors", order=245),
-    NavItem("Front desk", "spaces.front_desk", permission="visitors.front_desk", order=246),
+    NavItem("Visitors", "spaces.visitors", order=245, group=BUILDING),
+    NavItem("Front desk", "spaces.front_desk", permission="visitors.front_desk", order=246,
+             group=BUILDING),
 )
 DEFAULT_TIME = "09:30"
 front_desk_staff = requiring("visitors.front_desk")

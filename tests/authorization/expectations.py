@@ -31,6 +31,9 @@ FOLLOWING_START_UP_A = PROGRAM_STAFF | {MEMBER_A}  # its profile, milestones and
 SESSION_SIDES = frozenset({MEMBER_A, MENTOR})  # feedback on their session
 SESSION_SIDES_AND_STAFF = STAFF | SESSION_SIDES
 MENTOR_AND_STAFF = STAFF | {MENTOR}  # the mentor's availability and profile
+# An event's door: its operator's managers, the admins, and the building's front desk (staff who run no operator of
+# their own, as the manager of another program here); a manager of another operator is refused.
+EVENT_DOOR = frozenset({OTHER_MANAGER, MANAGER, ADMIN})
 NOBODY_BUT_THE_HOLDER = EVERYONE  # a secret link is its own credential: whoever holds it passes
 
 EXPECTED: dict[str, frozenset[str]] = {
@@ -70,6 +73,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "POST /import": STAFF,
     "POST /import/confirm": STAFF,
     "POST /import/invite": STAFF,
+    "GET /import/{kind}-template.csv": STAFF,
     "GET /export": STAFF,
     "GET /export/{kind}.csv": STAFF,
     # --- spaces: the venue's set-up (its staff) --------------------------------------------------------------
@@ -125,7 +129,32 @@ EXPECTED: dict[str, frozenset[str]] = {
     "POST /front-desk/visitors/check-in": STAFF,
     "POST /front-desk/visitors/walk-in": STAFF,
     "POST /front-desk/visitors/{visitor_id}/check-in": STAFF,
+    # --- an event's door: check-in, the list, attendance (its operator's staff), the attendee's feedback ---------
+    "GET /staff/door": STAFF,  # the doors of their own events (another operator's manager: none here)
+    "GET /staff/events/{event_id}/check-in": EVENT_DOOR,
+    "POST /staff/events/{event_id}/check-in": EVENT_DOOR,
+    "GET /staff/events/{event_id}/registrations": EVENT_DOOR,
+    "POST /staff/events/{event_id}/registrations/{registration_id}/check-in": EVENT_DOOR,
+    "GET /staff/events/{event_id}/attendance": OPERATOR_STAFF,
+    "GET /staff/events/{event_id}/attendance.csv": OPERATOR_STAFF,
+    "GET /events/feedback/{token}": NOBODY_BUT_THE_HOLDER,
+    "POST /events/feedback/{token}": NOBODY_BUT_THE_HOLDER,
     "GET /visit/{token}": NOBODY_BUT_THE_HOLDER,
+    # --- events: the public agenda and registering need no account; the staff's pages are the operator's --------
+    "GET /events": EVERYONE,
+    "GET /events.ics": EVERYONE,
+    "GET /events/{key}": EVERYONE,  # a public event (a members-only one: SIGNED_IN)
+    "POST /events/{key}/register": EVERYONE,
+    "GET /events/registration/{token}": NOBODY_BUT_THE_HOLDER,
+    "GET /events/registration/{token}/cancel": NOBODY_BUT_THE_HOLDER,
+    "POST /events/registration/{token}/cancel": NOBODY_BUT_THE_HOLDER,
+    "POST /events/registration/{token}/accept": NOBODY_BUT_THE_HOLDER,
+    "GET /staff/events": STAFF,  # each manager sees their operators' events only
+    "GET /staff/events/new": STAFF,
+    "POST /staff/events": STAFF,  # for an operator they manage
+    "GET /staff/events/{event_id}": OPERATOR_STAFF,
+    "POST /staff/events/{event_id}": OPERATOR_STAFF,
+    "POST /staff/events/{event_id}/cancel": OPERATOR_STAFF,
     "GET /floors": SIGNED_IN,
     "GET /floors/{floor_id}": SIGNED_IN,
     "GET /rooms": SIGNED_IN,
@@ -157,6 +186,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /programs/{program_id}": PROGRAM_STAFF,
     "POST /programs/{program_id}": PROGRAM_STAFF,
     "POST /programs/{program_id}/tracks": PROGRAM_STAFF,
+    "POST /programs/{program_id}/phases": PROGRAM_STAFF,
     "POST /tracks/{track_id}": PROGRAM_STAFF,
     "POST /tracks/{track_id}/delete": PROGRAM_STAFF,
     "POST /programs/{program_id}/cohorts": PROGRAM_STAFF,
@@ -254,6 +284,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /admin/reports/programs/{program_id}/funders": PROGRAM_STAFF,
     "GET /admin/reports/programs/{program_id}/charts/{chart}.svg": PROGRAM_STAFF,
     "GET /admin/reports/programs/{program_id}/report.csv": PROGRAM_STAFF,
+    "GET /admin/reports/operators": STAFF,  # every operator for the admins, one's own for a manager
+    "GET /admin/reports/operators/rooms.svg": STAFF,
+    "GET /admin/reports/operators/report.csv": STAFF,
+    "GET /admin/reports/operators/{operator_id}": OPERATOR_STAFF,
     # --- the JSON API ---------------------------------------------------------------------------------------------
     "GET /api/v1/openapi.json": EVERYONE,
     "GET /api/v1/docs": EVERYONE,
@@ -297,7 +331,20 @@ EXPECTED: dict[str, frozenset[str]] = {
     "POST /api/v1/visitors/{visitor_id}/cancel": START_UP_A_AND_STAFF,
     "POST /api/v1/visitors/{visitor_id}/check-in": STAFF,
     "POST /api/v1/visitors/walk-ins": STAFF,
+    "GET /api/v1/events": EVERYONE,
+    "GET /api/v1/events/managed": STAFF,
+    "POST /api/v1/events": STAFF,
+    "GET /api/v1/events/{event_id}": EVERYONE,
+    "PUT /api/v1/events/{event_id}": OPERATOR_STAFF,
+    "POST /api/v1/events/{event_id}/cancel": OPERATOR_STAFF,
+    "POST /api/v1/events/{event_id}/registrations": EVERYONE,
+    "GET /api/v1/events/{event_id}/registrations": OPERATOR_STAFF,
+    "POST /api/v1/events/{event_id}/registrations/{registration_id}/cancel": OPERATOR_STAFF,
+    "POST /api/v1/events/{event_id}/check-ins": EVENT_DOOR,
+    "GET /api/v1/events/{event_id}/attendance": OPERATOR_STAFF,
+    "GET /api/v1/events/{event_id}/attendance.csv": OPERATOR_STAFF,
     "GET /api/v1/reports/occupancy": STAFF,
+    "GET /api/v1/reports/operators": STAFF,  # the admins: every operator; a manager: their own
     "GET /api/v1/operators": SIGNED_IN,  # everyone's list: all for admins, one's own for managers, none for others
     "POST /api/v1/operators": ADMIN_ONLY,
     "GET /api/v1/operators/{operator_id}": OPERATOR_STAFF,
@@ -315,6 +362,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /api/v1/programs/{program_id}": SIGNED_IN,
     "PUT /api/v1/programs/{program_id}": PROGRAM_STAFF,
     "POST /api/v1/programs/{program_id}/tracks": PROGRAM_STAFF,
+    "GET /api/v1/programs/{program_id}/phases": PROGRAM_STAFF,
+    "PUT /api/v1/programs/{program_id}/phases/{phase}": PROGRAM_STAFF,
+    "DELETE /api/v1/programs/{program_id}/phases/{phase}": PROGRAM_STAFF,
     "PUT /api/v1/tracks/{track_id}": PROGRAM_STAFF,
     "DELETE /api/v1/tracks/{track_id}": PROGRAM_STAFF,
     "GET /api/v1/cohorts": SIGNED_IN,
@@ -411,9 +461,39 @@ PATHS = {
     "POST /spaces/{space_id}/check-in": "/spaces/{booking_space_id}/check-in",
     "GET /front-desk/visitors/check-in": "/front-desk/visitors/check-in?code={visitor_code}",
     "GET /visit/{token}": "/visit/{visitor_page_token}",
+    "GET /events/{key}": "/events/{space_event_slug}",
+    "POST /events/{key}/register": "/events/{space_event_slug}/register",
+    "GET /events/registration/{token}": "/events/registration/{registration_page_token}",
+    "GET /events/registration/{token}/cancel": "/events/registration/{registration_page_token}/cancel",
+    "POST /events/registration/{token}/cancel": "/events/registration/{registration_page_token}/cancel",
+    "POST /events/registration/{token}/accept": "/events/registration/{registration_page_token}/accept",
+    "GET /staff/events/{event_id}": "/staff/events/{space_event_id}",
+    "POST /staff/events/{event_id}": "/staff/events/{space_event_id}",
+    "POST /staff/events/{event_id}/cancel": "/staff/events/{space_event_id}/cancel",
+    "GET /api/v1/events/{event_id}": "/api/v1/events/{space_event_id}",
+    "PUT /api/v1/events/{event_id}": "/api/v1/events/{space_event_id}",
+    "POST /api/v1/events/{event_id}/cancel": "/api/v1/events/{space_event_id}/cancel",
+    "POST /api/v1/events/{event_id}/registrations": "/api/v1/events/{space_event_id}/registrations",
+    "GET /api/v1/events/{event_id}/registrations": "/api/v1/events/{space_event_id}/registrations",
+    "POST /api/v1/events/{event_id}/registrations/{registration_id}/cancel":
+        "/api/v1/events/{space_event_id}/registrations/{registration_id}/cancel",
+    "GET /staff/events/{event_id}/check-in": "/staff/events/{door_event_id}/check-in",
+    "POST /staff/events/{event_id}/check-in": "/staff/events/{door_event_id}/check-in",
+    "GET /staff/events/{event_id}/registrations": "/staff/events/{door_event_id}/registrations",
+    "POST /staff/events/{event_id}/registrations/{registration_id}/check-in":
+        "/staff/events/{door_event_id}/registrations/{door_registration_id}/check-in",
+    "GET /staff/events/{event_id}/attendance": "/staff/events/{door_event_id}/attendance",
+    "GET /staff/events/{event_id}/attendance.csv": "/staff/events/{door_event_id}/attendance.csv",
+    "GET /events/feedback/{token}": "/events/feedback/{door_page_token}",
+    "POST /events/feedback/{token}": "/events/feedback/{door_page_token}",
+    "POST /api/v1/events/{event_id}/check-ins": "/api/v1/events/{door_event_id}/check-ins",
+    "GET /api/v1/events/{event_id}/attendance": "/api/v1/events/{door_event_id}/attendance",
+    "GET /api/v1/events/{event_id}/attendance.csv": "/api/v1/events/{door_event_id}/attendance.csv",
     "GET /api/v1/spaces/availability":
         "/api/v1/spaces/availability?starts_at=2031-01-06T09:00:00%2B01:00&ends_at=2031-01-06T10:00:00%2B01:00",
     "GET /api/v1/spaces/{space_id}/free-slots": "/api/v1/spaces/{space_id}/free-slots?day=2031-01-06",
+    "PUT /api/v1/programs/{program_id}/phases/{phase}": "/api/v1/programs/{program_id}/phases/demo_day",
+    "DELETE /api/v1/programs/{program_id}/phases/{phase}": "/api/v1/programs/{program_id}/phases/demo_day",
 }
 
 LATER = "2031-01-06T10:00:00+01:00"  # a Monday, years ahead: free for everything
@@ -467,11 +547,23 @@ BODIES: dict[str, dict] = {
     "POST /visitors": {"guests": "Camille Durand, camille@example.fr", "day": "2031-01-06", "time": "10:00"},
     "POST /front-desk/visitors/check-in": {"code": Ref("visitor_code")},
     "POST /front-desk/visitors/walk-in": {"name": "Inès Roux", "host": "nadia@oceanwatt.fr"},
+    "POST /staff/events/{event_id}/check-in": {"code": Ref("door_code")},
+    "POST /events/feedback/{token}": {"rating": "5", "comment": "Matrix"},
+    "POST /api/v1/events/{event_id}/check-ins": {"code": "MATRIXEV"},
     "POST /api/v1/visitors": {"guests": [{"name": "Camille Durand", "email": "camille@example.fr"}],
                               "day": "2031-01-06", "time": "10:00"},
     "POST /api/v1/visitors/walk-ins": {"name": "Inès Roux", "host_id": Ref("user_id")},
+    "POST /events/{key}/register": {"name": "Camille Durand", "email": "camille@example.fr", "consent": "yes"},
+    "POST /api/v1/events/{event_id}/registrations": {"name": "Camille Durand", "email": "camille@example.fr",
+                                                     "consent": True},
+    "POST /api/v1/events": {"title": "Matrix meetup", "space_id": Ref("event_space_id"), "starts_at": LATER,
+                            "ends_at": LATER_END, "capacity": 50},
+    "PUT /api/v1/events/{event_id}": {"title": "Matrix meetup", "space_id": Ref("event_space_id"),
+                                      "starts_at": LATER, "ends_at": LATER_END, "capacity": 100},
     "PUT /api/v1/programs/{program_id}": {"name": "Accélérateur Métropole", "venue_id": Ref("venue_id")},
     "POST /api/v1/programs/{program_id}/tracks": {"name": "Matrix track"},
+    "PUT /api/v1/programs/{program_id}/phases/{phase}": {"monthly_credits": 12, "space_kinds": ["event_space"]},
+    "POST /programs/{program_id}/phases": {"selection_credits": "", "running_credits": "", "demo_day_credits": "12"},
     "PUT /api/v1/tracks/{track_id}": {"name": "Mer et littoral"},
     "POST /api/v1/cohorts": {"program_id": Ref("program_id"), "name": "Promo 2031", "capacity": 10,
                              "applications_open_on": "2030-09-01", "selection_on": "2030-11-01",

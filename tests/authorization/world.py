@@ -20,6 +20,7 @@ from spaces.booking.enums import BookingStatus
 from spaces.booking.models import Booking
 from spaces.booking.room_feed import feed_key
 from spaces.booking.waitlist.models import WaitlistEntry
+from spaces.events.models import Event, Registration
 from spaces.series.models import BookingSeries
 from spaces.venues.enums import SpaceKind
 from spaces.venues.models import BookingRule, ClosureDay, DeskAllocation, Floor, Space, Venue, Zone
@@ -106,6 +107,10 @@ def build_world(db: Session, settings: Settings, now: datetime) -> World:
         MentorSession.organisation_id == startup.id, MentorSession.mentor_id == mentor.id,
         MentorSession.starts_at > now).order_by(MentorSession.starts_at)).first()
     token, _raw = auth.issue_api_token(db, user=member_a, name="laptop", now=now)
+    space_event = db.scalar(select(Event).where(Event.title == "Matinale de l'économie bleue"))
+    registration = db.scalars(select(Registration).where(Registration.event_id == space_event.id)
+                              .order_by(Registration.id)).first()
+    door_event, door_registration = _door_event(db, program.operator_id, venue, room, now)
 
     ids = {
         "startup_id": startup.id, "organisation_id": startup.id,
@@ -134,6 +139,12 @@ def build_world(db: Session, settings: Settings, now: datetime) -> World:
         "token_id": token.id, "month": (today.replace(day=1) - timedelta(days=1)).replace(day=1).isoformat(),
         "booking_space_id": booking.space_id,
         "visitor_id": visitor.id, "visitor_code": visitor.code, "visitor_page_token": visitor.page_token,
+        # Accélérateur M's public morning next week (Léa's operator's), and one of its registrations.
+        "space_event_id": space_event.id, "space_event_slug": space_event.slug, "event_space_id": space_event.space_id,
+        "registration_id": registration.id, "registration_page_token": registration.page_token,
+        # An event of Léa's operator happening now, with one person checked in (their feedback link).
+        "door_event_id": door_event.id, "door_registration_id": door_registration.id,
+        "door_code": door_registration.code, "door_page_token": door_registration.page_token,
         # Links that are their own credential: a real one, so that the matrix sees what its holder sees.
         "token": auth.issue_link(db, user=_invited(db, now), purpose=auth.INVITATION, valid_for=timedelta(days=7),
                                  now=now),
@@ -179,6 +190,21 @@ def _speed_meeting(db: Session, cohort: Cohort, startup: Organisation, mentor: U
     db.add(meeting)
     db.flush()
     return meeting.id
+
+
+def _door_event(db: Session, operator_id: int, venue: Venue, room: Space, now: datetime) -> tuple[Event, Registration]:
+    """Written as rows (its booking does not matter here): under way, so that its door is open."""
+    event = Event(slug="matrix-door-event", operator_id=operator_id, venue_id=venue.id,
+                       space_id=room.id, title="Matrix meetup", starts_at=now - timedelta(hours=1),
+                       ends_at=now + timedelta(hours=1), capacity=5, seats_taken=1, created_at=now)
+    db.add(event)
+    db.flush()
+    registration = Registration(event_id=event.id, name="Camille Door", email="camille.door@example.fr",
+                                email_key="camille.door@example.fr", consent_at=now, queued_at=now, code="MATRIXEV",
+                                page_token="matrix-door-registration-token", checked_in_at=now, created_at=now)
+    db.add(registration)
+    db.flush()
+    return event, registration
 
 
 def _invited(db: Session, now: datetime) -> User:

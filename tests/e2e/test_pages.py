@@ -1,7 +1,10 @@
 """The key pages of each role, in chromium, in French and in English: one language at a time, and no
-accessibility violation that axe-core finds, under the app's own Content-Security-Policy."""
+accessibility violation that axe-core finds, under the app's own Content-Security-Policy; dates and numbers
+written as the reader's language writes them."""
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -161,3 +164,60 @@ def test_a_member_books_a_room_with_the_keyboard_only(browser, demo_server):
         assert "Revue au clavier" in page.locator("table").first.inner_text()
     finally:
         context.close()
+
+
+# The pages that show dates, figures and money, by the demo account's e-mail: "/a >> css" opens /a, then the first
+# link there that matches css, and so on (ids differ from a demo to the next).
+FIGURE_PAGES = {
+    "nadia@oceanwatt.fr": ["/my-bookings", "/week", "/startups >> a[href$='/kpis']", "/my-bookings/series"],
+    "yves.roux@mentors-sud.fr": ["/mentor"],
+    "lea.martin@cite-innovation.fr": [
+        "/programs", "/programs >> a[href^='/programs/']", "/programs >> a[href^='/cohorts/']",
+        "/programs >> a[href^='/cohorts/'] >> a[href$='/calendar']", "/applications", "/applications >> a[href*='/applications?']",
+        "/startups >> a[href^='/startups/']", "/admin/mentoring", "/admin/matching", "/admin/reports/occupancy",
+        "/admin/reports/programs", "/admin/reports/programs >> a[href$='/funders']", "/admin/spaces/approvals",
+        "/admin/spaces/allocations", "/admin/spaces >> a[href^='/admin/spaces/venues/']:not([href$='/new'])", "/jobs"],
+}
+FIGURE_CASES = [(email, path) for email, paths in FIGURE_PAGES.items() for path in paths]
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+RAW_FLOAT = re.compile(r"\b\d+\.0\b")  # "3.0 / 10"
+# What one language writes and the other does not: a decimal point or "83%" in French, "83 %" in English.
+WRONG_FIGURES = {"fr": re.compile(r"\d\.\d|\d%"), "en": re.compile(r"\d[ \u00a0\u202f]%")}
+# A whole number of four digits or more, written without the thousands' separator ("3600" for euros); years and
+# "#3605" references aside.
+UNGROUPED = re.compile(r"(?<![\d#.,:/\-\u00a0\u202f])(?!(?:19|20)\d\d\b)\d{4,}\b")
+
+
+def _open(page, spec: str):  # type: ignore[no-untyped-def]
+    path, *links = spec.split(" >> ")
+    response = page.goto(path)
+    for link in links:
+        href = page.locator(link).first.get_attribute("href")
+        assert href, f"no link {link} on {page.url}"
+        response = page.goto(href)
+    return response
+
+
+def _raw_figures(texts: list[str], locale: str) -> list[str]:
+    """The texts that show a date or a number as the code holds it, not as the reader's language writes it."""
+    return sorted({text for text in texts if "://" not in text and (
+        ISO_DAY.search(text) or RAW_FLOAT.search(text) or WRONG_FIGURES[locale].search(text)
+        or UNGROUPED.search(text))})
+
+
+def test_the_figure_check_sees_raw_dates_and_numbers():
+    assert _raw_figures(["2026-12-08", "3.0 / 10", "3600", "Réservation #3605", "mardi 8 déc. 2026"], "fr") == [
+        "2026-12-08", "3.0 / 10", "3600"]
+    assert _raw_figures(["83.3 %", "83\u202f%", "3\u202f600\u00a0€", "2026"], "fr") == ["83.3 %"]
+    assert _raw_figures(["83 %", "83%", "4.52", "£3,600"], "en") == ["83 %"]
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+@pytest.mark.parametrize(("email", "path"), FIGURE_CASES, ids=[f"{e.split('@')[0]}:{p}" for e, p in FIGURE_CASES])
+def test_dates_and_numbers_follow_the_language(pages, email, path, locale):
+    page = pages["open"](email, locale)
+    response = _open(page, path)
+    assert response is not None and response.status == 200, path
+    raw = _raw_figures(page.evaluate(VISIBLE_TEXTS), locale)
+    screenshot(page, "figures-" + _name(email, urlparse(page.url).path, locale))
+    assert not raw, f"{page.url} in {locale} shows dates or numbers as the code holds them: {raw}"

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from tests.helpers import csrf_from, form_post, login
 from tests.totem.factories import PASSWORD, make_user
-from totem import clock
+from totem import clock, importing
 from totem.app import create_app
 from totem.identity import service as identity
 from totem.notifications.models import OutboxMessage
@@ -80,3 +80,24 @@ def test_an_upload_is_for_its_uploader_within_the_hour(client, db: Session, monk
         assert identity.get_user_by_email(db, "ines@seabird.example") is None  # past its hour
     assert _confirm(client, token).status_code == 303  # its uploader, within the hour
     assert identity.get_user_by_email(db, "ines@seabird.example") is not None
+
+
+def test_the_import_page_offers_a_file_to_fill_in_per_kind_and_each_reads_back(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    manager = make_user(db, role="manager")
+    db.commit()
+    login(client, manager.email, PASSWORD)
+    page = client.get("/import")
+    kinds = [kind.name for kind in importing.kinds() if kind.exporter is not None]
+    assert {"spaces", "bookings", "startups", "members", "mentors"} <= set(kinds)
+    for kind in kinds:
+        assert f'href="/import/{kind}-template.csv"' in page.text, kind
+        template = client.get(f"/import/{kind}-template.csv")
+        assert template.status_code == 200 and template.headers["content-type"].startswith("text/csv")
+        assert "attachment" in template.headers["content-disposition"]
+        (header,) = template.text.splitlines()  # the header row alone, to fill in
+        assert header.split(",") == list(next(iter(importing.export_rows(db, kind)))), kind
+        # Uploaded as it is, it names every column its import reads: nothing to create, nothing refused.
+        preview = client.post("/import", data={"kind": kind, "csrf_token": csrf_from(page)},
+                              files={"file": (f"{kind}.csv", template.content, "text/csv")})
+        assert preview.status_code == 200 and "Missing column" not in preview.text, (kind, preview.text[-2000:])
+    assert client.get("/import/ics-template.csv").status_code == 422  # a calendar has no CSV header

@@ -29,6 +29,23 @@ def api_user(
     return user
 
 
+# For the routes api_viewer guards: FastAPI declares the bearer scheme from the dependency; the empty requirement
+# beside it is how OpenAPI says "or no token at all", so that a client (and a fuzzer) knows anonymous calls are fine.
+OPTIONAL_TOKEN = {"security": [{}]}
+
+
+def api_viewer(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+    db: Session = Depends(get_db),
+) -> User | None:
+    """For the routes open to anyone (a public agenda): the token's user when one is given, else nobody.
+    A token given but invalid is still refused, so that a client does not silently read as anonymous."""
+    if credentials is None:
+        return None
+    return api_user(request, credentials, db)
+
+
 async def refuse_nul_characters(request: Request) -> None:
     """No JSON text or query value may hold a NUL character: PostgreSQL cannot store one, SQLite would hide it."""
     body = await request.body()  # read once: the operation's own parsing gets it from the request's cache

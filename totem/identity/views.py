@@ -17,13 +17,13 @@ from totem.identity.models import User
 from totem.permissions import require
 from totem.settings import Settings
 from totem.web.context import check_csrf, get_db, get_settings_dep, require_user
-from totem.web.nav import NavItem, register
+from totem.web.nav import ADMINISTRATION, NavItem, register
 from totem.web.pages import form_error, redirect, render, translated_labels
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(check_csrf)])
 register(
-    NavItem("Users", "totem.users", permission="users.manage", order=900),
-    NavItem("Audit log", "totem.audit", permission="audit.read", order=910),
+    NavItem("Users", "totem.users", permission="users.manage", order=900, group=ADMINISTRATION),
+    NavItem("Audit log", "totem.audit", permission="audit.read", order=910, group=ADMINISTRATION),
 )
 PAGE_SIZE = 50
 

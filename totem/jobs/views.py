@@ -15,11 +15,11 @@ from totem.notifications.queries import count_pending, list_failed_messages
 from totem.permissions import require
 from totem.settings import Settings
 from totem.web.context import check_csrf, get_db, get_settings_dep, require_user
-from totem.web.nav import NavItem, register
+from totem.web.nav import ADMINISTRATION, NavItem, register
 from totem.web.pages import redirect, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
-register(NavItem("Jobs", "totem.jobs", permission="jobs.manage", order=800))
+register(NavItem("Jobs", "totem.jobs", permission="jobs.manage", order=800, group=ADMINISTRATION))
 
 
 def _staff(user: User = Depends(require_user)) -> User:

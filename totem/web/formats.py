@@ -6,6 +6,7 @@ template writes "2026-12-08" beside "mar. 8 déc." or "83.3 %" beside "83 %".
 Instants are stored in UTC and shown on the venue's clock: the settings'
 time zone unless the caller gives a venue's.
 """
+import re
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
@@ -19,6 +20,7 @@ from totem.settings import get_settings
 
 # The venue is in France: its English readers get British dates and a 24-hour clock ("8 Dec 2026, 14:30").
 BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def babel_locale(locale: str) -> str:
@@ -30,8 +32,8 @@ def day(value: date | None, locale: str, style: str = "medium") -> str:
     `"month"`: "décembre 2026"."""
     if value is None:
         return "—"
-    if isinstance(value, datetime):
-        value = value.date()
+    if isinstance(value, datetime):  # an instant: its day on the venue's clock
+        value = (value.astimezone(get_settings().tz) if value.tzinfo else value).date()
     if style == "weekday":
         return format_date(value, format="EEEE d MMMM", locale=babel_locale(locale))
     if style == "month":
@@ -91,6 +93,12 @@ def moment(value: datetime | None, locale: str, zone: tzinfo | None = None) -> s
     local = value.astimezone(zone or get_settings().tz)
     return f"{format_date(local.date(), format='medium', locale=babel_locale(locale))} " \
            f"{format_time(local.time(), format='HH:mm:ss', locale=babel_locale(locale))}"
+
+
+def written_days(params: dict[str, Any], locale: str) -> dict[str, Any]:
+    """A refusal's parameters with its days ("2027-05-06", as domain code gives them) as `day` writes them."""
+    return {key: day(date.fromisoformat(value), locale) if isinstance(value, str) and ISO_DAY.fullmatch(value)
+            else value for key, value in params.items()}
 
 
 def _filter(function: Any) -> Any:

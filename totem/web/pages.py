@@ -53,7 +53,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "user": viewer.user,
         "locale": viewer.locale,
         "csrf_token": viewer.csrf_token,
-        "nav_items": nav.items_for(viewer.user),
+        "nav_menu": nav.menu_for(viewer.user, lambda route: str(request.app.url_path_for(route)), request.url.path),
         "flashes": flashes,
         "languages": LANGUAGE_NAMES,
         "url_for": lambda name, **params: str(request.app.url_path_for(name, **params)),

@@ -18,6 +18,7 @@ def _log_in(page, email: str) -> None:
 
 def test_a_founder_filters_the_directory_and_asks_a_mentor(page):
     _log_in(page, "nadia@oceanwatt.fr")
+    page.click("nav.mainnav summary:has-text('Accélérateur')")  # the bar's menu holding the directory
     page.click("nav.mainnav >> text=Mentors")
     assert page.locator(".startup-card").count() == 15
     page.select_option("#f-language", "it")
@@ -32,7 +33,8 @@ def test_a_founder_filters_the_directory_and_asks_a_mentor(page):
     assert page.locator("#f-mentor_id option:checked").inner_text().startswith("Sofia Marchetti")
     page.select_option("#f-mentor_id", "")
     page.fill("#f-topic", "Homologuer notre moteur électrique")
-    page.select_option("#f-expertise", ["nautisme", "énergies marines"])
+    for tag in ("nautisme", "énergies marines"):  # checkboxes: no Ctrl or ⌘ needed to choose several
+        page.check(f"fieldset.tag-choices input[value='{tag}']")
     page.select_option("#f-language", "fr")
     screenshot(page, "mentoring-ask")
     page.click("button[type=submit]:has-text('Envoyer la demande')")
@@ -48,6 +50,11 @@ def test_a_mentor_sees_requests_to_answer_with_their_free_times(page):
     assert page.locator("h1").inner_text() == "Espace mentor"
     request = page.locator("li:has-text('Exporter nos objets en algues par la mer')")
     assert "Vous a demandé" in request.inner_text()
-    assert request.locator("form.accept-slots button").count() >= 2
+    # Each free time once, the mode beside them, and one button to accept.
+    times = request.locator("form.accept-slots input[name=starts_at]")
+    assert times.count() >= 2
+    assert len(set(times.evaluate_all("inputs => inputs.map(i => i.value)"))) == times.count()
+    assert request.locator("form.accept-slots input[name=mode]").count() <= 2
+    assert request.locator("form.accept-slots button").count() == 1
     assert page.locator("li:has-text('Financer notre campagne de replantation')").count() == 1
     screenshot(page, "mentor-home")

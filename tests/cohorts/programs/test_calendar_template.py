@@ -32,7 +32,7 @@ def test_preview_then_book_the_free_dates_then_release_them_at_the_end(client, d
     login(client, "lea@cite-innovation.fr", PASSWORD)
     page = client.get(f"/cohorts/{cohort.id}/calendar")
     assert page.status_code == 200
-    assert "Room Calanques is already booked 10:30–11:30 on 2027-01-12." in page.text
+    assert "Room Calanques is already booked 10:30–11:30 on 12 Jan 2027." in page.text
     occurrences = events.preview(db, actor=manager, cohort_id=cohort.id, now=NOW)
     assert [(o.day, o.problem is None) for o in occurrences] == [
         (date(2027, 1, 5), True), (date(2027, 1, 12), False), (date(2027, 1, 19), True), (date(2027, 1, 26), True)]

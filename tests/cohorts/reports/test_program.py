@@ -9,7 +9,9 @@ from cohorts.mentoring.models import MentorSession, SessionFeedback
 from cohorts.programs.models import Enrolment
 from cohorts.reports import exports
 from cohorts.reports import program_report as reports
-from cohorts.startups.models import KpiReport, Milestone, MilestoneProgress
+from cohorts.startups import kpis as startup_kpis
+from cohorts.startups import service as startups
+from cohorts.startups.models import KpiReport, Milestone, MilestoneProgress, StartupProfile
 from spaces.credits import service as credits
 from spaces.credits.models import CreditEntry
 from tests.cohorts.conftest import NOW
@@ -175,3 +177,28 @@ def test_members_mentors_and_other_programs_managers_get_403(client, db, quarter
     for path in (base, f"{base}/funders", f"{base}/charts/tracks.svg", f"{base}/report.csv"):
         assert client.get(path, params=QUERY).status_code == 403, path
     assert client.get("/admin/reports/programs").status_code == (200 if who == "other manager" else 403)
+
+
+def test_figures_that_count_differently_say_why_and_the_team_has_one_source(client, db, quarter):
+    """The months add up who reported for them (4, 7, 10) beside the cohort's 6 → 10; the start-ups' milestones
+    are those due in the period (OceanWatt 1 / 2) beside its page's every milestone of the track (2 of 3): each
+    page says so. The team is the latest monthly headcount (7), on the start-up's page as in the report."""
+    scene = quarter.scene
+    report = _report(db, quarter)
+    assert [(m.headcount, m.reporting) for m in report.months] == [(4, 1), (7, 2), (10, 2)]
+    login(client, scene.manager.email, PASSWORD)
+    funders = client.get(f"/admin/reports/programs/{quarter.program.id}/funders", params=QUERY).text
+    assert "Each month adds up the start-ups that reported for it" in funders
+    assert "Milestones: done out of those due within the period" in funders
+
+    db.add(StartupProfile(organisation_id=scene.oceanwatt_id, team_size=9, updated_at=NOW))
+    db.commit()
+    ocean = next(row for row in report.startups if row.name == "OceanWatt")
+    login(client, scene.nadia.email, PASSWORD)
+    own = client.get(f"/startups/{scene.oceanwatt_id}").text
+    assert f"{ocean.headcount} people" in own and "headcount of the monthly figures, March 2027" in own
+    assert "9 people" not in own
+    # A reader the figures are not for (another program's manager) gets the team as the profile declares it.
+    startup = startups.get_startup(db, actor=scene.manager, organisation_id=scene.oceanwatt_id)
+    assert startup_kpis.team_size(db, startup, with_figures=False) == startup_kpis.TeamSize(9, None)
+    assert startup_kpis.team_size(db, startup, with_figures=True) == startup_kpis.TeamSize(ocean.headcount, date(2027, 3, 1))

@@ -1,7 +1,9 @@
 """In chromium: a founder updates a milestone, sends the month's figures and edits the start-up's profile."""
 import re
+from datetime import date
 
 import pytest
+from babel.dates import format_date
 
 from tests.browser import screenshot
 from totem.demo import DEMO_PASSWORD
@@ -58,8 +60,10 @@ def test_a_founder_updates_a_milestone_and_sends_the_months_figures(page):
     page.wait_for_url("**/kpis")
     assert page.locator(".flash").inner_text().startswith(f"Chiffres de {month} enregistrés.")
     first = page.locator("tbody tr").first
-    assert first.locator("td").first.inner_text() == month
-    assert "9600" in first.inner_text() and "Deux boutiques de musée" in first.inner_text()
+    # The table names the month in the reader's language ("décembre 2026"), the flash by its ISO form.
+    year, number = (int(part) for part in month.split("-"))
+    assert first.locator("td").first.inner_text() == format_date(date(year, number, 1), "LLLL y", locale="fr")
+    assert "9600" in re.sub(r"\s", "", first.inner_text()) and "Deux boutiques de musée" in first.inner_text()
     screenshot(page, "kpis-sent")
 
 
@@ -80,6 +84,7 @@ def test_a_founder_edits_the_startups_profile(page):
     page.wait_for_url("**/startups/*")
     assert "Le profil de Kelp Studio est enregistré." in page.locator(".flash").inner_text()
     profile = page.locator("section.card", has_text="Profil").first
-    assert "Design biosourcé" in profile.inner_text() and "8 personnes" in profile.inner_text()
+    # The team shown is the monthly figures' headcount (one source for the figure), said beside it.
+    assert "Design biosourcé" in profile.inner_text() and "effectif des chiffres mensuels" in profile.inner_text()
     assert "https://kelp-studio.example" in profile.inner_text()
     screenshot(page, "profile-saved")

@@ -65,7 +65,7 @@ def test_a_start_up_goes_from_the_public_form_to_alumni(client, db, session_fact
                              dict(zip(("team", "market", "product", "fit"), scores)) | {"comment": "Bien"})
         assert reviewed.status_code == 303
     queue = client.get(f"/cohorts/{cohort.id}/applications")
-    assert queue.status_code == 200 and "17.0 / 20" in queue.text  # (16 + 18) / 2
+    assert queue.status_code == 200 and "17 / 20" in queue.text  # (16 + 18) / 2
 
     # 3. Marc accepts it: the start-up is enrolled with the program's rights, the founder invited.
     accepted = form_post(client, f"/applications/{application.id}", f"/applications/{application.id}/decision",

@@ -29,7 +29,7 @@ def test_a_member_reports_then_corrects_a_month_through_the_form(client, db, acc
     report = db.scalars(select(KpiReport)).one()  # re-sending the month updated it
     assert (report.month.isoformat(), report.revenue_eur, report.submitted_by) == (
         "2026-11-01", 12500, accelerator.scene.nadia.id)
-    assert "12500" in client.get(page).text
+    assert "12,500" in client.get(page).text  # in English, grouped
 
 
 def test_a_month_to_come_is_refused_and_nothing_is_saved(client, db, accelerator: Accelerator):

@@ -35,7 +35,7 @@ def test_a_member_sees_and_updates_the_milestones_of_their_track(client, db, acc
     page = f"/startups/{accelerator.scene.oceanwatt_id}/milestones"
     response = client.get(page)
     assert "First buoy at sea" in response.text and "First exhibition" not in response.text
-    assert "2027-02-03" in response.text  # the cohort starts on 4 January, due 30 days later
+    assert "3 Feb 2027" in response.text  # the cohort starts on 4 January, due 30 days later
     milestone_id = milestones.list_milestones(db, accelerator.program.tracks[1].id)[0].id
     response = form_post(client, page, f"{page}/{milestone_id}", {"status": "in_progress", "note": "Welded"})
     assert response.status_code == 303

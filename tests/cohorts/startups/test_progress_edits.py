@@ -45,7 +45,7 @@ def test_a_manager_edits_a_milestone_on_its_page_and_start_ups_are_reminded_of_t
     assert (edited.title, edited.description, edited.due_offset_days) == ("Buoy at sea", "Moored off Marseille", 45)
     assert db.scalars(select(MilestoneProgress.reminder_sent_at)).all() == [None]
     login(client, "nadia@oceanwatt.fr", PASSWORD)
-    assert "2027-02-18" in client.get(f"/startups/{accelerator.scene.oceanwatt_id}/milestones").text
+    assert "18 Feb 2027" in client.get(f"/startups/{accelerator.scene.oceanwatt_id}/milestones").text
 
 
 def test_milestones_through_the_api_only_for_the_programs_managers(client, db, accelerator):

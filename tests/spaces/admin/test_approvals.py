@@ -25,7 +25,7 @@ def test_the_queue_shows_what_who_for_which_startup_and_when_in_venue_time(clien
     page = client.get(QUEUE)
     assert page.status_code == 200
     for shown in ("Calanques", scene.nadia.name, "nadia@oceanwatt.fr", "OceanWatt", "Demo day rehearsal",
-                  "2026-12-02", "14:30–15:30"):
+                  "2 Dec 2026", "14:30–15:30"):
         assert shown in page.text
     assert 'href="/admin/spaces/approvals">1<' in client.get("/admin/spaces").text
 

@@ -40,6 +40,7 @@ def page(browser, demo):  # type: ignore[no-untyped-def]
 
 def test_the_front_desk_checks_in_a_visitor_by_code(page, demo):
     log_in(page, "manager")  # Léa, on the front desk
+    page.click("nav.mainnav summary:has-text('Bâtiment')")  # the bar's menu of the building's pages
     page.click("nav.mainnav a:has-text('Accueil visiteurs')")
     page.wait_for_url("**/front-desk/visitors")
     rows = page.locator("table.visitors tbody tr")
