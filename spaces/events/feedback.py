@@ -19,7 +19,7 @@ from spaces.events.models import Event, EventFeedback, Registration
 from spaces.events.service import get_managed_event
 from totem import audit
 from totem.errors import Invalid, NotFound, error_code
-from totem.i18n import said_n
+from totem.i18n import N_, said, said_n
 from totem.identity.models import User
 from totem.identity.service import system_actor
 from totem.text import bounded
@@ -125,7 +125,7 @@ def give(db: Session, *, registration: Registration, rating: str | int | None, c
             raise
         return Given(found, is_new=False)
     audit.record(db, actor=system_actor(db, now=now), action="event.feedback", obj=feedback, now=now,
-                 summary=f"feedback on event #{registration.event_id} rated {value}")
+                 summary=said(N_("feedback on event #{event} rated {rating} of 5"), event=registration.event_id, rating=value))
     return Given(feedback, is_new=True)
 
 

@@ -19,6 +19,7 @@ from spaces.events.enums import RegistrationStatus
 from spaces.events.models import Event, Registration
 from spaces.venues.rules import local_moment, local_time
 from totem import audit
+from totem.i18n import N_, said, said_n
 from totem.errors import Conflict, Invalid, NotFound, error_code
 from totem.identity.models import User
 from totem.identity.service import system_actor
@@ -140,7 +141,7 @@ def cancel(db: Session, *, registration: Registration, now: datetime, actor: Use
         event.seats_taken -= 1
     db.flush()
     audit.record(db, actor=actor, action="event.registration_cancel", obj=registration, now=now,
-                 summary=f"registration #{registration.id} to event #{event.id} cancelled")
+                 summary=said(N_("registration #{id} to event #{event} cancelled"), id=registration.id, event=event.id))
     if held:
         offer_free_seats(db, event=event, now=now)
     return registration
@@ -203,7 +204,7 @@ def expire_offers(db: Session, *, now: datetime) -> list[Registration]:
             expired.append(registration)
     if expired:
         audit.record(db, actor=system_actor(db, now=now), action="event.expire_offers", obj=expired[0], now=now,
-                     summary=f"{len(expired)} offer(s) expired")
+                     summary=said_n("{n} offer of a seat expired", "{n} offers of a seat expired", len(expired)))
     return expired
 
 

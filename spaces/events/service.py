@@ -26,6 +26,7 @@ from spaces.venues.enums import SpaceKind
 from spaces.venues.models import Space
 from spaces.venues.rules import local_time
 from totem import audit
+from totem.i18n import N_, said
 from totem.errors import Conflict, Invalid, NotFound, error_code
 from totem.identity.models import User
 from totem.permissions import can, require
@@ -217,7 +218,8 @@ def create_event(db: Session, *, actor: User, data: EventData, now: datetime) ->
     db.add(event)
     db.flush()
     audit.record(db, actor=actor, action="event.create", obj=event, now=now,
-                 summary=f"{event.title} on {data.starts_at:%Y-%m-%d %H:%M} UTC in {space.name}")
+                 summary=said(N_("{title} on {when} in {space}"), title=event.title, space=space.name,
+                              when=f"{local_time(data.starts_at, space.floor.venue):%Y-%m-%d %H:%M}"))
     return queries.get_event(db, event.id) or event
 
 
@@ -239,7 +241,7 @@ def update_event(db: Session, *, actor: User, event_id: int, data: EventData, no
     event.updated_at = now
     db.flush()
     registrations.offer_free_seats(db, event=event, now=now)
-    audit.record(db, actor=actor, action="event.update", obj=event, now=now, summary=f"updated {event.title}")
+    audit.record(db, actor=actor, action="event.update", obj=event, now=now, summary=said(N_("updated {title}"), title=event.title))
     db.expire(event)
     return get_managed_event(db, actor=actor, event_id=event.id)
 
@@ -249,8 +251,9 @@ def cancel_event(db: Session, *, actor: User, event_id: int, now: datetime) -> E
     event = get_managed_event(db, actor=actor, event_id=event_id)
     if event.is_cancelled:
         return event
-    if event.ends_at <= now:
-        raise Conflict("The event is over.", code=EVENT_OVER)
+    if event.starts_at <= now:
+        # People may be in the room and checked in: their attendance is a record, not something to call off.
+        raise Conflict("The event has started: it can no longer be cancelled.", code=EVENT_OVER)
     event = queries.lock_event(db, event.id) or event
     event.status, event.cancelled_at, event.updated_at = EventStatus.CANCELLED, now, now
     if event.booking_id is not None:
@@ -262,7 +265,7 @@ def cancel_event(db: Session, *, actor: User, event_id: int, now: datetime) -> E
             mail.queue_event_cancelled(db, registration, event, now)
     event.seats_taken = 0
     db.flush()
-    audit.record(db, actor=actor, action="event.cancel", obj=event, now=now, summary=f"cancelled {event.title}")
+    audit.record(db, actor=actor, action="event.cancel", obj=event, now=now, summary=said(N_("cancelled {title}"), title=event.title))
     db.expire(event)
     return get_managed_event(db, actor=actor, event_id=event.id)
 

@@ -162,6 +162,16 @@ def test_a_cancelled_events_door_is_closed(db, building, event):
     assert refused.value.code in ("event_cancelled", "registration_cancelled")
 
 
+def test_an_event_under_way_cannot_be_called_off_and_keeps_who_came(db, building, event):
+    person = _register(db, event, 1)
+    checkin.check_in_by_code(db, actor=building.lea, event_id=event.id, code=person.code, now=AT_THE_DOOR)
+    with pytest.raises(Conflict) as refused:
+        events.cancel_event(db, actor=building.lea, event_id=event.id, now=AT_THE_DOOR + timedelta(minutes=10))
+    assert refused.value.code == "event_over"
+    db.expire_all()
+    assert db.get(Registration, person.id).checked_in_at == AT_THE_DOOR and not event.is_cancelled
+
+
 def test_who_runs_the_door(db, building, event, front_desk, scene):
     person = _register(db, event, 1)
     member = scene.nadia

@@ -132,6 +132,11 @@ def test_a_manager_creates_an_event_on_the_staff_pages_and_sees_its_registration
     event = db.scalars(select(Event)).one()
     assert event.starts_at == paris("2026-12-09", 14) and event.registration_closes_at == paris("2026-12-09", 12)
     assert "Atelier levée de fonds" in client.get("/staff/events").text
+    # The event's page leads to its door: the check-in, the list and, afterwards, attendance and feedback.
+    staff_page = client.get(f"/staff/events/{event.id}").text
+    for door_page in ("check-in", "registrations", "attendance"):
+        assert f'href="/staff/events/{event.id}/{door_page}"' in staff_page
+        assert client.get(f"/staff/events/{event.id}/{door_page}").status_code == 200
 
     taken = form_post(client, "/staff/events/new", "/staff/events", {**data, "title": "Another"})
     assert taken.status_code == 409 and "already booked" in taken.text
