@@ -95,6 +95,10 @@ class OperatorMonthOut(BaseModel):
     desk_days: int
     hot_desk_hours: float
     rooms: list[RoomUseOut]
+    events_held: int = Field(description="Its events over by now, not cancelled, that started in the month")
+    registrations: int = Field(description="People holding a seat at those events")
+    attended: int = Field(description="Of them, checked in at the door")
+    no_shows: int
 
 
 @router.get("/reports/operators", response_model=list[OperatorMonthOut],
@@ -105,10 +109,12 @@ def operators_month(month: str | None = Query(None, description="YYYY-MM; defaul
     start-ups hosted."""
     require(user, "reports.read")
     first = operator_report.parse_month(month, today=operator_report.today_at_venue(db, clock.now()))
-    building = operator_report.building_month(db, actor=user, month=first)
+    building = operator_report.building_month(db, actor=user, month=first, now=clock.now())
     return [OperatorMonthOut(operator_id=row.operator.id, name=row.operator.display_name, month=f"{first:%Y-%m}",
                              startups=row.startups, dedicated_desks=row.dedicated_desks, desk_days=row.desk_days,
-                             hot_desk_hours=round(row.hot_desk_hours, 2),
+                             hot_desk_hours=round(row.hot_desk_hours, 2), events_held=row.events.events_held,
+                             registrations=row.events.registrations, attended=row.events.attended,
+                             no_shows=row.events.no_shows,
                              rooms=[RoomUseOut(space_kind=room.space_kind, used_hours=round(room.used_hours, 2),
                                                quota_hours=room.quota_hours) for room in row.rooms])
             for row in building.operators]

@@ -22,7 +22,8 @@ router = APIRouter(prefix="/operators")
 CSV_HEADINGS = {
     "operator": N_("Operator"), "month": N_("Month"), "startups": N_("Start-ups hosted"),
     "dedicated_desks": N_("Dedicated desks"), "desk_days": N_("Desk-days"), "hot_desk_hours": N_("Hot-desk hours"),
-    "used": N_("hours used"), "quota": N_("monthly quota (h)"),
+    "used": N_("hours used"), "quota": N_("monthly quota (h)"), "events_held": N_("Events held"),
+    "registrations": N_("Registered at the events"), "attended": N_("Came"), "no_shows": N_("No-shows"),
 }
 
 
@@ -48,13 +49,14 @@ def side_by_side(request: Request, actor: User = Depends(reader), db: Session = 
             **_context(request, month), "building": None, "month_value": request.query_params.get("month", ""),
             "error": translate(request.state.viewer.locale, error.message, **error.params)}, status_code=422)
     return render(request, "spaces/occupancy/operators.html", {
-        **_context(request, month), "building": report.building_month(db, actor=actor, month=month), "error": None})
+        **_context(request, month), "building": report.building_month(db, actor=actor, month=month, now=clock.now()),
+        "error": None})
 
 
 @router.get("/rooms.svg", name="spaces.operator_reports_chart")
 def rooms_chart(request: Request, actor: User = Depends(reader), db: Session = Depends(get_db)) -> Response:
     """Share of each quota used, one bar per operator and kind of room that has a quota."""
-    building = report.building_month(db, actor=actor, month=_month(request, db))
+    building = report.building_month(db, actor=actor, month=_month(request, db), now=clock.now())
     return charts.svg_response(_draw(building, translated_labels(request, KIND_LABELS)))
 
 
@@ -71,7 +73,7 @@ def _draw(building: BuildingMonth, kinds: dict[str, str]) -> str:
 @router.get("/report.csv", name="spaces.operator_reports_csv")
 def side_by_side_csv(request: Request, actor: User = Depends(reader), db: Session = Depends(get_db)) -> Response:
     month = _month(request, db)
-    building = report.building_month(db, actor=actor, month=month)
+    building = report.building_month(db, actor=actor, month=month, now=clock.now())
     body = report.as_csv(building, translated_labels(request, KIND_LABELS),
                          translated_labels(request, CSV_HEADINGS))
     return Response(body, media_type="text/csv; charset=utf-8",
@@ -88,7 +90,7 @@ def one_operator(request: Request, operator_id: int, actor: User = Depends(reade
     except Invalid as invalid:
         month = report.parse_month(None, today=report.today_at_venue(db, clock.now()))
         error, status = translate(request.state.viewer.locale, invalid.message, **invalid.params), 422
-    figures = report.operator_month(db, actor=actor, operator_id=operator_id, month=month)
+    figures = report.operator_month(db, actor=actor, operator_id=operator_id, month=month, now=clock.now())
     return render(request, "spaces/occupancy/operator_report.html", {
         **_context(request, month), "report": figures, "error": error,
-        "generated_on": clock.now().date().isoformat()}, status_code=status)
+        "generated_on": report.today_at_venue(db, clock.now())}, status_code=status)

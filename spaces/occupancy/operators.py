@@ -1,5 +1,6 @@
 """Each operator's month for its funder: room hours used against its quotas per kind of space, its start-ups' desks
-(dedicated desks allocated, hot-desk hours) and the start-ups it hosts; the building's admins see every operator side
+(dedicated desks allocated, hot-desk hours), the start-ups it hosts and its events (held, registrations, attendance,
+no-shows); the building's admins see every operator side
 by side, an operator's managers only their own.
 
 Figures come from the bookings that count against the operator's quotas (`Booking.operator_id`, active ones, by
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from spaces.booking.enums import ACTIVE_STATUSES
 from spaces.booking.models import Booking
 from spaces.booking.quotas import month_window
+from spaces.events.attendance import MonthAttendance, monthly_attendance
 from spaces.operators import service as operators
 from spaces.operators.models import Operator
 from spaces.venues import queries as venue_queries
@@ -53,6 +55,7 @@ class OperatorMonth:
     dedicated_desks: int  # dedicated desks allocated to those start-ups on a day of the month
     desk_days: int  # days of those allocations within the month
     hot_desk_hours: float
+    events: MonthAttendance  # its events held in the month, and who came
 
     @property
     def room_hours(self) -> float:
@@ -104,22 +107,25 @@ def today_at_venue(db: Session, now: datetime) -> date:
     return local_time(now, venues[0]).date() if venues else now.date()
 
 
-def building_month(db: Session, *, actor: User, month: date) -> BuildingMonth:
-    """The operators the actor may read (the admins: all; a manager: their own), each one's month, by name."""
-    return BuildingMonth(month, _months(db, operators.list_operators(db, actor=actor), month))
+def building_month(db: Session, *, actor: User, month: date, now: datetime) -> BuildingMonth:
+    """The operators the actor may read (the admins: all; a manager: their own), each one's month, by name.
+    `now` decides which events are over, hence held and counted."""
+    return BuildingMonth(month, _months(db, operators.list_operators(db, actor=actor), month, now))
 
 
-def operator_month(db: Session, *, actor: User, operator_id: int, month: date) -> OperatorMonth:
+def operator_month(db: Session, *, actor: User, operator_id: int, month: date, now: datetime) -> OperatorMonth:
     """One operator's month; NotFound for anyone but the admins and its managers."""
-    return _months(db, [operators.get_operator(db, actor=actor, operator_id=operator_id)], month)[0]
+    return _months(db, [operators.get_operator(db, actor=actor, operator_id=operator_id)], month, now)[0]
 
 
-def _months(db: Session, chosen: list[Operator], month: date) -> list[OperatorMonth]:
+def _months(db: Session, chosen: list[Operator], month: date, now: datetime) -> list[OperatorMonth]:
     """The figures of every chosen operator in a fixed number of grouped queries."""
     ids = [operator.id for operator in chosen]
     venues = venue_queries.list_venues(db)
     if not ids or not venues:
-        return [OperatorMonth(operator, month, [], 0, 0, 0, 0.0) for operator in chosen]
+        return [OperatorMonth(operator, month, [], 0, 0, 0, 0.0, MonthAttendance(operator.id, 0, 0, 0, 0))
+                for operator in chosen]
+    events = monthly_attendance(db, month=month, now=now, operator_ids=ids)
     starts_at, ends_at = month_window(month, venues[0])
     last_day = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     hours = _hours_by_operator_and_kind(db, ids, starts_at, ends_at)
@@ -133,7 +139,7 @@ def _months(db: Session, chosen: list[Operator], month: date) -> list[OperatorMo
                  if kind in quotas or kind in used]
         desk_count, desk_days = desks.get(operator.id, (0, 0))
         result.append(OperatorMonth(operator, month, rooms, hosted.get(operator.id, 0), desk_count, desk_days,
-                                    used.get(SpaceKind.HOT_DESK, 0.0)))
+                                    used.get(SpaceKind.HOT_DESK, 0.0), events[operator.id]))
     return result
 
 
@@ -173,12 +179,14 @@ def _desks_by_operator(db: Session, ids: list[int], first: date, last: date) -> 
 
 
 def as_csv(report: BuildingMonth, kind_labels: dict[str, str], headings: dict[str, str]) -> str:
-    """One row per operator: start-ups, desks, then hours used and quota per kind of room (headings translated)."""
+    """One row per operator: start-ups, desks, events, then hours used and quota per kind of room (headings
+    translated)."""
     out = StringIO()
     writer = csv.writer(out)
     kinds = report.kinds
     writer.writerow([headings["operator"], headings["month"], headings["startups"], headings["dedicated_desks"],
-                     headings["desk_days"], headings["hot_desk_hours"],
+                     headings["desk_days"], headings["hot_desk_hours"], headings["events_held"],
+                     headings["registrations"], headings["attended"], headings["no_shows"],
                      *[f"{kind_labels[kind]} — {label}" for kind in kinds
                        for label in (headings["used"], headings["quota"])]])
     for month in report.operators:
@@ -188,5 +196,6 @@ def as_csv(report: BuildingMonth, kind_labels: dict[str, str], headings: dict[st
             cells += [round(room.used_hours, 1) if room else 0, "" if room is None or room.quota_hours is None
                       else room.quota_hours]
         writer.writerow([month.operator.display_name, f"{report.month:%Y-%m}", month.startups, month.dedicated_desks,
-                         month.desk_days, round(month.hot_desk_hours, 1), *cells])
+                         month.desk_days, round(month.hot_desk_hours, 1), month.events.events_held,
+                         month.events.registrations, month.events.attended, month.events.no_shows, *cells])
     return out.getvalue()

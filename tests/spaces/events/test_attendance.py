@@ -10,6 +10,9 @@ from spaces.events import attendance, checkin, registrations
 from spaces.events import service as events
 from tests.spaces.conftest import NOW, make_person, paris
 from tests.spaces.events.factories import make_event
+from tests.helpers import api_token, login
+from tests.totem.factories import PASSWORD
+from totem import clock
 from totem.errors import NotFound
 
 EVENING = (paris("2026-12-08", 17), paris("2026-12-08", 19, 30))
@@ -81,6 +84,25 @@ def test_the_month_per_operator_counts_the_events_held_and_who_came(db, building
     early = attendance.monthly_attendance(db, month=date(2026, 12, 1), now=AT_THE_DOOR,
                                           operator_ids=[building.harbour.id])
     assert early == {building.harbour.id: attendance.MonthAttendance(building.harbour.id, 0, 0, 0, 0)}
+
+
+def test_the_operators_report_shows_the_events_held_and_who_came(client, db, building, event, monkeypatch):
+    seated = [_register(db, event, n) for n in range(1, 4)]
+    _in(db, building, event, seated[0]), _in(db, building, event, seated[1])
+    db.commit()
+    monkeypatch.setattr(clock, "now", lambda: AFTER)
+    login(client, building.lea.email, PASSWORD)
+
+    page = client.get("/admin/reports/operators?month=2026-12").text
+    row = page.split("Events and attendance", 1)[1].split("</tbody>", 1)[0]
+    assert [cell.split("<", 1)[0] for cell in row.split('<td class="num">')[1:]] == ["1", "3", "2", "1"]
+    one = client.get(f"/admin/reports/operators/{building.metropole.id}?month=2026-12").text
+    assert "Events held" in one and "1 no-shows" in one
+    exported = _rows(client.get("/admin/reports/operators/report.csv?month=2026-12").text)
+    assert dict(zip(exported[0], exported[1], strict=True))["Came"] == "2"
+    answer = client.get("/api/v1/reports/operators?month=2026-12",
+                        headers=api_token(client, building.lea.email, PASSWORD)).json()
+    assert [(o["events_held"], o["registrations"], o["attended"], o["no_shows"]) for o in answer] == [(1, 3, 2, 1)]
 
 
 def _rows(text: str) -> list[list[str]]:

@@ -64,7 +64,7 @@ def building(db: Session, monkeypatch):  # type: ignore[no-untyped-def]
 def test_the_figures_come_from_the_bookings_against_the_quotas(db, building):
     admin, _lea, _ines, metropole, lavande = building
 
-    month = report.building_month(db, actor=admin, month=DECEMBER)
+    month = report.building_month(db, actor=admin, month=DECEMBER, now=NOW)
 
     # Accélérateur M, the building's first operator (revision 0012), has nothing this month: zeros, no rooms.
     assert [row.operator.display_name for row in month.operators] == [
@@ -78,17 +78,17 @@ def test_the_figures_come_from_the_bookings_against_the_quotas(db, building):
     assert [(r.space_kind, r.used_hours, r.quota_hours) for r in lavande_month.rooms] == [("meeting_room", 3.0, 4)]
     assert (lavande_month.startups, lavande_month.dedicated_desks) == (1, 0)
     assert month.kinds == ["meeting_room", "phone_booth"]
-    january = report.operator_month(db, actor=admin, operator_id=metropole.id, month=date(2027, 1, 1))
+    january = report.operator_month(db, actor=admin, operator_id=metropole.id, month=date(2027, 1, 1), now=NOW)
     assert (january.room("meeting_room").used_hours, january.desk_days) == (2.0, 31)
-    assert report.operator_month(db, actor=admin, operator_id=lavande.id, month=date(2026, 11, 1)).room_hours == 0
+    assert report.operator_month(db, actor=admin, operator_id=lavande.id, month=date(2026, 11, 1), now=NOW).room_hours == 0
 
 
 def test_a_manager_reads_only_their_own_operator(db, building):
     _admin, lea, ines, metropole, lavande = building
-    assert [row.operator.id for row in report.building_month(db, actor=lea, month=DECEMBER).operators] == [
+    assert [row.operator.id for row in report.building_month(db, actor=lea, month=DECEMBER, now=NOW).operators] == [
         metropole.id]
     with pytest.raises(NotFound):
-        report.operator_month(db, actor=ines, operator_id=metropole.id, month=DECEMBER)
+        report.operator_month(db, actor=ines, operator_id=metropole.id, month=DECEMBER, now=NOW)
 
 
 def test_the_month_is_checked():
@@ -113,8 +113,10 @@ def test_the_admin_sees_every_operator_side_by_side_with_a_chart_and_a_csv(clien
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     lines = csv.text.splitlines()
     assert lines[0].startswith("Operator,Month,Start-ups hosted,Dedicated desks,Desk-days,Hot-desk hours,")
-    assert lines[1:] == ["Accélérateur M,2026-12,0,0,0,0.0,0,,0,", "Lavande Beauty Lab,2026-12,1,0,0,0.0,3.0,4,0,",
-                         "Métropole,2026-12,1,1,17,0.0,6.0,10,1.0,"]
+    # Start-ups, desks, hot desks, events (held, registered, came, no-shows; none here), then rooms by kind.
+    assert lines[1:] == ["Accélérateur M,2026-12,0,0,0,0.0,0,0,0,0,0,,0,",
+                         "Lavande Beauty Lab,2026-12,1,0,0,0.0,0,0,0,0,3.0,4,0,",
+                         "Métropole,2026-12,1,1,17,0.0,0,0,0,0,6.0,10,1.0,"]
     wrong = client.get("/admin/reports/operators?month=someday")
     assert wrong.status_code == 422 and "Choose a month" in wrong.text
 
@@ -143,7 +145,7 @@ def test_the_api_gives_the_month_of_the_operators_one_may_read(client, building)
     assert answer.status_code == 200, answer.text
     assert answer.json() == [{
         "operator_id": metropole.id, "name": "Métropole", "month": "2026-12", "startups": 1, "dedicated_desks": 1,
-        "desk_days": 17, "hot_desk_hours": 0.0,
+        "desk_days": 17, "hot_desk_hours": 0.0, "events_held": 0, "registrations": 0, "attended": 0, "no_shows": 0,
         "rooms": [{"space_kind": "meeting_room", "used_hours": 6.0, "quota_hours": 10},
                   {"space_kind": "phone_booth", "used_hours": 1.0, "quota_hours": None}]}]
     admin = api_token(client, "admin@cite.fr", PASSWORD)
