@@ -1,5 +1,7 @@
 """The demo's programme: accélérateur M's morning next week in the Agora, full with a waiting list, and a few more
-public events (a workshop, Blue Harbour Lab's meetup, a demo day) and a members-only breakfast.
+public events (a workshop, Blue Harbour Lab's meetup, a demo day) and a members-only breakfast; and two events of
+the last weeks, with who came and what they thought, so that the attendance pages and the operators' report have
+something true to show.
 
 Loaded by `spaces.demo` once the venue exists (a part's `demo` module would run before it). The events go
 through `service.create_event`, so their spaces are booked like any; their registrations are written directly,
@@ -12,15 +14,18 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spaces.booking.enums import BookingStatus
+from spaces.booking.models import Booking
 from spaces.events import service
 from spaces.events.enums import Audience, EventKind, RegistrationStatus
-from spaces.events.models import Event, Registration
+from spaces.events.models import Event, EventFeedback, Registration
 from spaces.events.registrations import new_code
 from spaces.operators import queries as operator_queries
 from spaces.operators.models import DEFAULT_OPERATOR_NAME
 from spaces.venues.models import ClosureDay, Space, Venue
 from spaces.venues.rules import is_open_for, local_moment, local_time
 from totem.identity import service as identity
+from totem.identity.models import User
 from totem.permissions import can
 
 ADMIN_EMAIL = "admin@cite-innovation.fr"
@@ -30,7 +35,7 @@ MANAGERS = {DEFAULT_OPERATOR_NAME: "lea.martin@cite-innovation.fr", "Armement Ph
 @dataclass(frozen=True)
 class DemoEvent:
     operator: str
-    days_ahead: int  # from the venue's today, moved to the next open day
+    days_ahead: int  # from the venue's today, moved to the next open day; below 0, an event already held
     space: str
     starts: time
     ends: time
@@ -73,6 +78,20 @@ EVENTS = (
               "A moment among the Cité's residents to introduce themselves and help one another.",
               16, 6, (), Audience.MEMBERS),
 )
+PAST_EVENTS = (
+    DemoEvent(DEFAULT_OPERATOR_NAME, -12, "Agora", time(18), time(20), EventKind.MEETUP,
+              "Afterwork des fondateurs",
+              "Les fondateurs des trois parcours se retrouvent autour d'un verre et de trois pitchs de cinq minutes.",
+              "The founders of the three tracks meet for a drink and three five-minute pitches.",
+              60, 48, ("Mer", "Industries créatives")),
+    DemoEvent("Armement Phocéen", -5, "Agora", time(8, 30), time(10), EventKind.CONFERENCE,
+              "Décarboner le transport maritime",
+              "Une conférence d'Armement Phocéen sur les carburants alternatifs et les ports à quai électrifiés.",
+              "Armement Phocéen's talk on alternative fuels and shore power in ports.",
+              40, 31, ("Mer",)),
+)
+COMMENTS = ("Très bons échanges, à refaire.", "Great pitches, the room was a bit small.", "",
+            "Merci pour l'organisation !", "")
 FIRST_NAMES = ("Camille", "Léo", "Manon", "Hugo", "Inès", "Lucas", "Chloé", "Nathan", "Sarah", "Yanis", "Emma",
                "Louis", "Jade", "Adam", "Lina", "Noah")
 LAST_NAMES = ("Martin", "Bernard", "Rossi", "Garcia", "Faure", "Mercier", "Blanc", "Guerin", "Muller", "Roux", "Fabre")
@@ -89,7 +108,7 @@ def load_demo(db: Session, *, venue: Venue, spaces: dict[str, Space], now: datet
         return
     today = local_time(now, venue).date()
     people = 0
-    for entry in EVENTS:
+    for entry in PAST_EVENTS + EVENTS:
         operator = operator_queries.get_operator_by_name(db, entry.operator)
         if operator is None or entry.space not in spaces:
             continue
@@ -97,15 +116,40 @@ def load_demo(db: Session, *, venue: Venue, spaces: dict[str, Space], now: datet
         if not can(actor, "events.manage", operator):
             actor = admin
         day = _open_day_from(db, venue, today + timedelta(days=entry.days_ahead))
-        event = service.create_event(db, actor=actor, now=now, data=service.EventData(
+        # An event already held was created, and registered for, a fortnight before it, through the same rules.
+        created = local_moment(day - timedelta(days=14), time(9), venue) if day < today else now
+        event = service.create_event(db, actor=actor, now=created, data=service.EventData(
             title=entry.title, kind=entry.kind, audience=entry.audience, space_id=spaces[entry.space].id,
             starts_at=local_moment(day, entry.starts, venue), ends_at=local_moment(day, entry.ends, venue),
             capacity=entry.capacity, description_fr=entry.description_fr, description_en=entry.description_en,
             tags=entry.tags, operator_id=operator.id))
         for n in range(entry.registered):
-            _register(db, event, people + n, now - timedelta(hours=entry.registered - n))
+            _register(db, event, people + n, created - timedelta(hours=entry.registered - n))
         people += entry.registered
+        if day < today:
+            db.flush()
+            _held(db, event, actor)
     db.flush()
+
+
+def _held(db: Session, event: Event, staff: User) -> None:
+    """The space was used; three in four of the seated came (checked in at the door as they arrived), and some of
+    them gave feedback."""
+    booking = db.get(Booking, event.booking_id) if event.booking_id is not None else None
+    if booking is not None:
+        booking.status, booking.checked_in_at = BookingStatus.CHECKED_IN, event.starts_at
+    seated = db.scalars(select(Registration).where(Registration.event_id == event.id,
+                                                    Registration.status == RegistrationStatus.REGISTERED)
+                        .order_by(Registration.id)).all()
+    for n, registration in enumerate(seated):
+        registration.feedback_sent_at = registration.reminder_sent_at = event.ends_at + timedelta(hours=12)
+        if n % 4 == 3:
+            continue  # a no-show
+        registration.checked_in_at = event.starts_at + timedelta(minutes=n % 25 - 5)
+        registration.checked_in_by = staff.id
+        if n % 3 == 0:
+            db.add(EventFeedback(registration_id=registration.id, rating=5 - n % 7 // 3, comment=COMMENTS[n % 5],
+                                 created_at=event.ends_at + timedelta(hours=14 + n % 10)))
 
 
 def _register(db: Session, event: Event, n: int, at: datetime) -> None:

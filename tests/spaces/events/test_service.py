@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from spaces.booking.models import Booking
+from spaces.events import attendance
 from spaces.events import service as events
 from spaces.events.models import Event
 from spaces.venues.rules import local_time
@@ -116,3 +117,9 @@ def test_the_demo_has_an_event_next_week_with_registrations_and_a_waiting_list(d
     public = [event.title for event in events.list_agenda(db, viewer=None, now=NOW)]
     assert public[0] == "Matinale de l'économie bleue" and "Blue Harbour Night" in public
     assert "Petit-déjeuner des résidents" not in public
+    # Events already held carry who came, so the report has figures; they are no longer on the agenda.
+    assert "Afterwork des fondateurs" not in public
+    held = attendance.monthly_attendance(db, month=local_time(NOW, venue).date() - timedelta(days=12), now=NOW)
+    came = sum(month.attended for month in held.values())
+    seated = sum(month.registrations for month in held.values())
+    assert 0 < came < seated and sum(month.no_shows for month in held.values()) == seated - came
