@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     retention_rejected_applications_days: int = 365
     retention_alumni_days: int = 730
     retention_visitors_days: int = 90
+    retention_event_registrations_days: int = 180
 
     # A seat freed at an event is held this long for the first on its waiting list (never past the start).
     event_offer_hours: int = 24

@@ -1,11 +1,13 @@
-"""Events' periodic jobs: offers of freed seats expired and passed on, day-before reminders sent."""
+"""Events' periodic jobs: offers of freed seats expired and passed on, day-before reminders sent, old registrations
+anonymised."""
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from spaces.events import registrations
+from spaces.events import registrations, retention
 from totem.i18n import N_, said_n
-from totem.jobs.registry import cron_job, interval_job
+from totem.jobs.registry import HOUR, cron_job, interval_job
+from totem.settings import get_settings
 
 
 @interval_job(
@@ -35,3 +37,15 @@ def send_event_reminders(db: Session, fire_time: datetime) -> str:
 
 
 from spaces.events.door_jobs import send_event_feedback_requests  # noqa: E402,F401  (the door's job, collected here)
+
+
+@cron_job(
+    "spaces.anonymise_event_registrations",
+    hour=3,
+    minute=50,
+    # Nothing is lost by running late: what is due stays due until the next run.
+    misfire_grace_seconds=23 * HOUR,
+    description=N_("Remove the names and e-mails of the people registered for events past the retention period"),
+)
+def anonymise_event_registrations(db: Session, fire_time: datetime) -> str:
+    return retention.describe(retention.purge(db, now=fire_time, settings=get_settings()))

@@ -66,7 +66,7 @@ def _draw(building: BuildingMonth, kinds: dict[str, str]) -> str:
         for room in month.rooms:
             if room.share_used is not None:
                 labels.append(f"{month.operator.display_name} · {kinds[room.space_kind]}")
-                values.append(round(room.share_used * 100, 1))
+                values.append(round(room.share_used * 100))  # as the table writes it: "48 %", not "48.3 %"
     return charts.bars(labels, values, unit=" %")
 
 

@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from spaces.events import personal_data as _events_data  # noqa: F401  (registers the rows and eraser)
-from spaces.events import registrations
+from spaces.events import registrations, retention
 from spaces.events.models import Event, Registration
 from tests.spaces.conftest import NOW, paris
 from tests.spaces.events.factories import make_event
 from totem import erasure, personal_data
 from totem.errors import Conflict, Invalid, NotFound
+from totem.i18n import shown
 from totem.notifications.models import OutboxMessage
 from totem.settings import get_settings
 
@@ -204,3 +205,26 @@ def test_a_persons_registrations_are_in_their_data_and_erased_with_them(db, buil
     db.refresh(registration)
     assert registration.name.startswith("Deleted user") and registration.organisation == ""
     assert registration.email == registration.email_key == f"registration-{registration.id}@erased.invalid"
+
+
+def test_registrations_past_the_retention_period_lose_who_they_were_and_keep_the_counts(db, building):
+    held = make_event(db, building, starts_at=paris("2026-12-08", 17), ends_at=paris("2026-12-08", 19), now=NOW)
+    later = make_event(db, building, starts_at=paris("2026-12-15", 17), ends_at=paris("2026-12-15", 19), now=NOW,
+                       title="Later")
+    old = _register(db, held, 1, name="Camille Rossi", email="camille@port.fr")
+    recent = _register(db, later, 2, name="Camille Rossi", email="camille@port.fr")
+    settings = get_settings()
+    moment = paris("2026-12-09", 12) + timedelta(days=settings.retention_event_registrations_days)
+
+    listed = retention.purge(db, now=moment, settings=settings, dry_run=True)
+    assert [item.id for item in listed] == [old.id] and db.get(Registration, old.id).email == "camille@port.fr"
+    purged = retention.purge(db, now=moment, settings=settings)
+    db.expire_all()
+    assert [item.id for item in purged] == [old.id]
+    assert shown(retention.describe(purged), "en") == "anonymised 1 event registration"
+    gone = db.get(Registration, old.id)
+    assert "camille" not in f"{gone.name} {gone.email} {gone.email_key} {gone.organisation}".lower()
+    assert gone.status == "registered" and db.get(Registration, recent.id).email == "camille@port.fr"
+    assert retention.purge(db, now=moment, settings=settings) == []  # once
+    assert any(item.kind == "event_registration" for item in erasure.purge_personal_data(
+        db, now=moment + timedelta(days=8), dry_run=True))
