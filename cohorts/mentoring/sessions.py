@@ -158,7 +158,7 @@ def _insert(db: Session, *, actor: User, session: MentorSession, now: datetime) 
                        code=SESSION_TAKEN) from None
     audit.record(db, actor=actor, action="session.create", obj=session, now=now,
                  summary=said(N_("{topic}, {when} ({kind}, {status})"), topic=session.topic,
-                              when=local_time(session.starts_at, _venue_of(db, profile)),
+                              when=session.starts_at.replace(tzinfo=session.starts_at.tzinfo or UTC),
                               kind=[SESSION_KIND_WORDS.get(session.kind, session.kind)],
                               status=[SESSION_STATUS_WORDS[SessionStatus(session.status)]]))
     return session
