@@ -99,7 +99,7 @@ def _delete_application(db: Session, application: Application, now: datetime) ->
         erasure.scrub_text(db, email=email, new_email=f"deleted-application-{application_id}@{erasure.ERASED_DOMAIN}",
                            name=name, new_name=f"Deleted applicant #{application_id}")
     audit.record(db, actor=system_actor(db, now=now), action="application.purge", obj=application, now=now,
-                 summary=f"deleted rejected application #{application_id} (retention)")
+                 summary=said(N_("deleted rejected application #{id} (retention)"), id=application_id))
 
 
 def _purge_for_cli(db: Session, now: datetime, dry_run: bool) -> list[Purged]:

@@ -8,10 +8,13 @@ so no compiled `.mo` file is kept in the repository.
 import gettext
 import io
 import json
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from importlib.resources import files
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -68,7 +71,11 @@ SAID_LENGTH = 500
 def said(message: str, /, **params: object) -> str:
     """`message` with `params`, to store and show later in the reader's language (`shown`).
 
-    A list parameter holds msgids (labels such as a role's), each translated when shown and joined by commas.
+    A list parameter holds msgids (labels such as a role's), each translated when shown and joined by commas, or
+    days and instants.
+    A `date` is shown as the reader's language writes it ("8 déc. 2026"); an aware `datetime` on the clock of the
+    zone it is given in (a venue's), as day and time: no UTC instant or ISO day reaches the page. A parameter
+    that `said` made itself (a series' rule in words) is shown within, in the same language.
     """
     return _stored({"said": message, "params": params})
 
@@ -83,14 +90,57 @@ def shown(stored: str | None, locale: str) -> str:
     message = _read_said(stored)
     if message is None:
         return stored or ""
-    params = {key: ", ".join(translate(locale, str(item)) for item in value) if isinstance(value, list) else str(value)
-              for key, value in message.get("params", {}).items()}
+    params = {key: _param(value, locale) for key, value in message.get("params", {}).items()}
     try:
         if "plural" in message:
             return ntranslate(locale, message["said"], message["plural"], int(message["n"]), **params)
         return translate(locale, message["said"], **params)
     except (KeyError, IndexError, ValueError, TypeError):
         return stored or ""  # a catalog that lost a placeholder must not hide the row
+
+
+def _param(value: object, locale: str) -> str:
+    if isinstance(value, list):
+        return ", ".join(_param(item, locale) if isinstance(item, dict) else translate(locale, str(item))
+                         for item in value)
+    if isinstance(value, dict) and isinstance(value.get("said"), str):  # words said within words, as `said` kept them
+        return shown(json.dumps(value), locale)
+    if isinstance(value, dict) and isinstance(value.get("day"), str):
+        return _day(date.fromisoformat(value["day"]), locale)
+    if isinstance(value, dict) and isinstance(value.get("at"), str):
+        from totem.settings import get_settings  # read late: the settings are not needed to translate
+
+        local = datetime.fromisoformat(value["at"]).astimezone(_zone(value.get("zone")) or get_settings().tz)
+        return f"{_day(local.date(), locale)} {local:%H:%M}"
+    return str(value)
+
+
+def _day(value: date, locale: str) -> str:
+    """As `totem.web.formats.day` writes it: "8 déc. 2026" / "8 Dec 2026"."""
+    return format_date(value, format="medium", locale={"fr": "fr_FR", "en": "en_GB"}.get(locale, locale))
+
+
+def _zone(name: object) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name) if isinstance(name, str) and name else None
+    except (ValueError, ZoneInfoNotFoundError):
+        return None
+
+
+def _kept(value: object) -> object:
+    """A parameter as `_stored` keeps it: words, a list of msgids, or a typed day or instant."""
+    if isinstance(value, list | tuple):  # msgids, or days and instants
+        return [_kept(item) if isinstance(item, date) else str(item) for item in value]
+    if isinstance(value, str) and (inner := _read_said(value)) is not None:
+        return inner
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("An instant to show needs its zone: give it on the venue's clock.")
+        zone = value.tzinfo.key if isinstance(value.tzinfo, ZoneInfo) else None
+        return {"at": value.isoformat(), "zone": zone} if zone else {"at": value.isoformat()}
+    if isinstance(value, date):
+        return {"day": value.isoformat()}
+    return str(value)
 
 
 def _read_said(stored: str | None) -> dict | None:
@@ -105,8 +155,7 @@ def _read_said(stored: str | None) -> dict | None:
 
 def _stored(message: dict) -> str:
     """The JSON, within the column's length: the longest parameter is cut (with "…") until it fits."""
-    params: dict[str, Any] = {key: [str(item) for item in value] if isinstance(value, list | tuple) else str(value)
-                              for key, value in message["params"].items()}
+    params: dict[str, Any] = {key: _kept(value) for key, value in message["params"].items()}
     while True:
         text = json.dumps({**message, "params": params}, ensure_ascii=False)
         longest = max((key for key in params if isinstance(params[key], str)), key=lambda key: len(params[key]),

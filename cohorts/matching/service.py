@@ -19,12 +19,13 @@ from cohorts.mentoring import availability, mentors, session_requests, sessions
 from cohorts.mentoring.enums import BUSY_SESSIONS, RequestStatus, Urgency
 from cohorts.mentoring.models import MentorProfile, MentorSession, SessionRequest
 from cohorts.programs import permissions as _program_permissions  # noqa: F401  (registers "program.*")
+from cohorts.programs.labels import SOLVER_STATUS_LABELS
 from spaces.booking import hosted
 from spaces.venues.models import Venue
 from spaces.venues.rules import local_time
 from totem import audit
 from totem.errors import DomainError, NotFound
-from totem.i18n import translate
+from totem.i18n import N_, said, translate
 from totem.identity.models import User
 from totem.permissions import require
 
@@ -79,7 +80,9 @@ def run_weekly(
                                               "params": {"reason": refused.message, **_plain(refused.params)}}]
     db.flush()
     audit.record(db, actor=actor, action="matching.weekly", obj=run, now=now,
-                 summary=f"{run.proposed} proposed of {run.requests}, gap {run.gap}")
+                 summary=said(N_("{proposed} proposed for {requests} requests ({status}, gap {gap})"), proposed=run.proposed,
+                              requests=run.requests, status=[SOLVER_STATUS_LABELS.get(run.status, run.status)],
+                              gap=f"{run.gap:.0%}" if run.gap is not None else "—"))
     return run
 
 

@@ -8,6 +8,7 @@ from cohorts.matching import service as matching
 from cohorts.matching.models import MatchingRun
 from cohorts.mentoring import forms as shown
 from cohorts.programs import permissions as _permissions  # noqa: F401  (registers "program.create")
+from cohorts.programs.labels import SOLVER_STATUS_LABELS
 from totem import clock
 from totem.errors import DomainError
 from totem.i18n import N_, translate
@@ -27,7 +28,7 @@ def _page(request: Request, db: Session, actor: User, run: MatchingRun | None,
     venue = shown.first_venue(db)
     context = {
         "runs": [{"run": r, "when": shown.when(r.created_at, venue, locale)} for r in runs] if venue else [],
-        "run": run, "proposed": [], "unmatched": [],
+        "run": run, "proposed": [], "unmatched": [], "solver_labels": SOLVER_STATUS_LABELS,
     }
     if run is not None:
         context["week"] = (shown.when(run.starts_at, venue, locale), shown.when(run.ends_at, venue, locale))

@@ -24,6 +24,7 @@ from spaces.venues.models import Venue
 from spaces.venues.rules import local_moment, local_time, public_holiday
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound, error_code
+from totem.i18n import N_, said
 from totem.identity.models import User
 from totem.permissions import require
 
@@ -35,6 +36,9 @@ OFFICE_HOURS_OVERLAP = error_code("office_hours_overlap", "The office hours over
 QUARTER = timedelta(minutes=15)
 # A session lasts less than a day: bounding its start lets the (mentor_id, starts_at) index skip history.
 LONGEST_SESSION = timedelta(days=1)
+# Plural weekday names, for "Tuesdays and Thursdays" in the audit log.
+WEEKDAYS_PLURAL = (N_("Mondays"), N_("Tuesdays"), N_("Wednesdays"), N_("Thursdays"), N_("Fridays"), N_("Saturdays"),
+                   N_("Sundays"))
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,17 @@ def weekdays(office_hours: OfficeHours) -> list[int]:
     return weekdays_of(office_hours.rule, office_hours.first_day)
 
 
+def said_hours(office_hours: OfficeHours) -> str:
+    """The office hours' rule in words, for the audit log: "Tuesdays, 14:00–17:00, every week, from 1 Dec 2026"."""
+    params = {"days": [WEEKDAYS_PLURAL[day] for day in weekdays(office_hours)],
+              "starts": f"{office_hours.starts_at:%H:%M}", "ends": f"{office_hours.ends_at:%H:%M}",
+              "first": office_hours.first_day, "last": office_hours.last_day or "…"}
+    every = every_weeks(office_hours)
+    if every == 1:
+        return said(N_("{days}, {starts}–{ends}, every week, from {first} to {last}"), **params)
+    return said(N_("{days}, {starts}–{ends}, every {n} weeks, from {first} to {last}"), n=every, **params)
+
+
 def every_weeks(office_hours: OfficeHours) -> int:
     return interval_of(office_hours.rule)
 
@@ -145,8 +160,7 @@ def add_office_hours(db: Session, *, actor: User, mentor_id: int, data: OfficeHo
     db.add(office_hours)
     db.flush()
     audit.record(db, actor=actor, action="office_hours.create", obj=office_hours, now=now,
-                 summary=f"mentor {mentor_id}: {office_hours.rule} {data.starts_at:%H:%M}-{data.ends_at:%H:%M} "
-                         f"from {data.first_day} to {data.last_day or '…'}")
+                 summary=said(N_("mentor #{mentor}: {hours}"), mentor=mentor_id, hours=said_hours(office_hours)))
     materialise(db, now=now, mentor_id=mentor_id)
     return office_hours
 
@@ -197,8 +211,8 @@ def remove_office_hours(
     get_editable_profile(db, actor=actor, mentor_id=office_hours.mentor_id)
     db.execute(delete(OfficeHoursSlot).where(OfficeHoursSlot.office_hours_id == office_hours.id))
     audit.record(db, actor=actor, action="office_hours.delete", obj=office_hours, now=now,
-                 summary=f"mentor {office_hours.mentor_id}: {office_hours.rule} {office_hours.starts_at:%H:%M}-"
-                         f"{office_hours.ends_at:%H:%M}")
+                 summary=said(N_("mentor #{mentor}: {hours}"), mentor=office_hours.mentor_id,
+                              hours=said_hours(office_hours)))
     db.delete(office_hours)
     db.flush()
     return office_hours

@@ -11,7 +11,7 @@ from cohorts.mentoring.models import AvailabilityException, MentorProfile, Mento
 from spaces.venues.rules import local_moment, local_time
 from totem import audit
 from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, error_code
-from totem.i18n import N_
+from totem.i18n import N_, said
 from totem.identity.models import User
 
 MAX_EXCEPTION_DAYS = 366
@@ -74,7 +74,8 @@ def add_exception(
     db.execute(delete(OfficeHoursSlot).where(OfficeHoursSlot.mentor_id == mentor_id,
                                              OfficeHoursSlot.starts_at >= starts, OfficeHoursSlot.starts_at < ends))
     audit.record(db, actor=actor, action="availability_exception.create", obj=exception, now=now,
-                 summary=f"mentor {mentor_id}: away {first_day} to {last_day}")
+                 summary=said(N_("mentor #{mentor}: away from {first} to {last}"), mentor=mentor_id, first=first_day,
+                              last=last_day))
     db.flush()
     return exception
 
@@ -94,7 +95,8 @@ def remove_exception(
         raise NotFound("No such days away.")
     availability.get_editable_profile(db, actor=actor, mentor_id=exception.mentor_id)
     audit.record(db, actor=actor, action="availability_exception.delete", obj=exception, now=now,
-                 summary=f"mentor {exception.mentor_id}: away {exception.first_day} to {exception.last_day}")
+                 summary=said(N_("mentor #{mentor}: away from {first} to {last}"), mentor=exception.mentor_id,
+                              first=exception.first_day, last=exception.last_day))
     db.delete(exception)
     db.flush()
     availability.materialise(db, now=now, mentor_id=exception.mentor_id)

@@ -12,12 +12,17 @@ from cohorts.mentoring.models import MentorSession, SessionFeedback
 from cohorts.mentoring.sessions import SESSION_STATE, get_session
 from totem import audit
 from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Forbidden, Invalid
+from totem.i18n import N_, said
 from totem.identity.models import User
 from totem.identity.service import load_memberships
 from totem.permissions import can, is_staff, member_organisation_ids, require
 
 
 NOTES_MAX = 5000
+# The audit log's words (the same as the pages', in forms.py).
+NO_SHOW_WORDS = {NoShow.STARTUP: N_("The start-up did not come."), NoShow.MENTOR: N_("The mentor did not come."),
+                 NoShow.BOTH: N_("Neither side came.")}
+SIDE_WORDS = {Side.STARTUP: N_("Start-up"), Side.MENTOR: N_("Mentor")}
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ def record_attendance(
     db.flush()
     reliability.record_session_no_show(db, session, now)
     audit.record(db, actor=actor, action="session.attendance", obj=session, now=now,
-                 summary=f"{session.status}{f' ({no_show})' if no_show else ''}")
+                 summary=said(N_("no-show: {who}"), who=[NO_SHOW_WORDS[no_show]]) if no_show else said(N_("held")))
     return session
 
 
@@ -95,7 +100,7 @@ def give_feedback(
     feedback.author_id, feedback.rating, feedback.notes, feedback.private = actor.id, rating, notes.strip(), private
     feedback.created_at = now
     db.flush()
-    audit.record(db, actor=actor, action="session.feedback", obj=session, now=now, summary=f"{side}: {rating}/5")
+    audit.record(db, actor=actor, action="session.feedback", obj=session, now=now, summary=said(N_("{side}: {rating}/5"), side=[SIDE_WORDS[Side(side)]], rating=rating))
     return feedback
 
 

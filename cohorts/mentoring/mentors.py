@@ -19,6 +19,7 @@ from cohorts.programs.models import Track
 from spaces.venues.models import Venue
 from totem import audit
 from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound
+from totem.i18n import N_, said
 from totem.identity.enums import Role
 from totem.identity.models import User, UserRole
 from totem.permissions import is_staff, require
@@ -86,7 +87,7 @@ def map_tag(db: Session, *, actor: User, tag_id: int, track_ids: Iterable[int], 
     tag.tracks = _tracks(db, track_ids)
     db.flush()
     audit.record(db, actor=actor, action="expertise_tag.map", obj=tag, now=now,
-                 summary=f"{tag.name}: {', '.join(t.name for t in tag.tracks)}")
+                 summary=said(N_("{tag}: {tracks}"), tag=tag.name, tracks=", ".join(t.name for t in tag.tracks) or "—"))
     return tag
 
 

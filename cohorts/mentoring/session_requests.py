@@ -26,6 +26,7 @@ from cohorts.programs import permissions as _program_permissions  # noqa: F401  
 from cohorts.programs.models import Track
 from totem import audit
 from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, error_code
+from totem.i18n import N_, said
 from totem.identity.enums import Role
 from totem.identity.models import User
 from totem.identity.service import load_memberships
@@ -245,7 +246,7 @@ def propose_times(
     request.updated_at = now
     db.flush()
     audit.record(db, actor=actor, action="session_request.propose", obj=request, now=now,
-                 summary=", ".join(request.proposed_times))
+                 summary=said(N_("times proposed: {times}"), times=list(starts)))
     mail.queue_times_proposed(db, request, now)
     return request
 

@@ -27,6 +27,7 @@ from spaces.venues.models import Venue
 from spaces.venues.rules import local_moment, local_time
 from totem import audit
 from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, error_code
+from totem.i18n import N_, said
 from totem.identity.models import User
 from totem.identity.service import load_memberships
 from totem.permissions import can, is_staff, member_organisation_ids, require
@@ -50,6 +51,16 @@ SESSION_STATE = error_code(
 
 
 # -- making a session -----------------------------------------------------------------------------
+# The audit log's words for a session (the pages' own labels live in forms.py, which imports this module).
+SESSION_KIND_WORDS = {"request": N_("requested"), "speed_meeting": N_("speed meeting")}
+SESSION_STATUS_WORDS = {
+    SessionStatus.PROPOSED: N_("To confirm"),
+    SessionStatus.CONFIRMED: N_("Confirmed"),
+    SessionStatus.AWAITING_ATTENDANCE: N_("Attendance to record"),
+    SessionStatus.COMPLETED: N_("Held"),
+    SessionStatus.CANCELLED: N_("Cancelled"),
+    SessionStatus.NO_SHOW: N_("No-show"),
+}
 
 
 def current_enrolment(db: Session, organisation_id: int) -> Enrolment | None:
@@ -146,7 +157,10 @@ def _insert(db: Session, *, actor: User, session: MentorSession, now: datetime) 
         raise Conflict("This time was just taken by another session.", field="starts_at",
                        code=SESSION_TAKEN) from None
     audit.record(db, actor=actor, action="session.create", obj=session, now=now,
-                 summary=f"{session.topic} {session.starts_at.isoformat()} ({session.kind}, {session.status})")
+                 summary=said(N_("{topic}, {when} ({kind}, {status})"), topic=session.topic,
+                              when=session.starts_at.replace(tzinfo=session.starts_at.tzinfo or UTC),
+                              kind=[SESSION_KIND_WORDS.get(session.kind, session.kind)],
+                              status=[SESSION_STATUS_WORDS[SessionStatus(session.status)]]))
     return session
 
 

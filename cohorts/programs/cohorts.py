@@ -93,7 +93,8 @@ def create_cohort(db: Session, *, actor: User, program_id: int, data: CohortData
     db.add(cohort)
     db.flush()
     audit.record(db, actor=actor, action="cohort.create", obj=cohort, now=now,
-                 summary=f"{program.name}: {cohort.name} {dates.starts_on}–{dates.ends_on}")
+                 summary=said(N_("{program}: {cohort}, {first} to {last}"), program=program.name, cohort=cohort.name,
+                              first=dates.starts_on, last=dates.ends_on))
     cohort = get_cohort(db, cohort.id)
     _follow_dates(db, cohort, actor=actor, now=now)
     return cohort

@@ -21,6 +21,7 @@ from spaces.booking.models import Booking
 from spaces.venues.rules import local_moment
 from totem import audit
 from totem.errors import DomainError, Invalid, NotFound
+from totem.i18n import N_, said
 from totem.identity.models import User
 from totem.permissions import is_staff, require
 
@@ -84,7 +85,8 @@ def add_event(db: Session, *, actor: User, cohort_id: int, data: EventData, now:
                         every_weeks=data.every_weeks, first_day=data.first_day, last_day=data.last_day, created_at=now)
     db.add(event)
     db.flush()
-    audit.record(db, actor=actor, action="cohort.event_add", obj=event, summary=f"{cohort.name}: {title}", now=now)
+    audit.record(db, actor=actor, action="cohort.event_add", obj=event, now=now,
+                 summary=said(N_("{cohort}: {event}"), cohort=cohort.name, event=title))
     return event
 
 
@@ -97,7 +99,7 @@ def remove_event(db: Session, *, actor: User, cohort_id: int, event_id: int, now
     _cancel_future(db, actor=actor, event_ids=[event.id], now=now)
     db.delete(event)
     db.flush()
-    audit.record(db, actor=actor, action="cohort.event_remove", obj=event, summary=f"{cohort.name}: {event.title}",
+    audit.record(db, actor=actor, action="cohort.event_remove", obj=event, summary=said(N_("{cohort}: {event}"), cohort=cohort.name, event=event.title),
                  now=now)
 
 
@@ -145,7 +147,8 @@ def book_template(db: Session, *, actor: User, cohort_id: int, now: datetime) ->
             refused.append(Occurrence(occurrence.event, occurrence.day, occurrence.starts_at, occurrence.ends_at,
                                       False, error))
     audit.record(db, actor=actor, action="cohort.book_template", obj=cohort, now=now,
-                 summary=f"{cohort.name}: {made} bookings, {len(refused)} refused")
+                 summary=said(N_("{cohort}: {made} bookings, {refused} refused"), cohort=cohort.name, made=made,
+                              refused=len(refused)))
     return made, refused
 
 

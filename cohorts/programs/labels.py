@@ -16,6 +16,14 @@ PHASE_LABELS = {
 ENROLMENT_LABELS = {EnrolmentStatus.ACTIVE: N_("Enrolled"), EnrolmentStatus.ENDED: N_("Alumni")}
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
             N_("Sunday"))
+# What the matching and speed-meeting solvers' outcomes mean to a manager.
+SOLVER_STATUS_LABELS = {
+    "optimal": N_("Best possible"),
+    "feasible": N_("Good, not proved the best"),
+    "greedy": N_("Quick draft"),
+    "no_solution": N_("No solution in time"),
+    "infeasible": N_("Impossible as fixed"),
+}
 
 
 PHASE_DATE_FIELDS = ("applications_open_on", "selection_on", "starts_on", "demo_day_on", "ends_on")

@@ -173,7 +173,8 @@ def add_track(db: Session, *, actor: User, program_id: int, name: str, descripti
     track = Track(program_id=program.id, name=name, description=description)
     db.add(track)
     db.flush()
-    audit.record(db, actor=actor, action="track.create", obj=track, summary=f"{program.name}: {name}", now=now)
+    audit.record(db, actor=actor, action="track.create", obj=track, now=now,
+                 summary=said(N_("{program}: track {track}"), program=program.name, track=name))
     return track
 
 

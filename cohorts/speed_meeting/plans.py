@@ -27,6 +27,7 @@ from spaces.venues.models import Space, Venue
 from spaces.venues.rules import local_time, policy_from, public_holiday
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound, error_code
+from totem.i18n import N_, said
 from totem.identity.models import Organisation, User
 from totem.permissions import require
 
@@ -191,7 +192,7 @@ def save_plan(db: Session, *, actor: User, cohort_id: int, data: PlanData, now: 
         row.starts_at, row.ends_at = (start, end) if start < end else (None, None)
     db.flush()
     audit.record(db, actor=actor, action="speed_meeting.save", obj=plan, now=now,
-                 summary=", ".join(day.isoformat() for day in days))
+                 summary=said(N_("days: {days}"), days=list(days)))
     return plan
 
 

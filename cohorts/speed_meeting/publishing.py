@@ -17,6 +17,7 @@ from cohorts.startups import queries as startup_queries
 from spaces.venues.rules import local_time
 from totem import audit
 from totem.errors import Conflict, error_code
+from totem.i18n import said_n
 from totem.identity.models import User
 
 
@@ -54,7 +55,7 @@ def publish(db: Session, *, actor: User, cohort_id: int, now: datetime) -> Speed
     for session in made:
         mentor_mail.queue_session_invitation(db, session, now)
     audit.record(db, actor=actor, action="speed_meeting.publish", obj=plan, now=now,
-                 summary=f"{len(made)} sessions")
+                 summary=said_n("{n} session", "{n} sessions", len(made)))
     return plan
 
 

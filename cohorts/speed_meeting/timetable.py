@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from cohorts.mentoring.enums import BUSY_SESSIONS
 from cohorts.mentoring.models import MentorSession
+from cohorts.programs.labels import SOLVER_STATUS_LABELS
 from cohorts.speed_meeting import instance, solver
 from cohorts.speed_meeting.models import SpeedMeeting, SpeedMeetingPlan, SpeedMeetingRemoval
 from cohorts.speed_meeting.plans import Plan, editable_plan, load
@@ -18,7 +19,7 @@ from spaces.booking import hosted
 from spaces.venues.rules import local_moment, local_time
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
-from totem.i18n import N_
+from totem.i18n import N_, said
 from totem.identity.models import User
 
 
@@ -70,7 +71,9 @@ def solve(db: Session, *, actor: User, cohort_id: int, now: datetime,
         _replace_meetings(db, details, result)
     db.flush()
     audit.record(db, actor=actor, action="speed_meeting.solve", obj=plan, now=now,
-                 summary=f"{len(result.meetings)} meetings, {result.status}, gap {result.gap}")
+                 summary=said(N_("{meetings} meetings ({status}, gap {gap})"), meetings=len(result.meetings),
+                              status=[SOLVER_STATUS_LABELS.get(result.status, result.status)],
+                              gap=f"{result.gap:.0%}" if result.gap is not None else "—"))
     return plan
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from cohorts.programs import permissions as _permissions  # noqa: F401  (registers "program.create")
+from cohorts.programs.labels import SOLVER_STATUS_LABELS
 from cohorts.speed_meeting import plans, preferences, publishing, timetable
 from spaces.venues.forms import calendar_day, clock_time, whole
 from spaces.venues.models import Venue
@@ -81,7 +82,7 @@ def _page(request: Request, db: Session, actor: User, cohort_id: int, values: di
         "values": values or _plan_values(details),
         "rooms": plans.venue_rooms(db, venue),
         "all_mentors": plans.venue_mentors(db, venue),
-        "startup_count": len(plans.startup_names(db, cohort.id)),
+        "startup_count": len(plans.startup_names(db, cohort.id)), "solver_labels": SOLVER_STATUS_LABELS,
     }
     if details is not None:
         rows = timetable.rows(details)

@@ -22,10 +22,12 @@ from cohorts.startups import mail, queries
 from cohorts.startups import service as startups
 from cohorts.startups.enums import OPEN_TO_DECISION, UNDECIDED, ApplicationStatus, Criterion, Decision
 from cohorts.startups.forms import ApplicationForm
+from cohorts.startups.labels import STATUS_LABELS
 from cohorts.startups.models import Application, ApplicationReview
 from totem import audit
 from totem.auth import service as auth
 from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, TooManyAttempts, error_code
+from totem.i18n import N_, said
 from totem.identity import service as identity
 from totem.identity.models import User
 from totem.permissions import is_staff, require
@@ -97,7 +99,8 @@ def submit_application(
         raise Conflict("An application from {email} to this cohort already exists.", field="founder_email",
                        code=ALREADY_APPLIED, email=data.founder_email) from None
     audit.record(db, actor=None, action="application.submit", obj=application, now=now,
-                 summary=f"{data.startup_name} ({data.founder_email}) to {cohort.name}")
+                 summary=said(N_("{startup} ({email}) to {cohort}"), startup=data.startup_name, email=data.founder_email,
+                              cohort=cohort.name))
     if acknowledge:
         mail.queue_application_received(db, application, cohort, now)
     return application
@@ -191,7 +194,7 @@ def review_application(
         application.status = ApplicationStatus.UNDER_REVIEW
     db.flush()
     audit.record(db, actor=actor, action="application.review", obj=application, now=now,
-                 summary=f"{application.startup_name}: {sum(values.values())}/20")
+                 summary=said(N_("{startup}: {score}/20"), startup=application.startup_name, score=sum(values.values())))
     return review
 
 
@@ -223,7 +226,8 @@ def decide(
         (mail.queue_waitlisted if wanted == Decision.WAITLIST else mail.queue_rejected)(db, application, cohort, now)
     db.flush()
     audit.record(db, actor=actor, action=f"application.{wanted.value}", obj=application, now=now,
-                 summary=f"{application.startup_name} to {cohort.name}: {application.status}")
+                 summary=said(N_("{startup} to {cohort}: {status}"), startup=application.startup_name, cohort=cohort.name,
+                              status=[STATUS_LABELS[ApplicationStatus(application.status)]]))
     return application
 
 

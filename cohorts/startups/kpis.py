@@ -17,7 +17,7 @@ from cohorts.startups.models import KpiReport, KpiRequest
 from spaces.venues.rules import local_time
 from totem import audit
 from totem.errors import Invalid, error_code
-from totem.i18n import N_
+from totem.i18n import N_, said
 from totem.identity.models import User
 from totem.notifications.service import queue_mail
 from totem.text import bounded
@@ -83,7 +83,7 @@ def save_report(db: Session, *, actor: User, organisation_id: int, figures: Figu
     report.notes, report.submitted_at, report.submitted_by = notes, now, actor.id
     db.flush()
     audit.record(db, actor=actor, action="kpi.report", obj=report, now=now,
-                 summary=f"{startup.organisation.name} {month:%Y-%m}")
+                 summary=said(N_("{startup}, {month}"), startup=startup.organisation.name, month=f"{month:%m/%Y}"))
     return report
 
 

@@ -16,7 +16,7 @@ from cohorts.startups.models import Milestone, MilestoneProgress
 from spaces.venues.rules import local_time
 from totem import audit
 from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, error_code
-from totem.i18n import N_
+from totem.i18n import N_, said
 from totem.identity.models import User
 from totem.notifications.service import queue_mail
 from totem.permissions import is_staff, require
@@ -32,6 +32,9 @@ NOTE_MAX = 500
 
 MILESTONE_HAS_PROGRESS = error_code(
     "milestone_has_progress", "Start-ups have recorded progress on the milestone: it is kept for the reports.")
+# The audit log's words for a milestone's progress (the same as the progress page's).
+PROGRESS_WORDS = {MilestoneStatus.TODO: N_("To do"), MilestoneStatus.IN_PROGRESS: N_("In progress"),
+                  MilestoneStatus.DONE: N_("Done")}
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def create_milestone(db: Session, *, actor: User, track_id: int, title: str, des
     db.add(milestone)
     db.flush()
     audit.record(db, actor=actor, action="milestone.create", obj=milestone, now=now,
-                 summary=f"{title} in {track.name}")
+                 summary=said(N_("{milestone} in {track}"), milestone=title, track=track.name))
     return milestone
 
 
@@ -121,7 +124,8 @@ def update_milestone(db: Session, *, actor: User, milestone_id: int, title: str,
     milestone.title, milestone.description, milestone.due_offset_days = title, description, due_offset_days
     db.flush()
     audit.record(db, actor=actor, action="milestone.update", obj=milestone, now=now,
-                 summary=f"{before} -> {title}, day {due_offset_days}")
+                 summary=said(N_("{before} → {milestone}, day {day} of the cohort"), before=before, milestone=title,
+                              day=due_offset_days))
     return milestone
 
 
@@ -153,7 +157,7 @@ def delete_milestone(db: Session, *, actor: User, milestone_id: int, now: dateti
     db.delete(milestone)
     db.flush()
     audit.record(db, actor=actor, action="milestone.delete", obj=milestone, now=now,
-                 summary=f"removed {milestone.title}")
+                 summary=said(N_("removed {milestone}"), milestone=milestone.title))
     return milestone
 
 
@@ -234,7 +238,8 @@ def update_progress(db: Session, *, actor: User, organisation_id: int, milestone
     row.status, row.note, row.updated_at, row.updated_by = status, note, now, actor.id
     db.flush()
     audit.record(db, actor=actor, action="milestone.progress", obj=row, now=now,
-                 summary=f"{current.milestone.title}: {status}")
+                 summary=said(N_("{milestone}: {status}"), milestone=current.milestone.title,
+                              status=[PROGRESS_WORDS[MilestoneStatus(status)]]))
     return StartupMilestone(current.milestone, current.enrolment, current.due_on, status, note)
 
 

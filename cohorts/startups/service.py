@@ -16,6 +16,7 @@ from cohorts.startups.models import Application, StartupProfile
 from spaces.operators.models import OperatorManager
 from totem import audit
 from totem.errors import NotFound
+from totem.i18n import N_, said
 from totem.identity.enums import Role
 from totem.identity.models import Organisation, User
 from totem.identity.service import load_memberships
@@ -159,5 +160,5 @@ def edit_profile(db: Session, *, actor: User, organisation_id: int, form: Profil
     profile.updated_at = now
     db.flush()
     audit.record(db, actor=actor, action="startup.profile", obj=startup.organisation, now=now,
-                 summary=f"profile of {startup.organisation.name}")
+                 summary=said(N_("profile of {startup}"), startup=startup.organisation.name))
     return get_startup(db, actor=actor, organisation_id=organisation_id)

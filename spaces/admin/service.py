@@ -10,11 +10,13 @@ from spaces.booking import service as booking_service
 from spaces.booking.enums import BookingStatus
 from spaces.booking.models import Booking
 from spaces.venues.enums import SpaceKind
+from spaces.venues.labels import KIND_LABELS
 from spaces.venues.models import Floor, Space
 from spaces.venues.rules import local_time
 from spaces.venues.service import check_name, check_within, flush_or_refuse, get_floor, refuse_if
 from totem import audit
 from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid
+from totem.i18n import N_, said
 from totem.identity.models import User
 from totem.permissions import require
 
@@ -116,7 +118,10 @@ def save_space(
     # Deactivated first: the slots these cancellations free are then not offered to the waitlist.
     for booking in upcoming:
         booking_service.cancel_booking(db, actor=actor, booking_id=booking.id, now=now)
-    state = "active" if data.is_active else f"inactive, {len(upcoming)} bookings cancelled"
+    words = {"floor": floor.name, "space": name, "kind": [KIND_LABELS[SpaceKind(data.kind)]], "seats": data.capacity}
+    summary = (said(N_("{floor} / {space} ({kind}, {seats} seats, active)"), **words) if data.is_active else
+               said(N_("{floor} / {space} ({kind}, {seats} seats, inactive, {cancelled} bookings cancelled)"), **words,
+                    cancelled=len(upcoming)))
     audit.record(db, actor=actor, action="space.create" if space_id is None else "space.update", obj=space, now=now,
-                 summary=f"{floor.name} / {name} ({data.kind}, {data.capacity} seats, {state})")
+                 summary=summary)
     return space, len(upcoming)

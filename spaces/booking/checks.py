@@ -184,6 +184,17 @@ def slot_params(booking: Booking, venue: Venue) -> dict[str, str]:
     return {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "day": start.date().isoformat()}
 
 
+# The audit log's words for a booking, translated when shown: "Calanques, 1 déc. 2026, 10:00–11:00".
+SLOT = N_("{space}, {day}, {start}–{end}")
+
+
+def slot(booking: Booking, space: Space) -> dict[str, object]:
+    """The parameters of `SLOT` (and of the summaries that start with it): the day as the reader's language says it."""
+    params = slot_params(booking, space.floor.venue)
+    return {"space": space.name, "day": date.fromisoformat(params["day"]), "start": params["start"],
+            "end": params["end"]}
+
+
 def describe(booking: Booking, space: Space) -> str:
     """For the audit log: "Calanques 2026-12-01 10:00–11:00"."""
     params = slot_params(booking, space.floor.venue)

@@ -29,6 +29,7 @@ from spaces.venues.rules import (
 from totem import audit
 from totem.errors import Conflict, NotFound, error_code
 from totem.identity.models import User
+from totem.i18n import N_, said
 
 NO_ROOM_FREE = error_code("no_room_free", "No meeting room of the venue is free for the session's time.")
 
@@ -94,7 +95,7 @@ def book_room(
     )
     checks.save_booking(db, booking, space)
     audit.record(db, actor=actor, action="booking.create", obj=booking, now=now,
-                 summary=f"{checks.describe(booking, space)} (hosted)")
+                 summary=said(N_("{space}, {day}, {start}–{end} (hosted)"), **checks.slot(booking, space)))
     return booking
 
 
@@ -130,5 +131,6 @@ def release_room(db: Session, *, actor: User | None, booking_id: int, now: datet
     booking.cancelled_at = now
     db.flush()
     audit.record(db, actor=actor, action="booking.cancel", obj=booking, now=now,
-                 summary=f"{checks.describe(booking, booking.space)} (hosted)")
+                 summary=said(N_("{space}, {day}, {start}–{end} (hosted)"),
+                                      **checks.slot(booking, booking.space)))
     waitlist.offer_freed_slot(db, space=booking.space, starts_at=booking.starts_at, ends_at=booking.ends_at, now=now)

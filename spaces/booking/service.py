@@ -24,6 +24,8 @@ from totem.errors import Conflict, NotFound
 from totem.identity.models import User
 from totem.identity.service import load_memberships, system_actor
 from totem.permissions import can, is_staff, member_organisation_ids, require
+from totem.i18n import N_, said
+from spaces.booking.labels import STATUS_LABELS
 
 # The no-show job looks this far back, so that a catch-up after a long stop still finds them.
 NO_SHOW_LOOKBACK = timedelta(days=2)
@@ -68,7 +70,8 @@ def create_booking(
     if cost := cost_of(actor, policy, booking):  # a new booking has no charge yet: nothing to settle when free
         credits.charge_booking(db, booking=booking, cost=cost, now=now)
     audit.record(db, actor=actor, action="booking.create", obj=booking, now=now,
-                 summary=f"{checks.describe(booking, space)} ({booking.status})")
+                 summary=said(N_("{space}, {day}, {start}–{end} ({status})"), **checks.slot(booking, space),
+                              status=[STATUS_LABELS[BookingStatus(booking.status)]]))
     mail.queue_booking_confirmation(db, booking, now)
     return booking
 
@@ -96,13 +99,14 @@ def move_booking(
                                   now=now, moving=booking)
     quotas.check_quota(db, holder=holder, space=space, organisation_id=booking.organisation_id, starts_at=starts_at,
                        ends_at=ends_at, now=now, moving=booking)
-    before = checks.describe(booking, booking.space)
+    before = checks.slot(booking, booking.space)
     freed = (booking.space, booking.starts_at, booking.ends_at)
     booking.space, booking.starts_at, booking.ends_at = space, starts_at, ends_at
     checks.save_booking(db, booking, space)
     credits.charge_booking(db, booking=booking, cost=cost_of(actor, policy, booking), now=now)
     audit.record(db, actor=actor, action="booking.move", obj=booking, now=now,
-                 summary=f"{before} -> {checks.describe(booking, space)}")
+                 summary=said(N_("{space}, {day}, {start}–{end} → {new_space}, {new_day}, {new_start}–{new_end}"), **before,
+                              **{f"new_{key}": value for key, value in checks.slot(booking, space).items()}))
     mail.queue_booking_confirmation(db, booking, now)
     old_space, old_start, old_end = freed
     waitlist.offer_freed_slot(db, space=old_space, starts_at=old_start, ends_at=old_end, now=now)
@@ -167,7 +171,7 @@ def cancel_booking(db: Session, *, actor: User, booking_id: int, now: datetime) 
     if credits.refund_is_due(policy_from(venue_queries.get_rule_for(db, booking.space)), booking, now):
         credits.refund_booking(db, booking=booking, now=now)
     audit.record(db, actor=actor, action="booking.cancel", obj=booking, now=now,
-                 summary=checks.describe(booking, booking.space))
+                 summary=said(checks.SLOT, **checks.slot(booking, booking.space)))
     mail.queue_booking_cancellation(db, booking, now)
     waitlist.offer_freed_slot(db, space=booking.space, starts_at=booking.starts_at, ends_at=booking.ends_at, now=now)
     return booking
@@ -195,7 +199,7 @@ def check_in(db: Session, *, actor: User, booking_id: int, now: datetime) -> Boo
     booking.checked_in_at = now
     db.flush()
     audit.record(db, actor=actor, action="booking.check_in", obj=booking, now=now,
-                 summary=checks.describe(booking, booking.space))
+                 summary=said(checks.SLOT, **checks.slot(booking, booking.space)))
     return booking
 
 
@@ -219,7 +223,7 @@ def _decide(db: Session, *, actor: User, booking_id: int, now: datetime, status:
     if status == BookingStatus.REJECTED:
         credits.refund_booking(db, booking=booking, now=now)
     action = "booking.approve" if status == BookingStatus.CONFIRMED else "booking.reject"
-    audit.record(db, actor=actor, action=action, obj=booking, now=now, summary=checks.describe(booking, booking.space))
+    audit.record(db, actor=actor, action=action, obj=booking, now=now, summary=said(checks.SLOT, **checks.slot(booking, booking.space)))
     if status == BookingStatus.CONFIRMED:
         mail.queue_booking_confirmation(db, booking, now)
     else:
@@ -246,7 +250,8 @@ def release_no_shows(db: Session, *, now: datetime) -> list[Booking]:
             booking.status = BookingStatus.RELEASED
             released.append(booking)
             audit.record(db, actor=system, action="booking.release", obj=booking, now=now,
-                         summary=f"{checks.describe(booking, booking.space)} not checked in")
+                         summary=said(N_("{space}, {day}, {start}–{end}: not checked in"),
+                                      **checks.slot(booking, booking.space)))
     if not released:
         return released
     # The holders in one query, kept referenced while their e-mails are written (the session's map is weak).

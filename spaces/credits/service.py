@@ -20,6 +20,7 @@ from spaces.venues import access
 from spaces.venues.rules import Policy
 from totem import audit
 from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound, error_code
+from totem.i18n import N_, said
 from totem.identity.models import Organisation, User
 from totem.permissions import is_staff, require, rule
 
@@ -127,7 +128,8 @@ def adjust(db: Session, *, actor: User, organisation_id: int, amount: int, note:
         raise Invalid("The balance is {balance}: it cannot go below zero.", field="amount", balance=account.balance)
     entry = _post(db, account, amount, CreditReason.ADJUSTMENT, now, actor_id=actor.id, note=note)
     audit.record(db, actor=actor, action="credits.adjust", obj=entry, now=now,
-                 summary=f"organisation {organisation_id}: {amount:+d} ({note})")
+                 summary=said(N_("start-up #{organisation}: {amount} ({note})"), organisation=organisation_id, amount=f"{amount:+d}",
+                              note=note))
     return entry
 
 

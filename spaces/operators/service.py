@@ -12,11 +12,14 @@ from spaces.operators import peak
 from spaces.operators import permissions as _permissions  # noqa: F401  (registers the rules checked here)
 from spaces.operators import queries
 from spaces.operators.enums import OperatorKind, WhenExhausted
+from spaces.operators.labels import WEEKDAY_LABELS, WHEN_EXHAUSTED_LABELS
 from spaces.operators.models import Operator, OperatorManager, OperatorQuota
 from spaces.venues.enums import SpaceKind
+from spaces.venues.labels import KIND_LABELS
 from spaces.venues.models import Venue
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
+from totem.i18n import N_, said
 from totem.identity.enums import Role
 from totem.identity.models import User, UserRole
 from totem.permissions import can, require
@@ -65,7 +68,7 @@ def create_operator(db: Session, *, actor: User, data: OperatorData, now: dateti
     operator = Operator(name=data.name, kind=data.kind, branding_name=data.branding_name, created_at=now)
     db.add(operator)
     db.flush()
-    audit.record(db, actor=actor, action="operator.create", obj=operator, now=now, summary=f"created {data.name}")
+    audit.record(db, actor=actor, action="operator.create", obj=operator, now=now, summary=said(N_("created {operator}"), operator=data.name))
     return get_operator(db, actor=actor, operator_id=operator.id)
 
 
@@ -76,7 +79,7 @@ def update_operator(db: Session, *, actor: User, operator_id: int, data: Operato
     _check_name(db, data.name, excluding=operator.id)
     operator.name, operator.kind, operator.branding_name = data.name, data.kind, data.branding_name
     db.flush()
-    audit.record(db, actor=actor, action="operator.update", obj=operator, now=now, summary=f"updated {data.name}")
+    audit.record(db, actor=actor, action="operator.update", obj=operator, now=now, summary=said(N_("updated {operator}"), operator=data.name))
     return operator
 
 
@@ -102,7 +105,7 @@ def add_manager(db: Session, *, actor: User, operator_id: int, user_id: int, now
         operator.managers.append(OperatorManager(user_id=user.id))
         db.flush()
         audit.record(db, actor=actor, action="operator.add_manager", obj=operator, now=now,
-                     summary=f"{operator.name}: {user.email}")
+                     summary=said(N_("{operator}: {email}"), operator=operator.name, email=user.email))
     return operator
 
 
@@ -114,7 +117,7 @@ def remove_manager(db: Session, *, actor: User, operator_id: int, user_id: int, 
         operator.managers = kept
         db.flush()
         audit.record(db, actor=actor, action="operator.remove_manager", obj=operator, now=now,
-                     summary=f"{operator.name}: user {user_id}")
+                     summary=said(N_("{operator}: user #{user}"), operator=operator.name, user=user_id))
     return operator
 
 
@@ -157,7 +160,9 @@ def set_quota(
         quota.monthly_hours, quota.when_exhausted = monthly_hours, when_exhausted
     db.flush()
     audit.record(db, actor=actor, action="operator.set_quota", obj=operator, now=now,
-                 summary=f"{operator.name}: {space_kind} {monthly_hours} h ({when_exhausted})")
+                 summary=said(N_("{operator}: {kind}, {hours} h a month ({when_exhausted})"), operator=operator.name,
+                              kind=[KIND_LABELS[SpaceKind(space_kind)]], hours=monthly_hours if monthly_hours is not None else "—",
+                              when_exhausted=[WHEN_EXHAUSTED_LABELS[WhenExhausted(when_exhausted)]]))
     return get_operator(db, actor=actor, operator_id=operator.id)
 
 
@@ -174,5 +179,7 @@ def set_peak_hours(db: Session, *, actor: User, venue_id: int, weekdays: str, pe
     venue.peak_periods = peak.format_periods(peak.parse_periods(periods))
     db.flush()
     audit.record(db, actor=actor, action="venue.peak_hours", obj=venue, now=now,
-                 summary=f"{venue.name}: {venue.peak_weekdays} {venue.peak_periods}")
+                 summary=said(N_("{venue}: peak days {days}, hours {periods}"), venue=venue.name,
+                              days=[WEEKDAY_LABELS[int(day)] for day in venue.peak_weekdays.split(",") if day.strip()],
+                              periods=venue.peak_periods))
     return venue

@@ -28,7 +28,7 @@ from spaces.series.service import get_series, is_open_ended
 from spaces.venues.rules import local_time
 from totem import audit
 from totem.errors import Conflict, DomainError, Invalid
-from totem.i18n import N_
+from totem.i18n import N_, said
 from totem.identity.models import User
 from totem.permissions import require
 
@@ -44,6 +44,10 @@ class Scope(StrEnum):
     ALL = "all"
     RANGE = "range"  # from `day` through `until`
 
+
+# The audit log's words for a scope.
+SCOPE_WORDS = {Scope.ONE: N_("one date"), Scope.FOLLOWING: N_("this date and the later ones"),
+               Scope.ALL: N_("every date"), Scope.RANGE: N_("the dates")}
 
 # -- cancelling and moving ------------------------------------------------------------------------
 
@@ -78,7 +82,9 @@ def cancel_series(
     else:
         series.cancelled_at = series.cancelled_at or now
     audit.record(db, actor=actor, action="series.cancel", obj=series, now=now,
-                 summary=f"{describe(series, series.space)}: {scope} {first}..{last or ''}, {len(cancelled)} cancelled")
+                 summary=said(N_("{series}: {scope} from {first} to {last}, {cancelled} cancelled"),
+                              series=describe(series, series.space), scope=[SCOPE_WORDS[scope]], first=first,
+                              last=last or "…", cancelled=len(cancelled)))
     db.flush()
     return cancelled
 
@@ -138,8 +144,10 @@ def edit_series(
             carrier.duration_minutes = duration_minutes or carrier.duration_minutes
             carrier.space = space
         audit.record(db, actor=actor, action="series.edit", obj=carrier, now=now,
-                     summary=f"{scope} {day or ''}..{until or ''}: {len(targets)} moved to "
-                             f"{space.name} {starts_at_time or ''} {duration_minutes or ''}")
+                     summary=said(N_("{scope} from {first} to {last}: {moved} moved to {space}, {start}, {minutes} min"),
+                                  scope=[SCOPE_WORDS[scope]], first=day or "…", last=until or "…", moved=len(targets),
+                                  space=space.name, start=f"{starts_at_time:%H:%M}" if starts_at_time else "…",
+                                  minutes=duration_minutes or "…"))
         db.flush()
     return carrier
 
@@ -160,7 +168,8 @@ def _split(db: Session, series: BookingSeries, day: date, *, actor: User, now: d
         booking.series_id = rest.id  # series_day stays: the date each one stands for
     _end_before(series, day)
     audit.record(db, actor=actor, action="series.split", obj=series, now=now,
-                 summary=f"{describe(series, series.space)}; from {day} on: series {rest.id}")
+                 summary=said(N_("{series}; from {day} on: series #{rest}"), series=describe(series, series.space), day=day,
+                              rest=rest.id))
     db.flush()
     return rest
 

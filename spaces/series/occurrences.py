@@ -15,22 +15,26 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from spaces.booking import checks, quotas, service
 from spaces.booking.enums import BookingStatus
+from spaces.booking.labels import STATUS_LABELS
 from spaces.booking.models import Booking
 from spaces.credits import service as credits
 from spaces.series.enums import SeriesSkip
 from spaces.series.models import BookingSeries, SeriesException
-from spaces.series.rules import days_between, is_occurrence, occurrence_window
+from spaces.series.rules import days_between, interval_of, is_occurrence, occurrence_window, weekdays_of
 from spaces.venues import queries as venue_queries
 from spaces.venues.models import Floor, Space
 from spaces.venues.rules import local_time, policy_from, public_holiday
 from totem import audit
 from totem.errors import Conflict, DomainError, error_code
+from totem.i18n import N_, said
 from totem.identity.models import User
 
 HORIZON_DAYS = 84  # twelve weeks of occurrences are booked ahead
 DETAIL_MAX_LENGTH = 300  # the column's size
 # Occurrences in these states, not started yet, may be moved or cancelled with their series.
 CHANGEABLE = (BookingStatus.PENDING, BookingStatus.CONFIRMED)
+WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+                 N_("Sunday"))
 
 SERIES_CONFLICT = error_code(
     "series_conflict", "Some dates of the series cannot be booked or moved, so nothing was done; `dates` says why.")
@@ -107,7 +111,8 @@ def book_occurrence(
     checks.save_booking(db, booking, space)
     credits.charge_booking(db, booking=booking, cost=service.cost_of(actor, policy, booking), now=now)
     audit.record(db, actor=audit_actor, action="booking.create", obj=booking, now=now,
-                 summary=f"{checks.describe(booking, space)} ({booking.status}, series {series.id})")
+                 summary=said(N_("{space}, {day}, {start}–{end} ({status}, series #{series})"), **checks.slot(booking, space),
+                              status=[STATUS_LABELS[BookingStatus(booking.status)]], series=series.id))
     return booking
 
 
@@ -201,9 +206,16 @@ def decode(exception: SeriesException) -> SkippedDay:
 
 
 def describe(series: BookingSeries, space: Space) -> str:
-    """For the audit log: "Calanques FREQ=WEEKLY;BYDAY=SU 09:00 60 min from 2027-03-14 to 2027-04-11"."""
-    return (f"{space.name} {series.rrule} {series.start_time:%H:%M} {series.duration_minutes} min "
-            f"from {series.first_day} to {series.until_day or '…'}")
+    """For the audit log, translated when shown: "Calanques, every week on Sunday at 09:00 for 60 min, from
+    14 Mar 2027 to 11 Apr 2027" (the RRULE in words)."""
+    params = {"days": [WEEKDAY_NAMES[day] for day in weekdays_of(series.rrule, series.first_day)],
+              "start": f"{series.start_time:%H:%M}", "minutes": series.duration_minutes, "first": series.first_day,
+              "last": series.until_day or "…"}
+    every = interval_of(series.rrule)
+    rule = (said(N_("every week on {days} at {start} for {minutes} min, from {first} to {last}"), **params)
+            if every == 1 else
+            said(N_("every {n} weeks on {days} at {start} for {minutes} min, from {first} to {last}"), n=every, **params))
+    return said(N_("{space}, {rule}"), space=space.name, rule=rule)
 
 
 def series_loads() -> tuple:

@@ -39,7 +39,7 @@ from spaces.series.rules import occurrence_window, parse_weekly
 from spaces.venues.rules import check_times, local_time
 from totem import audit
 from totem.errors import DomainError, Invalid, NotFound
-from totem.i18n import N_
+from totem.i18n import N_, said
 from totem.identity.models import User
 from totem.identity.service import load_memberships, system_actor
 from totem.permissions import can, is_staff, member_organisation_ids, rule
@@ -156,7 +156,8 @@ def create_series(
         skipped = [skipped for skipped, _error in failures]
         keep_skipped(db, series, skipped)
         audit.record(db, actor=actor, action="series.create", obj=series, now=now,
-                     summary=f"{describe(series, space)}: {len(bookings)} booked, {len(skipped)} skipped")
+                     summary=said(N_("{series}: {booked} booked, {skipped} skipped"), series=describe(series, space),
+                                  booked=len(bookings), skipped=len(skipped)))
         db.flush()
     return SeriesResult(series, bookings, skipped)
 

@@ -16,6 +16,7 @@ from spaces.venues.enums import SpaceKind
 from spaces.venues.models import AccessGrant, DeskAllocation, Floor, Space, Venue
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound, error_code
+from totem.i18n import N_, said
 from totem.identity.models import Organisation, User
 from totem.permissions import require
 
@@ -60,7 +61,8 @@ def grant_access(
     grant.monthly_credits, grant.label, grant.operator_id = monthly_credits, label, operator_id
     db.flush()
     audit.record(db, actor=actor, action="access.grant", obj=grant, now=now,
-                 summary=f"organisation {organisation_id}: {starts_on}–{ends_on} {label}".strip())
+                 summary=said(N_("start-up #{organisation}: {first} to {last} {label}"), organisation=organisation_id,
+                              first=starts_on, last=ends_on, label=label or ""))
     return grant
 
 
@@ -82,7 +84,8 @@ def end_access(
         _shorten(db, allocation, last_day)
     db.flush()
     audit.record(db, actor=actor, action="access.end", obj=organisation, now=now,
-                 summary=f"{organisation.name}: {source_key} ends after {last_day}")
+                 summary=said(N_("{organisation}: {source} ends after {day}"), organisation=organisation.name,
+                              source=source_key, day=last_day))
 
 
 def _shorten(db: Session, period: AccessGrant | DeskAllocation, last_day: date) -> None:
@@ -159,7 +162,8 @@ def allocate_desk(
         raise Conflict("This desk was just allocated to another start-up.", field="space_id",
                        code=DESK_ALLOCATED) from None
     audit.record(db, actor=actor, action="desk.allocate", obj=allocation, now=now,
-                 summary=f"{space.name} to {organisation.name}, {starts_on}–{ends_on}")
+                 summary=said(N_("{space} to {organisation}, {first} to {last}"), space=space.name,
+                              organisation=organisation.name, first=starts_on, last=ends_on))
     return allocation
 
 
@@ -169,7 +173,7 @@ def end_allocation(db: Session, *, actor: User, allocation_id: int, last_day: da
     allocation = db.get(DeskAllocation, allocation_id)
     if allocation is None:
         raise NotFound("No such allocation.")
-    summary = f"desk allocation {allocation.id} ends after {last_day}"
+    summary = said(N_("desk allocation #{allocation} ends after {day}"), allocation=allocation.id, day=last_day)
     _shorten(db, allocation, last_day)
     db.flush()
     audit.record(db, actor=actor, action="desk.end_allocation", obj=allocation, now=now, summary=summary)

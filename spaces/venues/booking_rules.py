@@ -6,11 +6,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from spaces.venues.enums import SpaceKind
+from spaces.venues.labels import KIND_LABELS
 from spaces.venues.models import BookingRule, Floor, Zone
 from spaces.venues.service import check_not_negative, flush_or_refuse, get_venue, refuse_if
 from totem import audit
 from totem.errors import Conflict, Invalid, NotFound
-from totem.identity.enums import Role
+from totem.i18n import N_, said
+from totem.identity.enums import ROLE_LABELS, Role
 from totem.identity.models import User
 from totem.permissions import require
 
@@ -108,12 +110,18 @@ def delete_rule(db: Session, *, actor: User, rule_id: int, now: datetime) -> Boo
     db.delete(booking_rule)
     db.flush()
     audit.record(db, actor=actor, action="rule.delete", obj=booking_rule, now=now,
-                 summary=f"venue {booking_rule.venue_id}: kind {booking_rule.space_kind} zone {booking_rule.zone_id}")
+                 summary=said(N_("venue #{venue}: rule for {kind}, zone #{zone}"), venue=booking_rule.venue_id,
+                              kind=[KIND_LABELS[SpaceKind(booking_rule.space_kind)]] if booking_rule.space_kind else "—",
+                              zone=booking_rule.zone_id or "—"))
     return booking_rule
 
 
 def _describe_rule(data: RuleData) -> str:
-    target = f"kind {data.space_kind}" if data.space_kind else f"zone {data.zone_id}"
-    return (f"{target}: roles {','.join(data.allowed_roles) or '-'}, {data.min_minutes}–{data.max_minutes} min, "
-            f"{data.max_days_ahead} days ahead, buffer {data.buffer_minutes}, approval {data.requires_approval}, "
-            f"{data.credits_per_hour} credits/h")
+    """For the audit log, translated when shown: the kind of space or zone, then the rule's figures."""
+    return said(N_("{target}: roles {roles}, {min}–{max} min, {days} days ahead, buffer {buffer} min, {approval}, "
+                   "{credits} credits/h"),
+                target=[KIND_LABELS[SpaceKind(data.space_kind)]] if data.space_kind else f"#{data.zone_id}",
+                roles=[ROLE_LABELS[Role(role)] for role in data.allowed_roles] or "—", min=data.min_minutes,
+                max=data.max_minutes, days=data.max_days_ahead, buffer=data.buffer_minutes,
+                approval=[N_("needs approval") if data.requires_approval else N_("no approval")],
+                credits=data.credits_per_hour)

@@ -19,6 +19,7 @@ from spaces.venues.models import ClosureDay, Floor, OpeningHours, Space, Venue, 
 from spaces.venues.rules import local_time, public_holiday
 from totem import audit
 from totem.errors import VALUE_OUT_OF_RANGE, Conflict, Invalid, NotFound
+from totem.i18n import N_, said
 from totem.identity.enums import OrganisationKind
 from totem.identity.models import Organisation, User
 from totem.permissions import require
@@ -136,7 +137,8 @@ def save_venue(db: Session, *, actor: User, venue_id: int | None, data: VenueDat
     db.add(venue)
     flush_or_refuse(db, _venue_taken(name))
     audit.record(db, actor=actor, action="venue.create" if venue_id is None else "venue.update", obj=venue, now=now,
-                 summary=f"{name} ({data.timezone}, grace {data.check_in_grace_minutes} min)")
+                 summary=said(N_("{venue} ({zone}, check-in within {grace} min)"), venue=name, zone=data.timezone,
+                              grace=data.check_in_grace_minutes))
     return venue
 
 
@@ -159,9 +161,10 @@ def set_opening_hours(
         elif span is not None:
             venue.opening_hours.append(OpeningHours(weekday=weekday, opens_at=span[0], closes_at=span[1]))
     db.flush()
-    week = ", ".join(f"{day}: {f'{span[0]:%H:%M}–{span[1]:%H:%M}' if span else 'closed'}"
-                     for day, span in sorted(hours.items()))
-    audit.record(db, actor=actor, action="venue.hours", obj=venue, now=now, summary=f"{venue.name} {week}")
+    week = "; ".join(f"{day + 1} {span[0]:%H:%M}–{span[1]:%H:%M}" for day, span in sorted(hours.items()) if span)
+    audit.record(db, actor=actor, action="venue.hours", obj=venue, now=now,
+                 summary=said(N_("{venue}: opening hours by weekday (1 is Monday) {week}"), venue=venue.name,
+                              week=week or "—"))
     return venue
 
 
@@ -181,7 +184,7 @@ def add_closure(db: Session, *, actor: User, venue_id: int, day: date, reason: s
     db.add(closure)
     flush_or_refuse(db, taken)
     audit.record(db, actor=actor, action="venue.close_day", obj=closure, now=now,
-                 summary=f"{venue.name} closed {day.isoformat()}: {reason}")
+                 summary=said(N_("{venue} closed on {day}: {reason}"), venue=venue.name, day=day, reason=reason))
     return closure
 
 
@@ -193,7 +196,7 @@ def remove_closure(db: Session, *, actor: User, venue_id: int, closure_id: int, 
     db.delete(closure)
     db.flush()
     audit.record(db, actor=actor, action="venue.reopen_day", obj=closure, now=now,
-                 summary=f"venue {venue_id} open again on {closure.day.isoformat()}")
+                 summary=said(N_("venue #{venue} open again on {day}"), venue=venue_id, day=closure.day))
     return closure
 
 
@@ -250,7 +253,8 @@ def save_floor(
     db.add(floor)
     flush_or_refuse(db, _floor_taken(name))
     audit.record(db, actor=actor, action="floor.create" if floor_id is None else "floor.update", obj=floor, now=now,
-                 summary=f"{name} (level {data.level}, plan {data.plan_width}×{data.plan_height})")
+                 summary=said(N_("{floor} (level {level}, plan {width}×{height})"), floor=name, level=data.level,
+                              width=data.plan_width, height=data.plan_height))
     return floor
 
 
@@ -270,7 +274,7 @@ def save_zone(db: Session, *, actor: User, floor_id: int, zone_id: int | None, n
     db.add(zone)
     flush_or_refuse(db, taken)
     audit.record(db, actor=actor, action="zone.create" if zone_id is None else "zone.update", obj=zone, now=now,
-                 summary=f"{floor.name}: {name}")
+                 summary=said(N_("{floor}: zone {zone}"), floor=floor.name, zone=name))
     return zone
 
 

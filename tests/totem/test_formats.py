@@ -2,7 +2,7 @@
 from datetime import UTC, date, datetime
 
 from totem.templating import environment
-from totem.web.formats import clock, day, money, number, percent, when
+from totem.web.formats import clock, country, day, money, number, percent, when, zone
 
 WINTER = datetime(2026, 12, 8, 13, 30, tzinfo=UTC)  # 14:30 in Marseille
 SUMMER = datetime(2027, 3, 28, 1, 30, tzinfo=UTC)  # 03:30: the clocks went forward an hour before
@@ -26,3 +26,21 @@ def test_templates_have_the_filters_in_the_page_s_language():
     template = environment().from_string("{{ at|when }} · {{ share|percent }} · {{ amount|money }}")
     assert template.render(locale="en", at=WINTER, share=0.5, amount=12) == "8 Dec 2026 14:30 · 50% · €12"
     assert template.render(locale="fr", at=WINTER, share=0.5, amount=12) == "8 déc. 2026 14:30 · 50\xa0% · 12\xa0€"
+
+
+def test_time_zones_and_countries_are_named_in_the_readers_language():
+    assert zone("Europe/Paris", "fr") == "heure d’Europe centrale (Paris)"
+    assert zone("Europe/Paris", "en") == "Central European Time (Paris)"
+    assert zone("Not/AZone", "fr") == "Not/AZone" and zone(None, "en") == "—"
+    assert (country("ES", "fr"), country("de", "en"), country("SN", "fr")) == ("Espagne", "Germany", "Sénégal")
+
+
+def test_a_stored_summary_shows_its_days_and_instants_on_the_venues_clock_in_the_readers_language():
+    from datetime import UTC, date, datetime
+
+    from totem.i18n import said, shown
+
+    stored = said("{day} / {at}", day=date(2026, 12, 8), at=datetime(2026, 12, 8, 9, 0, tzinfo=UTC))
+    assert shown(stored, "fr") == "8 déc. 2026 / 8 déc. 2026 10:00"  # 09:00 UTC is 10:00 in Paris
+    assert shown(stored, "en") == "8 Dec 2026 / 8 Dec 2026 10:00"
+    assert "2026-12-08" not in shown(stored, "fr")

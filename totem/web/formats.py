@@ -11,7 +11,7 @@ from datetime import date, datetime, time, tzinfo
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_timezone_location, get_timezone_name
 from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -95,6 +95,25 @@ def moment(value: datetime | None, locale: str, zone: tzinfo | None = None) -> s
            f"{format_time(local.time(), format='HH:mm:ss', locale=babel_locale(locale))}"
 
 
+def zone(name: str | None, locale: str) -> str:
+    """A time zone as its readers name it: "Europe/Paris" -> "heure d’Europe centrale (Paris)"; the IANA name
+    stays the form's value."""
+    if not name:
+        return "—"
+    try:
+        where = get_timezone_location(name, locale=babel_locale(locale), return_city=True)
+        return f"{get_timezone_name(name, width='long', locale=babel_locale(locale))} ({where})"
+    except LookupError:
+        return name
+
+
+def country(code: str | None, locale: str) -> str:
+    """A country's name in the reader's language: "ES" -> "Espagne" / "Spain"."""
+    if not code:
+        return "—"
+    return Locale.parse(babel_locale(locale)).territories.get(code.upper(), code)
+
+
 def written_days(params: dict[str, Any], locale: str) -> dict[str, Any]:
     """A refusal's parameters with its days ("2027-05-06", as domain code gives them) as `day` writes them."""
     return {key: day(date.fromisoformat(value), locale) if isinstance(value, str) and ISO_DAY.fullmatch(value)
@@ -112,4 +131,5 @@ def _filter(function: Any) -> Any:
 
 FILTERS = {name: _filter(function) for name, function in {
     "day": day, "when": when, "clock": clock, "number": number, "percent": percent, "money": money, "moment": moment,
+    "zone": zone, "country": country,
 }.items()}

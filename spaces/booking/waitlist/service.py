@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from spaces.booking import checks, queries
 from spaces.booking.enums import BookingStatus
+from spaces.booking.labels import STATUS_LABELS
 from spaces.booking.models import Booking
 from spaces.booking.waitlist.enums import WaitlistStatus
 from spaces.booking.waitlist.models import WaitlistEntry
@@ -26,7 +27,7 @@ from spaces.venues.models import Floor, Space
 from spaces.venues.rules import Policy, local_time, policy_from
 from totem import audit
 from totem.errors import Conflict, DomainError, Invalid, NotFound, error_code
-from totem.i18n import N_
+from totem.i18n import N_, said
 from totem.identity.models import User
 from totem.identity.service import load_memberships, system_actor
 from totem.notifications.service import queue_mail
@@ -86,7 +87,7 @@ def join_waitlist(
                           ends_at=ends_at, title=title, status=WaitlistStatus.WAITING, created_at=now)
     db.add(entry)
     db.flush()
-    audit.record(db, actor=actor, action="waitlist.join", obj=entry, now=now, summary=_describe(entry, space))
+    audit.record(db, actor=actor, action="waitlist.join", obj=entry, now=now, summary=said(checks.SLOT, **_slot(entry, space)))
     return entry
 
 
@@ -139,7 +140,8 @@ def offer_freed_slot(
         db.flush()
         _queue_offer_mail(db, entry, space, holder, now)
         audit.record(db, actor=system_actor(db, now=now), action="waitlist.offer", obj=entry, now=now,
-                     summary=f"{_describe(entry, space)} held as booking {booking.id}")
+                     summary=said(N_("{space}, {day}, {start}–{end}: held as booking #{booking}"),
+                                  **_slot(entry, space), booking=booking.id))
         offered.append(entry)
     return offered
 
@@ -234,7 +236,8 @@ def accept_offer(db: Session, *, actor: User, entry_id: int, now: datetime) -> B
     entry.status = WaitlistStatus.BOOKED
     db.flush()
     audit.record(db, actor=actor, action="waitlist.accept", obj=entry, now=now,
-                 summary=f"{_describe(entry, space)}: booking {booking.id} {booking.status}")
+                 summary=said(N_("{space}, {day}, {start}–{end}: booking #{booking}, {status}"), **_slot(entry, space),
+                              booking=booking.id, status=[STATUS_LABELS[BookingStatus(booking.status)]]))
     return booking
 
 
@@ -260,7 +263,8 @@ def _leave(db: Session, actor: User, entry: WaitlistEntry, now: datetime, *, act
     held = _release_hold(db, entry)
     entry.status = WaitlistStatus.WITHDRAWN
     db.flush()
-    audit.record(db, actor=actor, action=action, obj=entry, now=now, summary=_describe(entry, entry.space))
+    audit.record(db, actor=actor, action=action, obj=entry, now=now,
+                 summary=said(checks.SLOT, **_slot(entry, entry.space)))
     if held is not None:
         offer_freed_slot(db, space=held.space, starts_at=held.starts_at, ends_at=held.ends_at, now=now)
     return entry
@@ -324,11 +328,11 @@ def _expire_offer(db: Session, entry: WaitlistEntry, now: datetime) -> None:
 
 
 def _expire(db: Session, entry: WaitlistEntry, space: Space, now: datetime) -> None:
-    why = "offer not taken" if entry.status == WaitlistStatus.OFFERED else "start passed"
+    why = N_("offer not taken") if entry.status == WaitlistStatus.OFFERED else N_("start passed")
     entry.status = WaitlistStatus.EXPIRED
     db.flush()
     audit.record(db, actor=system_actor(db, now=now), action="waitlist.expire", obj=entry, now=now,
-                 summary=f"{_describe(entry, space)} ({why})")
+                 summary=said(N_("{space}, {day}, {start}–{end} ({why})"), **_slot(entry, space), why=[why]))
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -368,7 +372,7 @@ def _entry_query(entry_id: int):  # type: ignore[no-untyped-def]
         joinedload(WaitlistEntry.space).joinedload(Space.floor).joinedload(Floor.venue))
 
 
-def _describe(entry: WaitlistEntry, space: Space) -> str:
-    """For the audit log: "Calanques 2026-12-01 10:00–11:00"."""
+def _slot(entry: WaitlistEntry, space: Space) -> dict[str, object]:
+    """For the audit log, as `checks.slot`: the space, the day and the times on the venue's clock."""
     start, end = local_time(entry.starts_at, space.floor.venue), local_time(entry.ends_at, space.floor.venue)
-    return f"{space.name} {start.date().isoformat()} {start:%H:%M}–{end:%H:%M}"
+    return {"space": space.name, "day": start.date(), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}

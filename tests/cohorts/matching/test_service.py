@@ -14,7 +14,9 @@ from tests.cohorts.mentoring.factories import make_mentor, tag
 from tests.helpers import api_token, form_post, login
 from tests.spaces.conftest import NOW
 from tests.totem.factories import PASSWORD
+from totem.audit.models import AuditEntry
 from totem.errors import Forbidden
+from totem.i18n import shown
 from totem.notifications.models import OutboxMessage
 
 
@@ -108,3 +110,11 @@ def test_managers_propose_now_from_the_page(client, db, accelerator, week):
     assert "Sessions proposed: 2." in page
     assert "Quay permits" in page and "Brand" in page  # proposed
     assert "Port logistics" in page and "Every fitting mentor reached capacity" in page  # left open, and why
+    # The solver's outcome in words, not its code ("optimal"); in French too, and so is the audit log's summary.
+    assert "Solver status: Best possible." in page
+    accelerator.scene.manager.locale = "fr"
+    db.commit()
+    page = client.get(posted.headers["location"]).text
+    assert "Statut du solveur : Meilleur possible." in page and "optimal" not in page
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "matching.weekly")).one()
+    assert shown(entry.summary, "fr") == "2 proposées pour 3 demandes (Meilleur possible, écart 0%)"

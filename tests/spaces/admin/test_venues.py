@@ -10,6 +10,7 @@ from tests.spaces.conftest import paris
 from tests.spaces.factories import make_booking, make_closure
 from tests.totem.factories import PASSWORD
 from totem.audit.models import AuditEntry
+from totem.i18n import shown
 
 VENUE = {"name": "Station Mer", "timezone": "Europe/Paris", "observes_public_holidays": "on",
          "check_in_grace_minutes": "20"}
@@ -152,6 +153,19 @@ def test_closure_days_are_added_listed_with_the_public_holidays_and_removed(as_m
     response = form_post(as_manager, url, f"{url}/closures/{closure.id}/remove", {})
     assert response.status_code == 303 and _count(db, ClosureDay) == 0
     assert _audited(db, "venue.close_day") and _audited(db, "venue.reopen_day")
+    # The audit log says the day as each reader writes it, never "2026-12-24".
+    assert shown(_audited(db, "venue.close_day")[0], "fr") == f"{scene.venue.name} fermé le 24 déc. 2026 : Réveillon"
+    assert shown(_audited(db, "venue.reopen_day")[0], "en") == f"venue #{scene.venue.id} open again on 24 Dec 2026"
+
+
+def test_the_time_zone_is_named_in_the_readers_language_and_kept_as_iana_in_the_form(as_manager, db, scene):
+    scene.manager.locale = "fr"
+    db.commit()
+    index = as_manager.get("/admin/spaces")
+    assert "<td>heure d’Europe centrale (Paris)</td>" in index.text and "<td>Europe/Paris</td>" not in index.text
+    form = as_manager.get("/admin/spaces/venues/new")
+    assert '<option value="Europe/Paris" label="heure d’Europe centrale (Paris)">' in form.text
+    assert 'name="timezone" type="text" list="time-zones" value="Europe/Paris"' in form.text
 
 
 @pytest.mark.parametrize(("form", "status", "message"), [

@@ -13,7 +13,7 @@ from tests.spaces.conftest import NOW, Scene, paris
 from tests.spaces.factories import PARIS, make_booking, make_rule, make_space, make_zone
 from totem.audit.models import AuditEntry
 from totem.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from totem.i18n import translate
+from totem.i18n import shown, translate
 
 
 def book(db: Session, scene: Scene, starts_at: datetime, ends_at: datetime, *, now: datetime = NOW, space=None,
@@ -162,7 +162,9 @@ def test_a_booking_is_written_to_the_audit_log(db, scene):
     assert [(e.action, e.actor_id, e.object_id) for e in entries] == [
         ("booking.create", scene.nadia.id, str(booking.id)), ("booking.cancel", scene.nadia.id, str(booking.id)),
     ]
-    assert entries[0].summary == "Calanques 2026-12-01 09:00–10:00 (confirmed)"
+    # Shown in the reader's language, the day as they write it and the time on the venue's clock: no code, no UTC.
+    assert shown(entries[0].summary, "en") == "Calanques, 1 Dec 2026, 09:00–10:00 (Confirmed)"
+    assert shown(entries[0].summary, "fr") == "Calanques, 1 déc. 2026, 09:00–10:00 (Confirmée)"
 
 
 # -- check-in and cancellation ---------------------------------------------------------------------

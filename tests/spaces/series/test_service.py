@@ -16,6 +16,7 @@ from spaces.venues.models import BookingRule
 from tests.spaces.conftest import NOW, Scene, paris
 from tests.spaces.factories import make_booking, make_floor, make_space, make_venue
 from totem.audit.models import AuditEntry
+from totem.i18n import shown
 from totem.identity.service import system_actor
 from totem.errors import Forbidden, Invalid, NotFound
 
@@ -114,6 +115,13 @@ def test_skip_mode_books_the_other_dates_and_keeps_the_reasons(db, scene: Scene)
         (date(2026, 12, 25), "closed", "Cité de l'innovation is closed on 2026-12-25, a public holiday."),
     ]
     assert stored.until_day == date(2026, 12, 25) and stored.skip_conflicts
+    # The audit log gives the rule in words, never the RRULE, and its days as each reader writes them.
+    summary = db.scalars(select(AuditEntry.summary).where(AuditEntry.action == "series.create")).one()
+    assert shown(summary, "en") == ("Calanques, every week on Friday at 10:00 for 60 min, from 11 Dec 2026 to "
+                                    "25 Dec 2026: 1 booked, 2 skipped")
+    assert shown(summary, "fr") == ("Calanques, chaque semaine le Vendredi à 10:00 pendant 60 min, du 11 déc. 2026 au "
+                                    "25 déc. 2026 : 1 réservées, 2 sautées")
+    assert "FREQ" not in shown(summary, "fr")
 
 
 def test_one_refusal_on_every_date_is_that_refusal(db, scene: Scene):

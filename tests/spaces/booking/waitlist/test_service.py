@@ -55,8 +55,8 @@ def test_a_member_joins_the_waitlist_of_a_taken_slot(db, scene, taken):
     assert (entry.status, entry.user_id, entry.organisation_id) == ("waiting", scene.nadia.id, scene.oceanwatt_id)
     assert (entry.starts_at, entry.ends_at, entry.title) == (paris(TUESDAY, 10), paris(TUESDAY, 11), "Board")
     assert entry.booking_id is None and entry.offer_expires_at is None
-    assert db.scalar(select(AuditEntry).where(AuditEntry.action == "waitlist.join")).summary == \
-        "Calanques 2026-12-01 10:00–11:00"
+    assert shown(db.scalar(select(AuditEntry).where(AuditEntry.action == "waitlist.join")).summary, "fr") == \
+        "Calanques, 1 déc. 2026, 10:00–11:00"
     # Part of the hour, or a window that only touches Hugo's buffer, is taken too: one may wait for it.
     assert join(db, scene, scene.karim, paris(TUESDAY, 10, 30), paris(TUESDAY, 11, 30)).status == "waiting"
     assert join(db, scene, scene.karim, paris(TUESDAY, 11, 5), paris(TUESDAY, 12)).status == "waiting"
