@@ -32,6 +32,8 @@ def test_time_zones_and_countries_are_named_in_the_readers_language():
     assert zone("Europe/Paris", "fr") == "heure d’Europe centrale (Paris)"
     assert zone("Europe/Paris", "en") == "Central European Time (Paris)"
     assert zone("Not/AZone", "fr") == "Not/AZone" and zone(None, "en") == "—"
+    # A refused form shows back what was typed, whatever it is.
+    assert zone("Mer Mer Mer ", "fr") == "Mer Mer Mer " and zone("../../etc/passwd", "en") == "../../etc/passwd"
     assert (country("ES", "fr"), country("de", "en"), country("SN", "fr")) == ("Espagne", "Germany", "Sénégal")
 
 

@@ -120,7 +120,7 @@ def test_skip_mode_books_the_other_dates_and_keeps_the_reasons(db, scene: Scene)
     assert shown(summary, "en") == ("Calanques, every week on Friday at 10:00 for 60 min, from 11 Dec 2026 to "
                                     "25 Dec 2026: 1 booked, 2 skipped")
     assert shown(summary, "fr") == ("Calanques, chaque semaine le Vendredi à 10:00 pendant 60 min, du 11 déc. 2026 au "
-                                    "25 déc. 2026 : 1 réservées, 2 sautées")
+                                    "25 déc. 2026 : réservées : 1, sautées : 2")
     assert "FREQ" not in shown(summary, "fr")
 
 
