@@ -26,6 +26,7 @@ from totem import clock
 from totem.errors import DomainError
 from totem.i18n import N_, translate
 from totem.identity.models import User
+from totem.time_zones import time_zones
 from totem.web.context import check_csrf, get_db
 from totem.web.forms import Done, act, page, posted, requiring, save, text
 from totem.web.nav import ADMINISTRATION, NavItem, register
@@ -127,7 +128,7 @@ def _venue_page(request: Request, db: Session, venue_id: int, values: dict[str, 
     venue = venues.get_venue(db, venue_id)
     return page(request, "spaces/admin/venue.html", {
         "venue": venue, "days_off": venues.list_days_off(db, venue, now=clock.now()), "weekdays": WEEKDAYS,
-        "time_zones": venues.time_zones(),
+        "time_zones": time_zones(),
         "values": {**_venue_values(venue), **_hours_values(venue), "day": "", "reason": "", **(values or {})},
     }, error)
 
@@ -135,7 +136,7 @@ def _venue_page(request: Request, db: Session, venue_id: int, values: dict[str, 
 @router.get("/venues/new", name="spaces.admin_new_venue")
 def new_venue(request: Request, actor: User = Depends(manager)) -> Response:
     values = {"name": "", "timezone": "Europe/Paris", "observes_public_holidays": True, "check_in_grace_minutes": "15"}
-    return render(request, "spaces/admin/venue_new.html", {"values": values, "time_zones": venues.time_zones()})
+    return render(request, "spaces/admin/venue_new.html", {"values": values, "time_zones": time_zones()})
 
 
 @router.post("/venues/new")
@@ -148,7 +149,7 @@ def create_venue(request: Request, form: FormData = Depends(posted), actor: User
         lambda venue: (f"/admin/spaces/venues/{venue.id}", N_("{venue} is set up: give it its opening hours."),
                        {"venue": venue.name}),
         lambda error: form_error(request, "spaces/admin/venue_new.html", error,
-                                 {"values": values, "time_zones": venues.time_zones()}),
+                                 {"values": values, "time_zones": time_zones()}),
     )
 
 

@@ -3,7 +3,6 @@
 Registered on import of this module; the columns are documented in the README ("Import and export").
 """
 from collections.abc import Iterator, Sequence
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +12,7 @@ from spaces.venues.models import Floor, Space, Venue, Zone
 from spaces.venues.service import LEVELS
 from totem.i18n import N_
 from totem.importing import ImportResult, Line, Options, Row, read_csv, register_kind, split_list
+from totem.time_zones import is_time_zone
 
 SPACE_COLUMNS = ("venue", "floor", "zone", "name", "kind", "capacity", "amenities")
 SPACE_OPTIONAL = ("level", "timezone", "active")
@@ -110,12 +110,9 @@ def _space_values(row: Row, result: ImportResult) -> dict | None:
         result.refuse(row.line, N_("The capacity must be at least 1, the level between {lowest} and {highest}."),
                       lowest=LEVELS.start, highest=LEVELS.stop - 1)
         return None
-    if values["timezone"]:
-        try:
-            ZoneInfo(values["timezone"])
-        except (ZoneInfoNotFoundError, ValueError):
-            result.refuse(row.line, N_("Unknown time zone {timezone}."), timezone=values["timezone"])
-            return None
+    if values["timezone"] and not is_time_zone(values["timezone"]):
+        result.refuse(row.line, N_("Unknown time zone {timezone}."), timezone=values["timezone"])
+        return None
     active = row.get("active").lower()
     if active not in YES | NO:
         result.refuse(row.line, N_("Write yes or no in the column active."))

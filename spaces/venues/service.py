@@ -6,8 +6,6 @@ Services flush, never commit: the caller owns the transaction.
 """
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import available_timezones
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +21,7 @@ from totem.i18n import N_, said
 from totem.identity.enums import OrganisationKind
 from totem.identity.models import Organisation, User
 from totem.permissions import require
+from totem.time_zones import is_time_zone
 
 MAX_GRACE_MINUTES = 240
 MAX_PLAN_SIZE = 10_000
@@ -91,11 +90,6 @@ def flush_or_refuse(db: Session, conflict: Conflict) -> None:
         raise conflict from None
 
 
-@lru_cache(maxsize=1)
-def time_zones() -> list[str]:
-    return sorted(available_timezones())
-
-
 # -- venues ---------------------------------------------------------------------------------------
 
 
@@ -115,7 +109,7 @@ def get_venue(db: Session, venue_id: int) -> Venue:
 
 def _check_venue(db: Session, data: VenueData, venue_id: int | None) -> str:
     name = check_name(data.name, "name", 200)
-    if data.timezone not in time_zones():
+    if not is_time_zone(data.timezone):
         raise Invalid("Unknown time zone: choose one from the list, such as Europe/Paris.", field="timezone")
     check_within(data.check_in_grace_minutes, "check_in_grace_minutes", 0, MAX_GRACE_MINUTES)
     refuse_if(db, select(Venue.id).where(Venue.name == name, Venue.id != (venue_id or 0)), _venue_taken(name))

@@ -8,9 +8,7 @@ time zone unless the caller gives a venue's.
 """
 import re
 from datetime import date, datetime, time, tzinfo
-from functools import lru_cache
 from typing import Any
-from zoneinfo import available_timezones
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_timezone_location, get_timezone_name
@@ -19,6 +17,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from totem.settings import get_settings
+from totem.time_zones import is_time_zone
 
 # The venue is in France: its English readers get British dates and a 24-hour clock ("8 Dec 2026, 14:30").
 BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -97,17 +96,12 @@ def moment(value: datetime | None, locale: str, zone: tzinfo | None = None) -> s
            f"{format_time(local.time(), format='HH:mm:ss', locale=babel_locale(locale))}"
 
 
-@lru_cache(maxsize=1)
-def _known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
 def zone(name: str | None, locale: str) -> str:
     """A time zone as its readers name it: "Europe/Paris" -> "heure d’Europe centrale (Paris)"; the IANA name
     stays the form's value."""
     if not name:
         return "—"
-    if name not in _known_zones():  # a typed value re-shown by a refused form: Babel would read it as a path
+    if not is_time_zone(name):  # a typed value re-shown by a refused form: Babel would read it as a path
         return name
     try:
         where = get_timezone_location(name, locale=babel_locale(locale), return_city=True)

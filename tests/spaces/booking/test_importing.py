@@ -169,6 +169,14 @@ BAD_FILES = [
 ]
 
 
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "x" * 300, "../../etc/passwd"])
+def test_a_space_in_an_unknown_time_zone_is_refused_with_its_line(db: Session, zone: str) -> None:
+    csv = f"venue;floor;name;kind;capacity;timezone\nHarbour Lab;Ground;Pier;meeting_room;6;{zone}\n"
+    result = _import(db, "spaces", csv)
+    assert _reasons(result) == [(2, f"Unknown time zone {zone}.")]
+    assert not result.is_written
+
+
 @pytest.mark.parametrize(("data", "line", "reason"), BAD_FILES)
 def test_a_bad_file_gives_its_line_and_reason_and_changes_nothing(
     db: Session, people: None, data: bytes, line: int, reason: str
