@@ -109,6 +109,14 @@ def test_bad_venue_input_is_shown_again_with_the_values_and_nothing_is_written(a
     assert _count(db, Venue) == 1 and not _audited(db, "venue.create")
 
 
+def test_a_refused_time_zone_is_shown_as_typed_and_not_named_as_a_zone(as_manager, scene):
+    response = form_post(as_manager, "/admin/spaces/venues/new", "/admin/spaces/venues/new",
+                         {**VENUE, "timezone": "Mer Mer Mer "})
+    assert response.status_code == 422 and 'value="Mer Mer Mer "' in response.text
+    hint = response.text.split('<p class="hint">', 1)[1].split("</p>", 1)[0]
+    assert hint == "Opening hours and bookings are on this clock."
+
+
 def test_a_second_venue_of_the_same_name_is_a_conflict_on_the_form(as_manager, db, scene):
     response = form_post(as_manager, "/admin/spaces/venues/new", "/admin/spaces/venues/new",
                          {**VENUE, "name": scene.venue.name})
