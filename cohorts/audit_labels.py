@@ -2,6 +2,8 @@
 from totem.i18n import N_
 
 ACTION_LABELS = {
+    "actor.create": N_("Organisation added to the directory"),
+    "actor.update": N_("Organisation changed in the directory"),
     "application.accept": N_("Application accepted"),
     "application.purge": N_("Application deleted (retention)"),
     "application.reject": N_("Application rejected"),
@@ -51,6 +53,7 @@ ACTION_LABELS = {
 }
 
 OBJECT_LABELS = {
+    "actor": N_("Organisation of the territory"),
     "application": N_("Application"),
     "availabilityexception": N_("Days away"),
     "cohort": N_("Cohort"),

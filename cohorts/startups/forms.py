@@ -10,7 +10,7 @@ from cohorts.startups.models import StartupProfile
 from totem.errors import Invalid
 from totem.i18n import N_
 from totem.identity.service import normalize_email
-from totem.text import bounded
+from totem.text import bounded, website
 
 # The form's questions besides the pitch: key -> the question (an English msgid).
 QUESTIONS = {
@@ -83,7 +83,7 @@ class ApplicationForm:
         if self.stage not in {stage.value for stage in Stage}:
             raise Invalid("Choose the start-up's stage.", field="stage")
         return CleanApplication(
-            startup_name=startup_name, founder_name=founder_name, founder_email=email, website=_website(self.website),
+            startup_name=startup_name, founder_name=founder_name, founder_email=email, website=website(self.website, longest=WEBSITE_MAX),
             country=country, stage=self.stage, sector=_optional(self.sector, "sector", SECTOR_MAX),
             team_size=_team_size(self.team_size), track_id=_track(self.track_id, program),
             pitch=_required(self.pitch, "pitch", N_("Say in a few words what the start-up does."), PITCH_MAX),
@@ -101,17 +101,6 @@ def _required(value: str, name: str, message: str, longest: int) -> str:
 
 def _optional(value: str, name: str, longest: int) -> str:
     return bounded(value, field=name, longest=longest)
-
-
-def _website(value: str) -> str:
-    value = value.strip()
-    if not value:
-        return ""
-    if "://" not in value:
-        value = f"https://{value}"
-    if not value.startswith(("http://", "https://")) or "." not in value or " " in value:
-        raise Invalid("Enter the website's address, such as https://example.com.", field="website")
-    return _optional(value, "website", WEBSITE_MAX)
 
 
 def _team_size(value: str) -> int | None:
@@ -175,7 +164,7 @@ class ProfileForm:
         if country and not is_country(country):
             raise Invalid("Choose a country.", field="country")
         return CleanProfile(
-            stage=stage or None, sector=_optional(self.sector, "sector", SECTOR_MAX), website=_website(self.website),
+            stage=stage or None, sector=_optional(self.sector, "sector", SECTOR_MAX), website=website(self.website, longest=WEBSITE_MAX),
             description=_optional(self.description, "description", DESCRIPTION_MAX),
             team_size=_team_size(self.team_size), country=country or None,
         )

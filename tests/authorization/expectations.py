@@ -149,6 +149,15 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /events/registration/{token}/cancel": NOBODY_BUT_THE_HOLDER,
     "POST /events/registration/{token}/cancel": NOBODY_BUT_THE_HOLDER,
     "POST /events/registration/{token}/accept": NOBODY_BUT_THE_HOLDER,
+    # --- the territory's directory: public; its organisations are described by the building's staff ------------
+    "GET /directory": EVERYONE,
+    "GET /directory/{slug}": EVERYONE,
+    "GET /api/v1/directory": EVERYONE,
+    "GET /api/v1/directory/{slug}": EVERYONE,
+    "GET /api/v1/territory/vocabulary": EVERYONE,
+    "POST /api/v1/actors": STAFF,
+    "GET /api/v1/actors/{actor_id}": STAFF,
+    "PUT /api/v1/actors/{actor_id}": STAFF,
     "GET /staff/events": STAFF,  # each manager sees their operators' events only
     "GET /staff/events/new": STAFF,
     "POST /staff/events": STAFF,  # for an operator they manage
@@ -556,6 +565,8 @@ BODIES: dict[str, dict] = {
     "POST /events/{key}/register": {"name": "Camille Durand", "email": "camille@example.fr", "consent": "yes"},
     "POST /api/v1/events/{event_id}/registrations": {"name": "Camille Durand", "email": "camille@example.fr",
                                                      "consent": True},
+    "POST /api/v1/actors": {"kind": "sme", "name": "Matrix SARL", "sectors": ["mer"]},
+    "PUT /api/v1/actors/{actor_id}": {"kind": "startup", "offers": ["clients"], "listed": True},
     "POST /api/v1/events": {"title": "Matrix meetup", "space_id": Ref("event_space_id"), "starts_at": LATER,
                             "ends_at": LATER_END, "capacity": 50},
     "PUT /api/v1/events/{event_id}": {"title": "Matrix meetup", "space_id": Ref("event_space_id"),

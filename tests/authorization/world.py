@@ -16,6 +16,7 @@ from cohorts.mentoring.models import AvailabilityException, MentorSession, Offic
 from cohorts.programs.models import Cohort, CohortEvent, Enrolment, Program, ProgramManager, Track
 from cohorts.speed_meeting.models import SpeedMeeting, SpeedMeetingDay, SpeedMeetingPlan
 from cohorts.startups.models import Application, Milestone
+from cohorts.territory.models import Actor
 from spaces.booking.enums import BookingStatus
 from spaces.booking.models import Booking
 from spaces.booking.room_feed import feed_key
@@ -150,6 +151,9 @@ def build_world(db: Session, settings: Settings, now: datetime) -> World:
                                  now=now),
         "reset_token": auth.issue_link(db, user=users[MEMBER_B], purpose=auth.PASSWORD_RESET,
                                        valid_for=timedelta(hours=1), now=now),
+        # Start-up A's place in the territory's directory, and a listed organisation's public page.
+        "actor_id": db.scalar(select(Actor.id).where(Actor.organisation_id == startup.id)),
+        "slug": db.scalar(select(Actor.slug).where(Actor.listed, Actor.name.is_not(None)).order_by(Actor.id)),
         "name": "spaces.expire_waitlist_offers", "kind": "spaces",
         "key": feed_key(settings.secret_key, room.id, member_a), "calendar_token": member_a.calendar_token,
     }

@@ -117,6 +117,13 @@ def country(code: str | None, locale: str) -> str:
     return Locale.parse(babel_locale(locale)).territories.get(code.upper(), code)
 
 
+def language(code: str | None, locale: str) -> str:
+    """A language's name in the reader's language: "es" -> "espagnol" / "Spanish"."""
+    if not code:
+        return "—"
+    return Locale.parse(babel_locale(locale)).languages.get(code.lower(), code)
+
+
 def written_days(params: dict[str, Any], locale: str) -> dict[str, Any]:
     """A refusal's parameters with its days ("2027-05-06", as domain code gives them) as `day` writes them."""
     return {key: day(date.fromisoformat(value), locale) if isinstance(value, str) and ISO_DAY.fullmatch(value)
@@ -134,5 +141,5 @@ def _filter(function: Any) -> Any:
 
 FILTERS = {name: _filter(function) for name, function in {
     "day": day, "when": when, "clock": clock, "number": number, "percent": percent, "money": money, "moment": moment,
-    "zone": zone, "country": country,
+    "zone": zone, "country": country, "language": language,
 }.items()}

@@ -1,0 +1,318 @@
+"""The territory's actors: describing one, what it publishes, the building's own start-ups and operators as
+actors, and the public directory's search."""
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, delete, distinct, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from cohorts.programs.models import Enrolment, Track
+from cohorts.territory import search
+from cohorts.territory.enums import ActorKind, ActorSize, ActorStatus, TagSide
+from cohorts.territory.labels import KIND_LABELS
+from cohorts.territory.models import Actor, ActorSector, ActorTag, ActorTagging, Sector
+from spaces.operators.models import Operator
+from totem.audit.service import record
+from totem.errors import Conflict, Invalid, NotFound
+from totem.i18n import N_, said, translate
+from totem.identity.models import Organisation, User
+from totem.permissions import is_staff, require, rule
+from totem.text import bounded, website
+
+NAME_MAX, CITY_MAX, ABOUT_MAX = 200, 100, 2000
+LANGUAGES = ("fr", "en", "es", "it", "de", "pt", "ar", "zh")  # what the directory's actors work in
+TAGS_MAX = 12
+PAGE_SIZE = 25
+
+
+@rule("territory.manage")
+def _manage_territory(user: User, _obj: object) -> bool:
+    return is_staff(user)
+
+
+# -- describing an actor ---------------------------------------------------------------------------
+
+
+@dataclass
+class ActorDescription:
+    """What a manager (or the actor's contact) says about an actor; codes for the vocabularies."""
+
+    kind: str
+    name: str = ""  # for an actor of the territory; the building's start-ups and operators keep their own name
+    city: str = ""
+    size: str = ""
+    about: str = ""
+    looking_for: str = ""
+    website: str = ""
+    languages: Sequence[str] = ()
+    sectors: Sequence[str] = ()
+    offers: Sequence[str] = ()
+    needs: Sequence[str] = ()
+    listed: bool = False
+    shown: dict[str, bool] = field(default_factory=dict)  # city, size, about, tags, website: default shown
+
+
+SHOWN_PARTS = ("city", "size", "about", "tags", "website")
+
+
+def create_actor(db: Session, *, actor: User, description: ActorDescription, now: datetime) -> Actor:
+    """An organisation of the territory, approved at once since a manager adds it."""
+    require(actor, "territory.manage")
+    created = Actor(created_at=now, status=ActorStatus.APPROVED)
+    _describe(db, created, description, by=actor, now=now)
+    record(db, actor=actor, action="actor.create", obj=created,
+           summary=said(N_("{name} added to the directory"), name=created.display_name), now=now)
+    return created
+
+
+def update_actor(db: Session, *, actor: User, target: Actor, description: ActorDescription, now: datetime) -> Actor:
+    require(actor, "territory.manage")
+    _describe(db, target, description, by=actor, now=now)
+    record(db, actor=actor, action="actor.update", obj=target,
+           summary=said(N_("{name} changed in the directory"), name=target.display_name), now=now)
+    return target
+
+
+def _describe(db: Session, target: Actor, description: ActorDescription, *, by: User, now: datetime) -> None:
+    """Check every value first, then write: a refusal leaves the actor as it was, and nothing half-flushed."""
+    if description.kind not in set(ActorKind):
+        raise Invalid("Choose a kind of organisation.", field="kind")
+    if description.size and description.size not in set(ActorSize):
+        raise Invalid("Choose a size from the list.", field="size")
+    if set(description.languages) - set(LANGUAGES):
+        raise Invalid("Choose languages from the list.", field="languages")
+    name = target.name
+    if target.organisation_id is None and target.operator_id is None:
+        name = bounded(description.name, field="name", longest=NAME_MAX)
+        if not name:
+            raise Invalid("Enter the organisation's name.", field="name")
+        same_name = select(Actor.id).where(func.lower(Actor.name) == name.lower())
+        if db.scalar(same_name.where(Actor.id != target.id) if target.id else same_name) is not None:
+            raise Conflict("{name} is in the directory already.", field="name", name=name)
+    city = bounded(description.city, field="city", longest=CITY_MAX)
+    about = bounded(description.about, field="about", longest=ABOUT_MAX)
+    looking_for = bounded(description.looking_for, field="looking_for", longest=ABOUT_MAX)
+    address = website(description.website)
+    sectors = _vocabulary(db, Sector, description.sectors, field_name="sectors")
+    offers = _vocabulary(db, ActorTag, description.offers, field_name="offers")
+    needs = _vocabulary(db, ActorTag, description.needs, field_name="needs")
+
+    target.name, target.kind, target.size = name, description.kind, description.size or None
+    target.city, target.about, target.looking_for, target.website = city, about, looking_for, address
+    target.languages = [code for code in LANGUAGES if code in set(description.languages)]
+    for part in SHOWN_PARTS:
+        setattr(target, f"show_{part}", description.shown.get(part, True))
+    if description.listed and not target.listed:
+        target.listing_consent_at, target.listing_consent_by_id = now, by.id
+    target.listed = description.listed
+    target.updated_at = now
+    if not target.slug:
+        target.slug = _free_slug(db, name or "")
+    db.add(target)
+    db.flush()
+    _set_sectors(db, target, sectors)
+    _set_tags(db, target, offers, needs)
+    _index(db, target)
+
+
+def _vocabulary(db: Session, model: type[Sector] | type[ActorTag], codes: Sequence[str], *,
+                field_name: str) -> list[Sector] | list[ActorTag]:
+    wanted = set(codes)
+    if len(wanted) > TAGS_MAX:
+        raise Invalid("Choose at most {count}.", field=field_name, count=TAGS_MAX)
+    found = list(db.scalars(select(model).where(model.code.in_(wanted)))) if wanted else []
+    if len(found) != len(wanted):
+        raise Invalid("Choose from the list.", field=field_name)
+    return found
+
+
+def _set_sectors(db: Session, target: Actor, sectors: Sequence[Sector]) -> None:
+    db.execute(delete(ActorSector).where(ActorSector.actor_id == target.id))
+    db.add_all(ActorSector(actor_id=target.id, sector_id=sector.id) for sector in sectors)
+
+
+def _set_tags(db: Session, target: Actor, offers: Sequence[ActorTag], needs: Sequence[ActorTag]) -> None:
+    db.execute(delete(ActorTagging).where(ActorTagging.actor_id == target.id))
+    db.add_all([*(ActorTagging(actor_id=target.id, tag_id=tag.id, side=TagSide.OFFERS) for tag in offers),
+                *(ActorTagging(actor_id=target.id, tag_id=tag.id, side=TagSide.NEEDS) for tag in needs)])
+    db.flush()
+    db.expire(target, ["sectors", "taggings"])
+
+
+def _free_slug(db: Session, name: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", search.fold(name)).strip("-")[:100] or "actor"
+    taken = set(db.scalars(select(Actor.slug).where(Actor.slug.like(f"{base}%"))))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _index(db: Session, target: Actor) -> None:
+    """Rebuild the actor's search words from what it publishes: its name and kind, its sectors, and each part it
+    shows, in both languages so that a word of either finds it."""
+    loaded = get_actor(db, target.id)
+    parts = [loaded.display_name, *_both_languages(KIND_LABELS[ActorKind(loaded.kind)])]
+    parts += [name for sector in loaded.sectors for name in (sector.name_fr, sector.name_en)]
+    if loaded.show_city:
+        parts.append(loaded.city)
+    if loaded.show_about:
+        parts += [loaded.about, loaded.looking_for]
+    if loaded.show_tags:
+        parts += [name for tagging in loaded.taggings for name in (tagging.tag.name_fr, tagging.tag.name_en)]
+    loaded.search_document = search.document(*parts)
+
+
+def _both_languages(msgid: str) -> tuple[str, str]:
+    return translate("fr", msgid), msgid
+
+
+# -- the building's own start-ups and operators ----------------------------------------------------
+
+
+def link_the_building(db: Session, *, now: datetime) -> int:
+    """Give each of the building's start-ups and operators its (unlisted) place among the actors, once: each
+    decides to be listed. A start-up takes the sectors named like its tracks. Returns how many were added."""
+    added = 0
+    sectors_by_name = {sector.name_fr: sector for sector in db.scalars(select(Sector))}
+    linked_organisations = select(Actor.organisation_id).where(Actor.organisation_id.is_not(None))
+    startups = db.scalars(select(Organisation).where(Organisation.kind == "startup",
+                                                     Organisation.id.not_in(linked_organisations)))
+    for organisation in startups:
+        track_names = set(db.scalars(select(Track.name).join(Enrolment, Enrolment.track_id == Track.id)
+                                     .where(Enrolment.organisation_id == organisation.id)))
+        linked = Actor(organisation_id=organisation.id, kind=ActorKind.STARTUP, created_at=now, updated_at=now,
+                       slug=_free_slug(db, organisation.name))
+        db.add(linked)
+        db.flush()
+        _set_sectors(db, linked, [sectors_by_name[name] for name in sorted(track_names) if name in sectors_by_name])
+        _index(db, linked)
+        added += 1
+    linked_operators = select(Actor.operator_id).where(Actor.operator_id.is_not(None))
+    for operator in db.scalars(select(Operator).where(Operator.id.not_in(linked_operators))):
+        linked = Actor(operator_id=operator.id, kind=ActorKind.INCUBATOR, created_at=now, updated_at=now,
+                       slug=_free_slug(db, operator.display_name))
+        db.add(linked)
+        db.flush()
+        _index(db, linked)
+        added += 1
+    return added
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+_LOADED = (joinedload(Actor.organisation), joinedload(Actor.operator), selectinload(Actor.sectors),
+           selectinload(Actor.taggings).joinedload(ActorTagging.tag))
+
+
+def get_actor(db: Session, actor_id: int) -> Actor:
+    found = db.scalar(select(Actor).where(Actor.id == actor_id).options(*_LOADED)
+                      .execution_options(populate_existing=True))
+    if found is None:
+        raise NotFound("No such organisation in the directory.")
+    return found
+
+
+def get_managed_actor(db: Session, *, actor: User, actor_id: int) -> Actor:
+    require(actor, "territory.manage")
+    return get_actor(db, actor_id)
+
+
+def _in_directory() -> ColumnElement[bool]:
+    return (Actor.status == ActorStatus.APPROVED) & Actor.listed
+
+
+@dataclass(frozen=True)
+class PublishedActor:
+    """What the directory shows of an actor: its name, kind, sectors and languages, and each part it chose to
+    publish (None, or empty, for a part it keeps to itself). Nothing else leaves this module for a public page."""
+
+    slug: str
+    name: str
+    kind: str
+    sectors: list[Sector]
+    languages: list[str]
+    city: str | None
+    size: str | None
+    about: str | None
+    looking_for: str | None
+    website: str | None
+    offers: list[ActorTag]
+    needs: list[ActorTag]
+
+
+def published(actor: Actor) -> PublishedActor:
+    return PublishedActor(
+        slug=actor.slug, name=actor.display_name, kind=actor.kind, sectors=list(actor.sectors),
+        languages=list(actor.languages), city=(actor.city or None) if actor.show_city else None,
+        size=actor.size if actor.show_size else None,
+        about=(actor.about or None) if actor.show_about else None,
+        looking_for=(actor.looking_for or None) if actor.show_about else None,
+        website=(actor.website or None) if actor.show_website else None,
+        offers=actor.tags(TagSide.OFFERS) if actor.show_tags else [],
+        needs=actor.tags(TagSide.NEEDS) if actor.show_tags else [],
+    )
+
+
+def get_listed_actor(db: Session, slug: str) -> PublishedActor:
+    """An actor's public page: only one approved and listed; any other is as unknown as a wrong address."""
+    found = db.scalar(select(Actor).where(Actor.slug == slug[:120], _in_directory()).options(*_LOADED))
+    if found is None:
+        raise NotFound("No such organisation in the directory.")
+    return published(found)
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    query: str = ""
+    kind: str = ""
+    sector: str = ""
+    city: str = ""
+    offers: str = ""
+    needs: str = ""
+
+    @property
+    def any(self) -> bool:
+        return any((self.query.strip(), self.kind, self.sector, self.city, self.offers, self.needs))
+
+
+def search_directory(db: Session, filters: DirectoryFilters, *, limit: int = PAGE_SIZE,
+                     offset: int = 0) -> tuple[list[PublishedActor], int]:
+    """The listed actors that match, by name, with the total; every filter reads only what an actor shows."""
+    query = select(Actor).where(_in_directory())
+    words = search.matches(Actor.search_document, filters.query, db.get_bind().dialect.name)
+    if words is not None:
+        query = query.where(words)
+    if filters.kind:
+        query = query.where(Actor.kind == filters.kind)
+    if filters.sector:
+        query = query.where(Actor.id.in_(select(ActorSector.actor_id).join(Sector)
+                                         .where(Sector.code == filters.sector)))
+    if filters.city:
+        query = query.where(Actor.show_city, func.lower(Actor.city) == filters.city.strip().lower())
+    for side, code in ((TagSide.OFFERS, filters.offers), (TagSide.NEEDS, filters.needs)):
+        if code:
+            query = query.where(Actor.show_tags, Actor.id.in_(
+                select(ActorTagging.actor_id).join(ActorTag).where(ActorTagging.side == side, ActorTag.code == code)))
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    name = func.lower(func.coalesce(Actor.name, Organisation.name, func.nullif(Operator.branding_name, ""), Operator.name))
+    page = (query.outerjoin(Organisation, Actor.organisation_id == Organisation.id)
+            .outerjoin(Operator, Actor.operator_id == Operator.id)
+            .options(*_LOADED).order_by(name, Actor.id).limit(limit).offset(offset))
+    return [published(actor) for actor in db.scalars(page).unique()], total
+
+
+def listed_cities(db: Session) -> list[str]:
+    """The cities the listed actors show, for the directory's filter."""
+    return list(db.scalars(select(distinct(Actor.city)).where(_in_directory(), Actor.show_city, Actor.city != "")
+                           .order_by(Actor.city)))
+
+
+def sectors(db: Session) -> list[Sector]:
+    return list(db.scalars(select(Sector).order_by(Sector.name_fr)))
+
+
+def tags(db: Session) -> list[ActorTag]:
+    return list(db.scalars(select(ActorTag).order_by(ActorTag.name_fr)))

@@ -1,0 +1,59 @@
+"""The public directory of the territory's actors: a searchable list that works without an account or
+JavaScript, and a page per actor showing only what it chose to publish."""
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from cohorts.territory import service
+from cohorts.territory.labels import KIND_LABELS, SIZE_LABELS
+from totem.web.context import Viewer, check_csrf, get_db, get_viewer
+from totem.web.nav import BUILDING, NavItem, register
+from totem.web.pages import render, translated_labels
+
+router = APIRouter(dependencies=[Depends(check_csrf)])
+register(NavItem("Directory", "cohorts.directory", order=260, group=BUILDING))
+FILTER_MAX = 100  # a filter's text longer than any name or city matches nothing
+
+
+@router.get("/directory", name="cohorts.directory")
+def directory(request: Request, q: str = Query("", max_length=200), kind: str = Query("", max_length=FILTER_MAX),
+              sector: str = Query("", max_length=FILTER_MAX), city: str = Query("", max_length=FILTER_MAX),
+              offers: str = Query("", max_length=FILTER_MAX), needs: str = Query("", max_length=FILTER_MAX),
+              page: int = Query(1, ge=1, le=10_000), viewer: Viewer = Depends(get_viewer),
+              db: Session = Depends(get_db)) -> Response:
+    filters = service.DirectoryFilters(query=q, kind=kind, sector=sector, city=city, offers=offers, needs=needs)
+    actors, total = service.search_directory(db, filters, limit=service.PAGE_SIZE,
+                                             offset=(page - 1) * service.PAGE_SIZE)
+    kinds = translated_labels(request, KIND_LABELS)
+    tags = [(tag.code, tag.name(viewer.locale)) for tag in service.tags(db)]
+    options = {
+        "kinds": sorted(kinds.items(), key=lambda option: option[1]),
+        "sectors": [(sector.code, sector.name(viewer.locale)) for sector in service.sectors(db)],
+        "cities": [(city, city) for city in service.listed_cities(db)], "tags": tags,
+    }
+    asked = {"q": q, "kind": kind, "sector": sector, "city": city, "offers": offers, "needs": needs}
+    context = {
+        "actors": actors, "total": total, "filters": filters, "page": page, "options": options,
+        "has_next": page * service.PAGE_SIZE < total, "pages": _pages(asked, page),
+        "kind_labels": KIND_LABELS,
+    }
+    db.commit()  # a public page: end the read before rendering (SQLite's transaction holds the write lock)
+    return render(request, "cohorts/territory/directory.html", context)
+
+
+def _pages(asked: dict[str, str], page: int) -> dict[str, str]:
+    """The previous and next pages' addresses, with the same words and filters."""
+    kept = {name: value for name, value in asked.items() if value}
+    return {"previous": "/directory?" + urlencode({**kept, "page": page - 1}),
+            "next": "/directory?" + urlencode({**kept, "page": page + 1})}
+
+
+@router.get("/directory/{slug}", name="cohorts.directory_actor")
+def actor_page(request: Request, slug: str, viewer: Viewer = Depends(get_viewer),
+               db: Session = Depends(get_db)) -> Response:
+    actor = service.get_listed_actor(db, slug)
+    db.commit()
+    return render(request, "cohorts/territory/actor.html",
+                  {"actor": actor, "kind_labels": KIND_LABELS, "size_labels": SIZE_LABELS})
