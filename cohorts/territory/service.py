@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, distinct, func, select
+from sqlalchemy import ColumnElement, case, delete, distinct, func, literal_column, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from cohorts.programs.models import Enrolment, Track
@@ -316,3 +316,36 @@ def sectors(db: Session) -> list[Sector]:
 
 def tags(db: Session) -> list[ActorTag]:
     return list(db.scalars(select(ActorTag).order_by(ActorTag.name_fr)))
+
+
+# -- the Métropole's figures -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TerritoryFigures:
+    """How many approved actors there are by kind, sector and city (all of them, listed or not: counts name
+    nobody; a city an actor keeps to itself counts as unknown)."""
+
+    total: int
+    listed: int
+    by_kind: list[tuple[str, int]]  # kind, count; most first
+    by_sector: list[tuple[Sector, int]]
+    by_city: list[tuple[str, int]]  # "" for not given or not published
+
+
+def figures(db: Session, *, actor: User) -> TerritoryFigures:
+    require(actor, "territory.manage")
+    approved = Actor.status == ActorStatus.APPROVED
+    total = db.scalar(select(func.count()).where(approved)) or 0
+    listed = db.scalar(select(func.count()).where(_in_directory())) or 0
+    count = func.count(Actor.id)
+    by_kind = db.execute(select(Actor.kind, count).where(approved).group_by(Actor.kind)
+                         .order_by(count.desc(), Actor.kind)).tuples().all()
+    by_sector = db.execute(select(Sector, count).join(ActorSector, ActorSector.sector_id == Sector.id)
+                           .join(Actor, Actor.id == ActorSector.actor_id).where(approved).group_by(Sector.id)
+                           .order_by(count.desc(), Sector.name_fr)).tuples().all()
+    city = case((Actor.show_city, Actor.city), else_=literal_column("''"))
+    by_city = db.execute(select(city, count).where(approved).group_by(city)
+                         .order_by(count.desc(), city)).tuples().all()
+    return TerritoryFigures(total=total, listed=listed, by_kind=list(by_kind), by_sector=list(by_sector),
+                            by_city=list(by_city))

@@ -6,14 +6,20 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from cohorts.territory import service
+from cohorts.territory import exports, service
 from cohorts.territory.labels import KIND_LABELS, SIZE_LABELS
-from totem.web.context import Viewer, check_csrf, get_db, get_viewer
+from totem.i18n import translate
+from totem.identity.models import User
+from totem.web import charts
+from totem.web.context import Viewer, check_csrf, get_db, get_viewer, require_user
 from totem.web.nav import BUILDING, NavItem, register
 from totem.web.pages import render, translated_labels
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
-register(NavItem("Directory", "cohorts.directory", order=260, group=BUILDING))
+register(
+    NavItem("Directory", "cohorts.directory", order=260, group=BUILDING),
+    NavItem("Territory figures", "cohorts.territory_figures", permission="territory.manage", order=261, group=BUILDING),
+)
 FILTER_MAX = 100  # a filter's text longer than any name or city matches nothing
 
 
@@ -57,3 +63,45 @@ def actor_page(request: Request, slug: str, viewer: Viewer = Depends(get_viewer)
     db.commit()
     return render(request, "cohorts/territory/actor.html",
                   {"actor": actor, "kind_labels": KIND_LABELS, "size_labels": SIZE_LABELS})
+
+
+# -- the Métropole's figures -----------------------------------------------------------------------
+
+CHARTS = ("kinds", "sectors", "cities")
+SHOWN_CITIES = 12  # bars in the cities' chart; the table and the CSV have them all
+
+
+@router.get("/admin/territory", name="cohorts.territory_figures")
+def figures_page(request: Request, actor: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+    figures = service.figures(db, actor=actor)
+    return render(request, "cohorts/territory/figures.html",
+                  {"figures": figures, "rows": _rows(figures, request.state.viewer.locale)})
+
+
+@router.get("/admin/territory/figures.csv", name="cohorts.territory_csv")
+def figures_csv(actor: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
+    body = exports.figures_csv(service.figures(db, actor=actor))
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="territory-figures.csv"'})
+
+
+@router.get("/admin/territory/charts/{chart}.svg", name="cohorts.territory_chart")
+def figures_chart(request: Request, chart: str, actor: User = Depends(require_user),
+                  db: Session = Depends(get_db)) -> Response:
+    figures = service.figures(db, actor=actor)
+    if chart not in CHARTS:
+        return Response(status_code=404)
+    rows = _rows(figures, request.state.viewer.locale)[chart]
+    if chart == "cities":
+        rows = rows[:SHOWN_CITIES]
+    return charts.svg_response(charts.bars([label for label, _n in rows], [n for _label, n in rows]))
+
+
+def _rows(figures: service.TerritoryFigures, locale: str) -> dict[str, list[tuple[str, int]]]:
+    """The figures' rows with their labels in the reader's language, for the tables and the charts."""
+    unknown = translate(locale, "Not published")
+    return {
+        "kinds": [(translate(locale, KIND_LABELS[kind]), n) for kind, n in figures.by_kind],
+        "sectors": [(sector.name(locale), n) for sector, n in figures.by_sector],
+        "cities": [(city or unknown, n) for city, n in figures.by_city],
+    }

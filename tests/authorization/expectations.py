@@ -152,6 +152,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     # --- the territory's directory: public; its organisations are described by the building's staff ------------
     "GET /directory": EVERYONE,
     "GET /directory/{slug}": EVERYONE,
+    "GET /admin/territory": STAFF,
+    "GET /admin/territory/figures.csv": STAFF,
+    "GET /admin/territory/charts/{chart}.svg": STAFF,
     "GET /api/v1/directory": EVERYONE,
     "GET /api/v1/directory/{slug}": EVERYONE,
     "GET /api/v1/territory/vocabulary": EVERYONE,
@@ -450,6 +453,7 @@ class Ref:
 # Routes whose parameters differ from the world's default for their names.
 PATHS = {
     "GET /admin/reports/occupancy/{chart}.svg": "/admin/reports/occupancy/heatmap.svg",
+    "GET /admin/territory/charts/{chart}.svg": "/admin/territory/charts/kinds.svg",
     "GET /admin/reports/programs/{program_id}/charts/{chart}.svg":
         "/admin/reports/programs/{program_id}/charts/tracks.svg",
     "GET /admin/spaces/credits/account": "/admin/spaces/credits/account?organisation_id={organisation_id}",
