@@ -4,6 +4,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, case, delete, distinct, func, literal_column, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -25,6 +26,7 @@ NAME_MAX, CITY_MAX, ABOUT_MAX = 200, 100, 2000
 LANGUAGES = ("fr", "en", "es", "it", "de", "pt", "ar", "zh")  # what the directory's actors work in
 TAGS_MAX = 12
 PAGE_SIZE = 25
+Word = TypeVar("Word", Sector, ActorTag)
 
 
 @rule("territory.manage")
@@ -57,25 +59,40 @@ class ActorDescription:
 SHOWN_PARTS = ("city", "size", "about", "tags", "website")
 
 
-def create_actor(db: Session, *, actor: User, description: ActorDescription, now: datetime) -> Actor:
+@dataclass(frozen=True)
+class Vocabulary:
+    """The sectors and the tags by code: read once for a whole import rather than once per line."""
+
+    sectors: dict[str, Sector]
+    tags: dict[str, ActorTag]
+
+    @classmethod
+    def read(cls, db: Session) -> "Vocabulary":
+        return cls({sector.code: sector for sector in sectors(db)}, {tag.code: tag for tag in tags(db)})
+
+
+def create_actor(db: Session, *, actor: User, description: ActorDescription, now: datetime,
+                 vocabulary: Vocabulary | None = None) -> Actor:
     """An organisation of the territory, approved at once since a manager adds it."""
     require(actor, "territory.manage")
     created = Actor(created_at=now, status=ActorStatus.APPROVED)
-    _describe(db, created, description, by=actor, now=now)
+    _describe(db, created, description, by=actor, now=now, vocabulary=vocabulary)
     record(db, actor=actor, action="actor.create", obj=created,
            summary=said(N_("{name} added to the directory"), name=created.display_name), now=now)
     return created
 
 
-def update_actor(db: Session, *, actor: User, target: Actor, description: ActorDescription, now: datetime) -> Actor:
+def update_actor(db: Session, *, actor: User, target: Actor, description: ActorDescription, now: datetime,
+                 vocabulary: Vocabulary | None = None) -> Actor:
     require(actor, "territory.manage")
-    _describe(db, target, description, by=actor, now=now)
+    _describe(db, target, description, by=actor, now=now, vocabulary=vocabulary)
     record(db, actor=actor, action="actor.update", obj=target,
            summary=said(N_("{name} changed in the directory"), name=target.display_name), now=now)
     return target
 
 
-def _describe(db: Session, target: Actor, description: ActorDescription, *, by: User, now: datetime) -> None:
+def _describe(db: Session, target: Actor, description: ActorDescription, *, by: User, now: datetime,
+              vocabulary: Vocabulary | None) -> None:
     """Check every value first, then write: a refusal leaves the actor as it was, and nothing half-flushed."""
     if description.kind not in set(ActorKind):
         raise Invalid("Choose a kind of organisation.", field="kind")
@@ -95,9 +112,10 @@ def _describe(db: Session, target: Actor, description: ActorDescription, *, by: 
     about = bounded(description.about, field="about", longest=ABOUT_MAX)
     looking_for = bounded(description.looking_for, field="looking_for", longest=ABOUT_MAX)
     address = website(description.website)
-    sectors = _vocabulary(db, Sector, description.sectors, field_name="sectors")
-    offers = _vocabulary(db, ActorTag, description.offers, field_name="offers")
-    needs = _vocabulary(db, ActorTag, description.needs, field_name="needs")
+    known = vocabulary or Vocabulary.read(db)
+    chosen_sectors = _chosen(known.sectors, description.sectors, field_name="sectors")
+    offers = _chosen(known.tags, description.offers, field_name="offers")
+    needs = _chosen(known.tags, description.needs, field_name="needs")
 
     target.name, target.kind, target.size = name, description.kind, description.size or None
     target.city, target.about, target.looking_for, target.website = city, about, looking_for, address
@@ -112,20 +130,18 @@ def _describe(db: Session, target: Actor, description: ActorDescription, *, by: 
         target.slug = _free_slug(db, name or "")
     db.add(target)
     db.flush()
-    _set_sectors(db, target, sectors)
+    _set_sectors(db, target, chosen_sectors)
     _set_tags(db, target, offers, needs)
     _index(db, target)
 
 
-def _vocabulary(db: Session, model: type[Sector] | type[ActorTag], codes: Sequence[str], *,
-                field_name: str) -> list[Sector] | list[ActorTag]:
-    wanted = set(codes)
+def _chosen(known: dict[str, Word], codes: Sequence[str], *, field_name: str) -> list[Word]:
+    wanted = list(dict.fromkeys(codes))
     if len(wanted) > TAGS_MAX:
         raise Invalid("Choose at most {count}.", field=field_name, count=TAGS_MAX)
-    found = list(db.scalars(select(model).where(model.code.in_(wanted)))) if wanted else []
-    if len(found) != len(wanted):
+    if any(code not in known for code in wanted):
         raise Invalid("Choose from the list.", field=field_name)
-    return found
+    return [known[code] for code in wanted]
 
 
 def _set_sectors(db: Session, target: Actor, sectors: Sequence[Sector]) -> None:
@@ -213,6 +229,12 @@ def get_actor(db: Session, actor_id: int) -> Actor:
     if found is None:
         raise NotFound("No such organisation in the directory.")
     return found
+
+
+def territory_actors(db: Session) -> list[Actor]:
+    """The organisations of the territory (not the building's own start-ups and operators), by name."""
+    return list(db.scalars(select(Actor).where(Actor.name.is_not(None)).options(*_LOADED)
+                           .order_by(func.lower(Actor.name), Actor.id)))
 
 
 def get_managed_actor(db: Session, *, actor: User, actor_id: int) -> Actor:

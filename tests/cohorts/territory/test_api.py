@@ -67,3 +67,13 @@ def test_refusals_carry_a_code_and_write_nothing(client, db, scene, territory):
     assert client.get("/api/v1/actors/99999999999", headers=staff).status_code in (404, 422)
     assert client.get(f"/api/v1/actors/{territory['Garrigue Capital']}", headers=member).status_code == 403
     assert _count(db) == before
+
+
+def test_the_consents_a_person_recorded_are_in_their_data_download(client, scene, territory):
+    data = client.get("/api/v1/me/data", headers=api_token(client, scene.manager.email, PASSWORD)).json()
+    consents = data["directory_listing_consents"]
+    assert sorted(row["name"] for row in consents) == ["Chantiers Navals de l'Estaque", "Garrigue Capital",
+                                                       "Urbanis Provence"]
+    assert all(row["listing_consent_at"] for row in consents)
+    nadia = client.get("/api/v1/me/data", headers=api_token(client, scene.nadia.email, PASSWORD)).json()
+    assert nadia["directory_listing_consents"] == []

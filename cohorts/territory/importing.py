@@ -1,0 +1,100 @@
+"""The territory's organisations as a file: `totem import actors FILE` and the Import page, keyed by name.
+
+The building's own start-ups and operators are not in it (they are described where they live); an export
+imports back as the same organisations. Each line is written in its own savepoint, so that a refused line
+leaves the lines after it a clean database to be checked against (`run_import` rolls the whole file back).
+"""
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cohorts import importing as lines
+from cohorts.territory import service
+from cohorts.territory.enums import TagSide
+from cohorts.territory.models import Actor
+from totem.errors import DomainError
+from totem.i18n import N_
+from totem.importing import ImportResult, Options, Row, read_csv, register_kind, split_list
+
+COLUMNS = ("name", "kind", "city", "size", "sectors", "offers", "needs", "languages", "website", "about",
+           "looking_for", "listed", "hidden")
+YES, NO = ("yes", "oui", "1", "true"), ("no", "non", "0", "false", "")
+
+
+def import_actors(db: Session, data: bytes, result: ImportResult, options: Options) -> None:
+    rows = read_csv(data, required=("name", "kind"), optional=COLUMNS)
+    vocabulary = service.Vocabulary.read(db)
+    existing = {name.lower(): actor_id for actor_id, name in
+                db.execute(select(Actor.id, Actor.name).where(Actor.name.is_not(None)))}
+    seen: dict[str, int] = {}
+    for row in rows:
+        description = _description(row, result, seen)
+        if description is None:
+            continue
+        savepoint = db.begin_nested()
+        try:
+            actor_id = existing.get(description.name.lower())
+            if actor_id is None:
+                created = service.create_actor(db, actor=options.actor, description=description, now=options.now,
+                                               vocabulary=vocabulary)
+                existing[description.name.lower()] = created.id
+                changed = True
+            else:
+                target = service.get_actor(db, actor_id)
+                before = _cells(target)
+                service.update_actor(db, actor=options.actor, target=target, description=description,
+                                     now=options.now, vocabulary=vocabulary)
+                changed = _cells(service.get_actor(db, actor_id)) != before
+        except DomainError as error:
+            savepoint.rollback()
+            result.refuse(row.line, error.message, **error.params)
+            continue
+        if actor_id is not None and not changed:
+            savepoint.rollback()  # the same organisation: its `updated_at` stays
+        else:
+            savepoint.commit()
+        lines.record(result, row.line, description.name, created=actor_id is None, changed=changed)
+    db.flush()
+
+
+def _description(row: Row, result: ImportResult, seen: dict[str, int]) -> service.ActorDescription | None:
+    name = " ".join(row.get("name").split())
+    if name.lower() in seen:
+        result.refuse(row.line, N_("Line {line} already describes {name}."), line=seen[name.lower()], name=name)
+        return None
+    seen[name.lower()] = row.line
+    listed, hidden = row.get("listed").lower(), set(split_list(row.get("hidden").lower()))
+    if listed not in YES + NO:
+        result.refuse(row.line, N_("Write yes or no in {column}."), column="listed")
+        return None
+    if hidden - set(service.SHOWN_PARTS):
+        result.refuse(row.line, N_("{column} takes {values}."), column="hidden",
+                      values="|".join(service.SHOWN_PARTS))
+        return None
+    return service.ActorDescription(
+        kind=row.get("kind").lower(), name=name, city=row.get("city"), size=row.get("size").lower(),
+        about=row.get("about"), looking_for=row.get("looking_for"), website=row.get("website"),
+        languages=split_list(row.get("languages").lower()), sectors=split_list(row.get("sectors").lower()),
+        offers=split_list(row.get("offers").lower()), needs=split_list(row.get("needs").lower()),
+        listed=listed in YES, shown={part: part not in hidden for part in service.SHOWN_PARTS})
+
+
+def _cells(actor: Actor) -> Sequence[str]:
+    """An organisation of the territory as a line of the file."""
+    hidden = [part for part in service.SHOWN_PARTS if not getattr(actor, f"show_{part}")]
+    return (actor.name or "", actor.kind, actor.city, actor.size or "",
+            "|".join(sector.code for sector in actor.sectors),
+            "|".join(tag.code for tag in actor.tags(TagSide.OFFERS)),
+            "|".join(tag.code for tag in actor.tags(TagSide.NEEDS)), "|".join(actor.languages), actor.website,
+            actor.about, actor.looking_for, "yes" if actor.listed else "no", "|".join(hidden))
+
+
+def export_actors(db: Session) -> Iterator[Sequence[str]]:
+    """Every organisation of the territory (not the building's own), by name."""
+    yield COLUMNS
+    for actor in service.territory_actors(db):
+        yield _cells(actor)
+
+
+register_kind("actors", import_actors, export_actors, label=N_("Organisations of the territory"))
