@@ -6,6 +6,7 @@ from alembic import context
 import totem.models  # noqa: F401  (registers the core tables)
 from totem.db import Base, UTCDateTime, make_engine
 from totem.domains import import_domain_modules
+from totem.migrations import built_on
 from totem.settings import get_settings
 
 import_domain_modules("models")
@@ -52,6 +53,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=built_on(connection.dialect.name),
         render_item=_render_item,
     )
     with context.begin_transaction():

@@ -1,10 +1,22 @@
 """Run Alembic's single history programmatically (CLI, tests)."""
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def built_on(dialect: str) -> Callable[..., bool]:
+    """Alembic's `include_object` for `dialect`: leave out what the models build only on another database
+    (`.ddl_if(dialect="postgresql")`: the exclusion constraints, the directory's full-text index)."""
+
+    def include(obj: object, _name: str | None, _type: str, _reflected: bool, _compare_to: object) -> bool:
+        condition = getattr(obj, "_ddl_if", None)
+        return condition is None or condition.dialect in (None, dialect)
+
+    return include
 
 
 def alembic_config(database_url: str) -> Config:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0016_territory"
 down_revision: str | None = "0015_phase_credits"
@@ -88,7 +89,7 @@ def upgrade() -> None:
     sa.Column('show_website', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('listing_consent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('listing_consent_by_id', sa.Integer(), nullable=True),
-    sa.Column('search_document', sa.Text(), nullable=False),
+    sa.Column('search_document', sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("kind in ('startup', 'sme', 'corporate', 'incubator', 'investor', 'club', 'lab', 'public_body')", name=op.f('ck_actor_kind_known')),
@@ -107,8 +108,7 @@ def upgrade() -> None:
     with op.batch_alter_table('actor', schema=None) as batch_op:
         batch_op.create_index('ix_actor_directory', ['status', 'listed'], unique=False)
     if op.get_bind().dialect.name == "postgresql":
-        op.create_index("ix_actor_search", "actor", [sa.text("to_tsvector('simple', search_document)")],
-                        postgresql_using="gin")
+        op.create_index("ix_actor_search", "actor", ["search_document"], postgresql_using="gin")
 
     op.create_table('actor_sector',
     sa.Column('actor_id', sa.Integer(), nullable=False),

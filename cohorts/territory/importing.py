@@ -25,37 +25,42 @@ YES, NO = ("yes", "oui", "1", "true"), ("no", "non", "0", "false", "")
 def import_actors(db: Session, data: bytes, result: ImportResult, options: Options) -> None:
     rows = read_csv(data, required=("name", "kind"), optional=COLUMNS)
     vocabulary = service.Vocabulary.read(db)
-    existing = {name.lower(): actor_id for actor_id, name in
-                db.execute(select(Actor.id, Actor.name).where(Actor.name.is_not(None)))}
+    existing = {actor.name.lower(): actor for actor in service.territory_actors(db) if actor.name}
     seen: dict[str, int] = {}
     for row in rows:
         description = _description(row, result, seen)
         if description is None:
             continue
+        target = existing.get(description.name.lower())
+        if target is not None and _same(target, description):
+            result.unchanged += 1
+            continue
         savepoint = db.begin_nested()
         try:
-            actor_id = existing.get(description.name.lower())
-            if actor_id is None:
-                created = service.create_actor(db, actor=options.actor, description=description, now=options.now,
-                                               vocabulary=vocabulary)
-                existing[description.name.lower()] = created.id
-                changed = True
+            if target is None:
+                service.create_actor(db, actor=options.actor, description=description, now=options.now,
+                                     vocabulary=vocabulary)
             else:
-                target = service.get_actor(db, actor_id)
-                before = _cells(target)
                 service.update_actor(db, actor=options.actor, target=target, description=description,
                                      now=options.now, vocabulary=vocabulary)
-                changed = _cells(service.get_actor(db, actor_id)) != before
         except DomainError as error:
             savepoint.rollback()
             result.refuse(row.line, error.message, **error.params)
             continue
-        if actor_id is not None and not changed:
-            savepoint.rollback()  # the same organisation: its `updated_at` stays
-        else:
-            savepoint.commit()
-        lines.record(result, row.line, description.name, created=actor_id is None, changed=changed)
+        savepoint.commit()
+        lines.record(result, row.line, description.name, created=target is None, changed=True)
     db.flush()
+
+
+def _same(actor: Actor, description: service.ActorDescription) -> bool:
+    """Whether the line says what the organisation already is (lists in any order): nothing to write."""
+    shown = {part: getattr(actor, f"show_{part}") for part in service.SHOWN_PARTS}
+    return (actor.name, actor.kind, actor.city, actor.size or "", actor.website, actor.about, actor.looking_for,
+            actor.listed, shown, set(actor.languages), {sector.code for sector in actor.sectors},
+            {tag.code for tag in actor.tags(TagSide.OFFERS)}, {tag.code for tag in actor.tags(TagSide.NEEDS)}) == (
+        description.name, description.kind, description.city.strip(), description.size, description.website.strip(),
+        description.about.strip(), description.looking_for.strip(), description.listed, description.shown,
+        set(description.languages), set(description.sectors), set(description.offers), set(description.needs))
 
 
 def _description(row: Row, result: ImportResult, seen: dict[str, int]) -> service.ActorDescription | None:

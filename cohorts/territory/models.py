@@ -2,11 +2,12 @@
 them: sectors, and the tags of what an actor offers and what it looks for."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text, true
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cohorts.programs.enums import sql_list
 from cohorts.territory.enums import ActorKind, ActorSize, ActorStatus, TagSide
+from cohorts.territory.search import SearchWords
 from spaces.operators.models import Operator
 from totem.db import Base
 from totem.identity.models import Organisation
@@ -83,8 +84,7 @@ class Actor(Base):
         CheckConstraint(f"status in ({sql_list(ActorStatus)})", name="status_known"),
         Index("ix_actor_directory", "status", "listed"),
         # Full-text search where PostgreSQL runs; SQLite matches the same folded words with LIKE.
-        Index("ix_actor_search", text("to_tsvector('simple', search_document)"),
-              postgresql_using="gin").ddl_if(dialect="postgresql"),
+        Index("ix_actor_search", "search_document", postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -112,7 +112,8 @@ class Actor(Base):
     listing_consent_at: Mapped[datetime | None]
     listing_consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     # The published words, lower-cased and without accents (see cohorts.territory.search); rebuilt on every save.
-    search_document: Mapped[str] = mapped_column(Text, default="")
+    # Written, never read: PostgreSQL holds them as a tsvector.
+    search_document: Mapped[str] = mapped_column(SearchWords, default="", deferred=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -126,8 +127,8 @@ class Actor(Base):
 
     @property
     def display_name(self) -> str:
-        if self.organisation is not None:
-            return self.organisation.name
-        if self.operator is not None:
-            return self.operator.display_name
-        return self.name or ""
+        if self.name is not None:
+            return self.name
+        if self.organisation_id is not None:
+            return self.organisation.name if self.organisation else ""
+        return self.operator.display_name if self.operator else ""

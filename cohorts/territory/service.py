@@ -126,13 +126,14 @@ def _describe(db: Session, target: Actor, description: ActorDescription, *, by: 
         target.listing_consent_at, target.listing_consent_by_id = now, by.id
     target.listed = description.listed
     target.updated_at = now
-    if not target.slug:
+    fresh = target.id is None
+    if fresh:
         target.slug = _free_slug(db, name or "")
+    target.search_document = _document(target, name or target.display_name, chosen_sectors, [*offers, *needs])
     db.add(target)
     db.flush()
-    _set_sectors(db, target, chosen_sectors)
-    _set_tags(db, target, offers, needs)
-    _index(db, target)
+    _set_sectors(db, target, chosen_sectors, fresh=fresh)
+    _set_tags(db, target, offers, needs, fresh=fresh)
 
 
 def _chosen(known: dict[str, Word], codes: Sequence[str], *, field_name: str) -> list[Word]:
@@ -144,13 +145,16 @@ def _chosen(known: dict[str, Word], codes: Sequence[str], *, field_name: str) ->
     return [known[code] for code in wanted]
 
 
-def _set_sectors(db: Session, target: Actor, sectors: Sequence[Sector]) -> None:
-    db.execute(delete(ActorSector).where(ActorSector.actor_id == target.id))
+def _set_sectors(db: Session, target: Actor, sectors: Sequence[Sector], *, fresh: bool) -> None:
+    if not fresh:
+        db.execute(delete(ActorSector).where(ActorSector.actor_id == target.id))
     db.add_all(ActorSector(actor_id=target.id, sector_id=sector.id) for sector in sectors)
 
 
-def _set_tags(db: Session, target: Actor, offers: Sequence[ActorTag], needs: Sequence[ActorTag]) -> None:
-    db.execute(delete(ActorTagging).where(ActorTagging.actor_id == target.id))
+def _set_tags(db: Session, target: Actor, offers: Sequence[ActorTag], needs: Sequence[ActorTag], *,
+             fresh: bool) -> None:
+    if not fresh:
+        db.execute(delete(ActorTagging).where(ActorTagging.actor_id == target.id))
     db.add_all([*(ActorTagging(actor_id=target.id, tag_id=tag.id, side=TagSide.OFFERS) for tag in offers),
                 *(ActorTagging(actor_id=target.id, tag_id=tag.id, side=TagSide.NEEDS) for tag in needs)])
     db.flush()
@@ -166,19 +170,18 @@ def _free_slug(db: Session, name: str) -> str:
     return slug
 
 
-def _index(db: Session, target: Actor) -> None:
-    """Rebuild the actor's search words from what it publishes: its name and kind, its sectors, and each part it
-    shows, in both languages so that a word of either finds it."""
-    loaded = get_actor(db, target.id)
-    parts = [loaded.display_name, *_both_languages(KIND_LABELS[ActorKind(loaded.kind)])]
-    parts += [name for sector in loaded.sectors for name in (sector.name_fr, sector.name_en)]
-    if loaded.show_city:
-        parts.append(loaded.city)
-    if loaded.show_about:
-        parts += [loaded.about, loaded.looking_for]
-    if loaded.show_tags:
-        parts += [name for tagging in loaded.taggings for name in (tagging.tag.name_fr, tagging.tag.name_en)]
-    loaded.search_document = search.document(*parts)
+def _document(target: Actor, name: str, sectors: Sequence[Sector], tags: Sequence[ActorTag]) -> str:
+    """The actor's search words, from what it publishes: its name and kind, its sectors, and each part it shows,
+    in both languages so that a word of either finds it."""
+    parts = [name, *_both_languages(KIND_LABELS[ActorKind(target.kind)])]
+    parts += [word for sector in sectors for word in (sector.name_fr, sector.name_en)]
+    if target.show_city:
+        parts.append(target.city)
+    if target.show_about:
+        parts += [target.about, target.looking_for]
+    if target.show_tags:
+        parts += [word for tag in tags for word in (tag.name_fr, tag.name_en)]
+    return search.document(*parts)
 
 
 def _both_languages(msgid: str) -> tuple[str, str]:
@@ -195,26 +198,27 @@ def link_the_building(db: Session, *, now: datetime) -> int:
     sectors_by_name = {sector.name_fr: sector for sector in db.scalars(select(Sector))}
     linked_organisations = select(Actor.organisation_id).where(Actor.organisation_id.is_not(None))
     startups = db.scalars(select(Organisation).where(Organisation.kind == "startup",
-                                                     Organisation.id.not_in(linked_organisations)))
+                                                     Organisation.id.not_in(linked_organisations))).all()
     for organisation in startups:
         track_names = set(db.scalars(select(Track.name).join(Enrolment, Enrolment.track_id == Track.id)
                                      .where(Enrolment.organisation_id == organisation.id)))
-        linked = Actor(organisation_id=organisation.id, kind=ActorKind.STARTUP, created_at=now, updated_at=now,
-                       slug=_free_slug(db, organisation.name))
-        db.add(linked)
-        db.flush()
-        _set_sectors(db, linked, [sectors_by_name[name] for name in sorted(track_names) if name in sectors_by_name])
-        _index(db, linked)
+        sectors = [sectors_by_name[name] for name in sorted(track_names) if name in sectors_by_name]
+        _link(db, Actor(organisation_id=organisation.id, kind=ActorKind.STARTUP), organisation.name, sectors, now)
         added += 1
     linked_operators = select(Actor.operator_id).where(Actor.operator_id.is_not(None))
-    for operator in db.scalars(select(Operator).where(Operator.id.not_in(linked_operators))):
-        linked = Actor(operator_id=operator.id, kind=ActorKind.INCUBATOR, created_at=now, updated_at=now,
-                       slug=_free_slug(db, operator.display_name))
-        db.add(linked)
-        db.flush()
-        _index(db, linked)
+    for operator in db.scalars(select(Operator).where(Operator.id.not_in(linked_operators))).all():
+        _link(db, Actor(operator_id=operator.id, kind=ActorKind.INCUBATOR), operator.display_name, [], now)
         added += 1
     return added
+
+
+def _link(db: Session, linked: Actor, name: str, sectors: list[Sector], now: datetime) -> None:
+    linked.created_at = linked.updated_at = now
+    linked.slug = _free_slug(db, name)
+    linked.search_document = _document(linked, name, sectors, [])
+    db.add(linked)
+    db.flush()
+    _set_sectors(db, linked, sectors, fresh=True)
 
 
 # -- reading ---------------------------------------------------------------------------------------
