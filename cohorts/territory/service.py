@@ -1,7 +1,7 @@
 """The territory's actors: describing one, what it publishes, the building's own start-ups and operators as
 actors, and the public directory's search."""
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -71,12 +71,28 @@ class Vocabulary:
         return cls({sector.code: sector for sector in sectors(db)}, {tag.code: tag for tag in tags(db)})
 
 
-def create_actor(db: Session, *, actor: User, description: ActorDescription, now: datetime,
-                 vocabulary: Vocabulary | None = None) -> Actor:
+@dataclass(frozen=True)
+class Checked:
+    """A description whose every value passed: what `_apply` writes."""
+
+    name: str | None
+    description: ActorDescription
+    city: str
+    about: str
+    looking_for: str
+    website: str
+    sectors: list[Sector]
+    offers: list[ActorTag]
+    needs: list[ActorTag]
+
+
+def create_actor(db: Session, *, actor: User, description: ActorDescription, now: datetime) -> Actor:
     """An organisation of the territory, approved at once since a manager adds it."""
     require(actor, "territory.manage")
     created = Actor(created_at=now, status=ActorStatus.APPROVED)
-    _describe(db, created, description, by=actor, now=now, vocabulary=vocabulary)
+    checked = check(db, created, description, name_taken=_name_taken(db, created))
+    created.slug = _free_slug(db, checked.name or "")
+    _apply(db, created, checked, by=actor, now=now, fresh=True)
     record(db, actor=actor, action="actor.create", obj=created,
            summary=said(N_("{name} added to the directory"), name=created.display_name), now=now)
     return created
@@ -85,15 +101,40 @@ def create_actor(db: Session, *, actor: User, description: ActorDescription, now
 def update_actor(db: Session, *, actor: User, target: Actor, description: ActorDescription, now: datetime,
                  vocabulary: Vocabulary | None = None) -> Actor:
     require(actor, "territory.manage")
-    _describe(db, target, description, by=actor, now=now, vocabulary=vocabulary)
+    checked = check(db, target, description, vocabulary=vocabulary, name_taken=_name_taken(db, target))
+    _apply(db, target, checked, by=actor, now=now, fresh=False)
     record(db, actor=actor, action="actor.update", obj=target,
            summary=said(N_("{name} changed in the directory"), name=target.display_name), now=now)
     return target
 
 
-def _describe(db: Session, target: Actor, description: ActorDescription, *, by: User, now: datetime,
-              vocabulary: Vocabulary | None) -> None:
-    """Check every value first, then write: a refusal leaves the actor as it was, and nothing half-flushed."""
+def add_actors(db: Session, *, actor: User, descriptions: Sequence[Checked], now: datetime) -> None:
+    """Many new organisations at once (an import, which the audit log records as one): two statements a table."""
+    require(actor, "territory.manage")
+    slugs = set(db.scalars(select(Actor.slug)))
+    created = []
+    for checked in descriptions:
+        new = Actor(created_at=now, status=ActorStatus.APPROVED, slug=_free_slug(db, checked.name or "", slugs))
+        slugs.add(new.slug)
+        _write(new, checked, by=actor, now=now)
+        created.append((new, checked))
+    db.add_all(new for new, _checked in created)
+    db.flush()
+    db.add_all([association for new, checked in created for association in _associations(new, checked)])
+    db.flush()
+
+
+def _name_taken(db: Session, target: Actor) -> Callable[[str], bool]:
+    def taken(name: str) -> bool:
+        same_name = select(Actor.id).where(func.lower(Actor.name) == name.lower())
+        return db.scalar(same_name.where(Actor.id != target.id) if target.id else same_name) is not None
+
+    return taken
+
+
+def check(db: Session, target: Actor, description: ActorDescription, *, name_taken: Callable[[str], bool],
+          vocabulary: Vocabulary | None = None) -> Checked:
+    """Every value of the description checked, before anything is written: a refusal changes nothing."""
     if description.kind not in set(ActorKind):
         raise Invalid("Choose a kind of organisation.", field="kind")
     if description.size and description.size not in set(ActorSize):
@@ -105,20 +146,24 @@ def _describe(db: Session, target: Actor, description: ActorDescription, *, by: 
         name = bounded(description.name, field="name", longest=NAME_MAX)
         if not name:
             raise Invalid("Enter the organisation's name.", field="name")
-        same_name = select(Actor.id).where(func.lower(Actor.name) == name.lower())
-        if db.scalar(same_name.where(Actor.id != target.id) if target.id else same_name) is not None:
+        if name_taken(name):
             raise Conflict("{name} is in the directory already.", field="name", name=name)
-    city = bounded(description.city, field="city", longest=CITY_MAX)
-    about = bounded(description.about, field="about", longest=ABOUT_MAX)
-    looking_for = bounded(description.looking_for, field="looking_for", longest=ABOUT_MAX)
-    address = website(description.website)
     known = vocabulary or Vocabulary.read(db)
-    chosen_sectors = _chosen(known.sectors, description.sectors, field_name="sectors")
-    offers = _chosen(known.tags, description.offers, field_name="offers")
-    needs = _chosen(known.tags, description.needs, field_name="needs")
+    return Checked(
+        name=name, description=description, city=bounded(description.city, field="city", longest=CITY_MAX),
+        about=bounded(description.about, field="about", longest=ABOUT_MAX),
+        looking_for=bounded(description.looking_for, field="looking_for", longest=ABOUT_MAX),
+        website=website(description.website),
+        sectors=_chosen(known.sectors, description.sectors, field_name="sectors"),
+        offers=_chosen(known.tags, description.offers, field_name="offers"),
+        needs=_chosen(known.tags, description.needs, field_name="needs"))
 
-    target.name, target.kind, target.size = name, description.kind, description.size or None
-    target.city, target.about, target.looking_for, target.website = city, about, looking_for, address
+
+def _write(target: Actor, checked: Checked, *, by: User, now: datetime) -> None:
+    description = checked.description
+    target.name, target.kind, target.size = checked.name, description.kind, description.size or None
+    target.city, target.about, target.looking_for = checked.city, checked.about, checked.looking_for
+    target.website = checked.website
     target.languages = [code for code in LANGUAGES if code in set(description.languages)]
     for part in SHOWN_PARTS:
         setattr(target, f"show_{part}", description.shown.get(part, True))
@@ -126,14 +171,26 @@ def _describe(db: Session, target: Actor, description: ActorDescription, *, by: 
         target.listing_consent_at, target.listing_consent_by_id = now, by.id
     target.listed = description.listed
     target.updated_at = now
-    fresh = target.id is None
-    if fresh:
-        target.slug = _free_slug(db, name or "")
-    target.search_document = _document(target, name or target.display_name, chosen_sectors, [*offers, *needs])
+    target.search_document = _document(target, checked.name or target.display_name, checked.sectors,
+                                       [*checked.offers, *checked.needs])
+
+
+def _apply(db: Session, target: Actor, checked: Checked, *, by: User, now: datetime, fresh: bool) -> None:
+    _write(target, checked, by=by, now=now)
     db.add(target)
     db.flush()
-    _set_sectors(db, target, chosen_sectors, fresh=fresh)
-    _set_tags(db, target, offers, needs, fresh=fresh)
+    if not fresh:
+        db.execute(delete(ActorSector).where(ActorSector.actor_id == target.id))
+        db.execute(delete(ActorTagging).where(ActorTagging.actor_id == target.id))
+    db.add_all(_associations(target, checked))
+    db.flush()
+    db.expire(target, ["sectors", "taggings"])
+
+
+def _associations(target: Actor, checked: Checked) -> list[ActorSector | ActorTagging]:
+    return [*(ActorSector(actor_id=target.id, sector_id=sector.id) for sector in checked.sectors),
+            *(ActorTagging(actor_id=target.id, tag_id=tag.id, side=TagSide.OFFERS) for tag in checked.offers),
+            *(ActorTagging(actor_id=target.id, tag_id=tag.id, side=TagSide.NEEDS) for tag in checked.needs)]
 
 
 def _chosen(known: dict[str, Word], codes: Sequence[str], *, field_name: str) -> list[Word]:
@@ -145,25 +202,11 @@ def _chosen(known: dict[str, Word], codes: Sequence[str], *, field_name: str) ->
     return [known[code] for code in wanted]
 
 
-def _set_sectors(db: Session, target: Actor, sectors: Sequence[Sector], *, fresh: bool) -> None:
-    if not fresh:
-        db.execute(delete(ActorSector).where(ActorSector.actor_id == target.id))
-    db.add_all(ActorSector(actor_id=target.id, sector_id=sector.id) for sector in sectors)
-
-
-def _set_tags(db: Session, target: Actor, offers: Sequence[ActorTag], needs: Sequence[ActorTag], *,
-             fresh: bool) -> None:
-    if not fresh:
-        db.execute(delete(ActorTagging).where(ActorTagging.actor_id == target.id))
-    db.add_all([*(ActorTagging(actor_id=target.id, tag_id=tag.id, side=TagSide.OFFERS) for tag in offers),
-                *(ActorTagging(actor_id=target.id, tag_id=tag.id, side=TagSide.NEEDS) for tag in needs)])
-    db.flush()
-    db.expire(target, ["sectors", "taggings"])
-
-
-def _free_slug(db: Session, name: str) -> str:
+def _free_slug(db: Session, name: str, taken: set[str] | None = None) -> str:
+    """The name's words as an address; `-2`, `-3`... after it when taken (`taken`: every slug, else asked)."""
     base = re.sub(r"[^a-z0-9]+", "-", search.fold(name)).strip("-")[:100] or "actor"
-    taken = set(db.scalars(select(Actor.slug).where(Actor.slug.like(f"{base}%"))))
+    if taken is None:
+        taken = set(db.scalars(select(Actor.slug).where(Actor.slug.like(f"{base}%"))))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -218,7 +261,7 @@ def _link(db: Session, linked: Actor, name: str, sectors: list[Sector], now: dat
     linked.search_document = _document(linked, name, sectors, [])
     db.add(linked)
     db.flush()
-    _set_sectors(db, linked, sectors, fresh=True)
+    db.add_all(ActorSector(actor_id=linked.id, sector_id=sector.id) for sector in sectors)
 
 
 # -- reading ---------------------------------------------------------------------------------------
