@@ -2,7 +2,7 @@
 import csv
 from io import StringIO
 
-from cohorts.territory.service import TerritoryFigures
+from cohorts.territory.figures import TerritoryFigures
 
 
 def figures_csv(figures: TerritoryFigures) -> str:

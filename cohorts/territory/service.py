@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, case, delete, distinct, func, literal_column, select
+from sqlalchemy import ColumnElement, delete, distinct, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from cohorts.programs.models import Enrolment, Track
@@ -289,7 +289,7 @@ def get_managed_actor(db: Session, *, actor: User, actor_id: int) -> Actor:
     return get_actor(db, actor_id)
 
 
-def _in_directory() -> ColumnElement[bool]:
+def in_directory() -> ColumnElement[bool]:
     return (Actor.status == ActorStatus.APPROVED) & Actor.listed
 
 
@@ -327,7 +327,7 @@ def published(actor: Actor) -> PublishedActor:
 
 def get_listed_actor(db: Session, slug: str) -> PublishedActor:
     """An actor's public page: only one approved and listed; any other is as unknown as a wrong address."""
-    found = db.scalar(select(Actor).where(Actor.slug == slug[:120], _in_directory()).options(*_LOADED))
+    found = db.scalar(select(Actor).where(Actor.slug == slug[:120], in_directory()).options(*_LOADED))
     if found is None:
         raise NotFound("No such organisation in the directory.")
     return published(found)
@@ -350,7 +350,7 @@ class DirectoryFilters:
 def search_directory(db: Session, filters: DirectoryFilters, *, limit: int = PAGE_SIZE,
                      offset: int = 0) -> tuple[list[PublishedActor], int]:
     """The listed actors that match, by name, with the total; every filter reads only what an actor shows."""
-    query = select(Actor).where(_in_directory())
+    query = select(Actor).where(in_directory())
     words = search.matches(Actor.search_document, filters.query, db.get_bind().dialect.name)
     if words is not None:
         query = query.where(words)
@@ -375,7 +375,7 @@ def search_directory(db: Session, filters: DirectoryFilters, *, limit: int = PAG
 
 def listed_cities(db: Session) -> list[str]:
     """The cities the listed actors show, for the directory's filter."""
-    return list(db.scalars(select(distinct(Actor.city)).where(_in_directory(), Actor.show_city, Actor.city != "")
+    return list(db.scalars(select(distinct(Actor.city)).where(in_directory(), Actor.show_city, Actor.city != "")
                            .order_by(Actor.city)))
 
 
@@ -386,35 +386,3 @@ def sectors(db: Session) -> list[Sector]:
 def tags(db: Session) -> list[ActorTag]:
     return list(db.scalars(select(ActorTag).order_by(ActorTag.name_fr)))
 
-
-# -- the Métropole's figures -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TerritoryFigures:
-    """How many approved actors there are by kind, sector and city (all of them, listed or not: counts name
-    nobody; a city an actor keeps to itself counts as unknown)."""
-
-    total: int
-    listed: int
-    by_kind: list[tuple[str, int]]  # kind, count; most first
-    by_sector: list[tuple[Sector, int]]
-    by_city: list[tuple[str, int]]  # "" for not given or not published
-
-
-def figures(db: Session, *, actor: User) -> TerritoryFigures:
-    require(actor, "territory.manage")
-    approved = Actor.status == ActorStatus.APPROVED
-    total = db.scalar(select(func.count()).where(approved)) or 0
-    listed = db.scalar(select(func.count()).where(_in_directory())) or 0
-    count = func.count(Actor.id)
-    by_kind = db.execute(select(Actor.kind, count).where(approved).group_by(Actor.kind)
-                         .order_by(count.desc(), Actor.kind)).tuples().all()
-    by_sector = db.execute(select(Sector, count).join(ActorSector, ActorSector.sector_id == Sector.id)
-                           .join(Actor, Actor.id == ActorSector.actor_id).where(approved).group_by(Sector.id)
-                           .order_by(count.desc(), Sector.name_fr)).tuples().all()
-    city = case((Actor.show_city, Actor.city), else_=literal_column("''"))
-    by_city = db.execute(select(city, count).where(approved).group_by(city)
-                         .order_by(count.desc(), city)).tuples().all()
-    return TerritoryFigures(total=total, listed=listed, by_kind=list(by_kind), by_sector=list(by_sector),
-                            by_city=list(by_city))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from cohorts.territory import exports, service
+from cohorts.territory import exports, figures, service
 from cohorts.territory.labels import KIND_LABELS, SIZE_LABELS
 from totem.i18n import translate
 from totem.identity.models import User
@@ -73,14 +73,14 @@ SHOWN_CITIES = 12  # bars in the cities' chart; the table and the CSV have them 
 
 @router.get("/admin/territory", name="cohorts.territory_figures")
 def figures_page(request: Request, actor: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
-    figures = service.figures(db, actor=actor)
+    counted = figures.count_actors(db, actor=actor)
     return render(request, "cohorts/territory/figures.html",
-                  {"figures": figures, "rows": _rows(figures, request.state.viewer.locale)})
+                  {"figures": counted, "rows": _rows(counted, request.state.viewer.locale)})
 
 
 @router.get("/admin/territory/figures.csv", name="cohorts.territory_csv")
 def figures_csv(actor: User = Depends(require_user), db: Session = Depends(get_db)) -> Response:
-    body = exports.figures_csv(service.figures(db, actor=actor))
+    body = exports.figures_csv(figures.count_actors(db, actor=actor))
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"content-disposition": 'attachment; filename="territory-figures.csv"'})
 
@@ -88,20 +88,20 @@ def figures_csv(actor: User = Depends(require_user), db: Session = Depends(get_d
 @router.get("/admin/territory/charts/{chart}.svg", name="cohorts.territory_chart")
 def figures_chart(request: Request, chart: str, actor: User = Depends(require_user),
                   db: Session = Depends(get_db)) -> Response:
-    figures = service.figures(db, actor=actor)
+    counted = figures.count_actors(db, actor=actor)
     if chart not in CHARTS:
         return Response(status_code=404)
-    rows = _rows(figures, request.state.viewer.locale)[chart]
+    rows = _rows(counted, request.state.viewer.locale)[chart]
     if chart == "cities":
         rows = rows[:SHOWN_CITIES]
     return charts.svg_response(charts.bars([label for label, _n in rows], [n for _label, n in rows]))
 
 
-def _rows(figures: service.TerritoryFigures, locale: str) -> dict[str, list[tuple[str, int]]]:
+def _rows(counted: figures.TerritoryFigures, locale: str) -> dict[str, list[tuple[str, int]]]:
     """The figures' rows with their labels in the reader's language, for the tables and the charts."""
     unknown = translate(locale, "Not published")
     return {
-        "kinds": [(translate(locale, KIND_LABELS[kind]), n) for kind, n in figures.by_kind],
-        "sectors": [(sector.name(locale), n) for sector, n in figures.by_sector],
-        "cities": [(city or unknown, n) for city, n in figures.by_city],
+        "kinds": [(translate(locale, KIND_LABELS[kind]), n) for kind, n in counted.by_kind],
+        "sectors": [(sector.name(locale), n) for sector, n in counted.by_sector],
+        "cities": [(city or unknown, n) for city, n in counted.by_city],
     }

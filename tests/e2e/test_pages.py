@@ -21,13 +21,13 @@ AXE = (Path(__file__).parent / "axe" / "axe.min.js").read_text()
 
 # The pages each role opens first, by the demo account's e-mail (None: not signed in).
 KEY_PAGES = {
-    None: ["/login", "/apply"],
+    None: ["/login", "/apply", "/directory"],
     "nadia@oceanwatt.fr": ["/", "/book", "/my-bookings", "/waitlist", "/floors", "/sessions", "/sessions/request",
                            "/mentors", "/profile"],
     "yves.roux@mentors-sud.fr": ["/", "/mentor", "/mentor/availability", "/sessions"],
     "lea.martin@cite-innovation.fr": ["/", "/programs", "/applications", "/startups", "/admin/spaces",
                                       "/admin/reports/occupancy", "/admin/reports/programs", "/admin/mentoring",
-                                      "/admin/matching", "/jobs", "/import", "/lobby"],
+                                      "/admin/matching", "/jobs", "/import", "/lobby", "/admin/territory"],
     "admin@cite-innovation.fr": ["/admin/users", "/admin/audit"],
 }
 CASES = [(email, path) for email, paths in KEY_PAGES.items() for path in paths]
