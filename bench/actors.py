@@ -10,14 +10,10 @@ timed too.
 """
 import argparse
 import random
-import tempfile
 import time
-import uuid
-
-import psycopg
 
 import cohorts.territory.importing  # noqa: F401  (registers the kind of actors)
-from bench.importing import timed_import
+from bench.importing import on_both_databases, timed_import
 from bench.stats import percentile
 from cohorts.territory import service
 from totem.db import make_engine, make_session_factory
@@ -70,17 +66,7 @@ def main() -> None:
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="an admin DSN: a throw-away database is created and dropped there")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        run("SQLite", f"sqlite:///{folder}/bench.db", args.actors)
-    database = f"totem_bench_actors_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.pg, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
-    try:
-        base = args.pg.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-        run("PostgreSQL", f"{base}/{database}", args.actors)
-    finally:
-        with psycopg.connect(args.pg, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    on_both_databases(lambda name, url: run(name, url, args.actors), args.pg)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import secrets
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import psycopg
@@ -97,23 +98,28 @@ def run(name: str, url: str, count: int) -> None:
     print(f"{name}: export of {lines} bookings in {time.perf_counter() - started:.2f} s")
 
 
+def on_both_databases(run_one: Callable[[str, str], None], pg_admin_dsn: str) -> None:
+    """`run_one(name, url)` on a fresh SQLite file, then on a throw-away PostgreSQL database, dropped after."""
+    with tempfile.TemporaryDirectory() as folder:
+        run_one("SQLite", f"sqlite:///{folder}/bench.db")
+    database = f"totem_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_admin_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{database}"')
+    try:
+        base = pg_admin_dsn.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+        run_one("PostgreSQL", f"{base}/{database}")
+    finally:
+        with psycopg.connect(pg_admin_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bookings", type=int, default=50_000)
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="an admin DSN: a throw-away database is created and dropped there")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        run("SQLite", f"sqlite:///{folder}/bench.db", args.bookings)
-    database = f"totem_bench_import_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.pg, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
-    try:
-        base = args.pg.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-        run("PostgreSQL", f"{base}/{database}", args.bookings)
-    finally:
-        with psycopg.connect(args.pg, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    on_both_databases(lambda name, url: run(name, url, args.bookings), args.pg)
 
 
 if __name__ == "__main__":

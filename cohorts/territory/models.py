@@ -20,33 +20,29 @@ ONE_IDENTITY = (
 )
 
 
-class Sector(Base):
+class _Word:
+    """A word of a managed vocabulary: a stable code, and its name in each language."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_fr: Mapped[str] = mapped_column(String(100), unique=True)
+    name_en: Mapped[str] = mapped_column(String(100), unique=True)
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_fr
+
+
+class Sector(_Word, Base):
     """A sector of activity. Those named like the programs' tracks (Mer, Industries créatives...) are the tracks'
     sectors: a start-up of the building takes the sector of its track."""
 
     __tablename__ = "sector"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name_fr: Mapped[str] = mapped_column(String(100), unique=True)
-    name_en: Mapped[str] = mapped_column(String(100), unique=True)
 
-    def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" else self.name_fr
-
-
-class ActorTag(Base):
+class ActorTag(_Word, Base):
     """One word of the vocabulary of offers and needs (funding, customers, pilots, talent...)."""
 
     __tablename__ = "actor_tag"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name_fr: Mapped[str] = mapped_column(String(100), unique=True)
-    name_en: Mapped[str] = mapped_column(String(100), unique=True)
-
-    def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" else self.name_fr
 
 
 class ActorSector(Base):
