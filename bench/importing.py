@@ -61,11 +61,12 @@ def bookings_csv(count: int) -> str:
 def add_people(factory) -> None:  # type: ignore[no-untyped-def]
     now = datetime.now(UTC)
     with factory() as db:
-        db.execute(insert(User), [
-            {"id": n + 1, "email": f"person{n}@bench.example", "name": f"Person {n}", "locale": "fr",
+        # Ids from the database's own sequence: the system account the imports act as is made after them.
+        ids = db.scalars(insert(User).returning(User.id), [
+            {"email": f"person{n}@bench.example", "name": f"Person {n}", "locale": "fr",
              "is_active": True, "created_at": now, "calendar_token": secrets.token_urlsafe(32)}
-            for n in range(PEOPLE)])
-        db.execute(insert(UserRole), [{"user_id": n + 1, "role": "member"} for n in range(PEOPLE)])
+            for n in range(PEOPLE)]).all()
+        db.execute(insert(UserRole), [{"user_id": user_id, "role": "member"} for user_id in ids])
         db.commit()
 
 
