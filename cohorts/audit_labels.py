@@ -2,7 +2,10 @@
 from totem.i18n import N_
 
 ACTION_LABELS = {
+    "actor.approve": N_("Sign-up to the directory approved"),
     "actor.create": N_("Organisation added to the directory"),
+    "actor.decline": N_("Sign-up to the directory declined"),
+    "actor.sign_up": N_("Organisation signed up to the directory"),
     "actor.update": N_("Organisation changed in the directory"),
     "application.accept": N_("Application accepted"),
     "application.purge": N_("Application deleted (retention)"),

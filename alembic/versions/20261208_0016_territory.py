@@ -87,6 +87,9 @@ def upgrade() -> None:
     sa.Column('show_about', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('show_tags', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('show_website', sa.Boolean(), server_default=sa.true(), nullable=False),
+    sa.Column('applicant_name', sa.String(length=200), server_default='', nullable=False),
+    sa.Column('applicant_email', sa.String(length=254), nullable=True),
+    sa.Column('applicant_locale', sa.String(length=5), server_default='fr', nullable=False),
     sa.Column('listing_consent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('listing_consent_by_id', sa.Integer(), nullable=True),
     sa.Column('search_document', sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"), nullable=False),
@@ -107,6 +110,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('actor', schema=None) as batch_op:
         batch_op.create_index('ix_actor_directory', ['status', 'listed'], unique=False)
+        batch_op.create_index(batch_op.f('ix_actor_applicant_email'), ['applicant_email'], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         op.create_index("ix_actor_search", "actor", ["search_document"], postgresql_using="gin")
 
@@ -147,6 +151,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index("ix_actor_search", table_name="actor")
     with op.batch_alter_table('actor', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_actor_applicant_email'))
         batch_op.drop_index('ix_actor_directory')
 
     op.drop_table('actor')

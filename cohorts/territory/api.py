@@ -1,17 +1,28 @@
 """The territory in the JSON API: the public directory, and the managers' actors."""
-from dataclasses import asdict
+from dataclasses import replace
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from cohorts.territory import service
+from cohorts.territory import service, signup
 from cohorts.territory.enums import ActorKind, TagSide
 from cohorts.territory.models import Actor
-from cohorts.territory.schemas import ActorIn, ActorOut, DirectoryOut, PublishedActorOut, Shown, VocabularyOut
+from cohorts.territory.schemas import (
+    ActorIn,
+    ActorOut,
+    DirectoryOut,
+    PublishedActorOut,
+    Shown,
+    SignUpIn,
+    SignUpOut,
+    VocabularyOut,
+)
 from totem import clock
 from totem.api.answers import committed
 from totem.api.deps import OPTIONAL_TOKEN, api_user, api_viewer
 from totem.identity.models import User
+from totem.web.errors import api_locale
 from totem.web.context import get_db
 
 router = APIRouter(tags=["territory"])
@@ -43,6 +54,30 @@ def get_directory_entry(slug: str, _viewer: User | None = Depends(api_viewer), d
 def vocabulary(_viewer: User | None = Depends(api_viewer), db: Session = Depends(get_db)):
     """The sectors and the words of offers and needs, by code: what ActorIn and the directory's filters take."""
     return VocabularyOut(sectors=service.sectors(db), tags=service.tags(db))
+
+
+@router.post("/directory/sign-ups", status_code=202, response_model=SignUpOut, openapi_extra=OPTIONAL_TOKEN,
+             responses={409: {"description": "An organisation of that name is in the directory already"},
+                        422: {"description": "Consent missing (`listing_consent_required`) or a field refused"},
+                        429: {"description": "Too many sign-ups from this connection (`too_many_attempts`)"}})
+def sign_up(body: SignUpIn, request: Request, _viewer: User | None = Depends(api_viewer),
+            db: Session = Depends(get_db)):
+    """Sign an organisation up: it enters the directory once a manager approves it; the applicant is told."""
+    applicant = signup.Applicant(body.applicant_name, str(body.applicant_email), api_locale(request), body.consent)
+    description = replace(_description(body.organisation), listed=True)
+    client = request.client.host if request.client else "unknown"
+    created = signup.sign_up(db, description=description, applicant=applicant, client=client, now=clock.now())
+    db.commit()
+    return created
+
+
+@router.post("/actors/{actor_id}/{decision}", response_model=ActorOut,
+             responses={**MANAGED, 409: {"description": "Approved or declined already (`sign_up_decided`)"}})
+def decide_sign_up(actor_id: int, decision: Literal["approve", "decline"], user: User = Depends(api_user),
+                   db: Session = Depends(get_db)):
+    """Approve a sign-up (the organisation enters the directory) or decline it; its applicant is told."""
+    decided = signup.decide(db, actor=user, actor_id=actor_id, approve=decision == "approve", now=clock.now())
+    return committed(db, decided, lambda a: _out(service.get_actor(db, a.id)))
 
 
 @router.post("/actors", status_code=201, response_model=ActorOut, responses=MANAGED)

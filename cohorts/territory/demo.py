@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cohorts.startups.models import StartupProfile
-from cohorts.territory import service
+from cohorts.territory import service, signup
 from cohorts.territory.enums import ActorKind, ActorSize
 from cohorts.territory.models import Actor
 from totem.identity.models import User
@@ -59,6 +59,18 @@ FAMILIES = (
      ("mentorat", "locaux", "reseau"), ("financement", "visibilite"),
      "Structure d'accompagnement qui héberge et suit des projets en création."),
 )
+# Two organisations that signed themselves up this week, waiting for a manager (no e-mail leaves: made up).
+SIGN_UPS = (
+    (service.ActorDescription(kind=ActorKind.SME, name="Atelier Voiles du Frioul", city="Marseille",
+                              sectors=("mer", "industrie"), offers=("pilotes",), needs=("clients", "export"),
+                              about="Voilerie et gréement pour la plaisance et les navires à propulsion vélique.",
+                              listed=True),
+     signup.Applicant("Marion Castel", "marion@voiles-frioul.example", "fr", True)),
+    (service.ActorDescription(kind=ActorKind.INVESTOR, name="Calanque Angels Club", city="Cassis",
+                              sectors=("numerique", "tourisme"), offers=("financement", "mentorat"),
+                              needs=("clients",), about="Business angels of the Provence coast.", listed=True),
+     signup.Applicant("Tom Becker", "tom@calanque-angels.example", "en", True)),
+)
 HOW_MANY = {ActorKind.SME: 40, ActorKind.CORPORATE: 12, ActorKind.INVESTOR: 16, ActorKind.LAB: 14,
             ActorKind.CLUB: 12, ActorKind.PUBLIC_BODY: 12, ActorKind.INCUBATOR: 14}
 LANGUAGE_SETS = (("fr",), ("fr", "en"), ("fr", "en", "it"), ("fr", "en", "es"), ("fr", "ar"))
@@ -74,6 +86,9 @@ def finish_demo(db: Session, now: datetime) -> None:
     _list_the_building(db, system, now)
     for description in _territory():
         service.create_actor(db, actor=system, description=description, now=now)
+    for description, applicant in SIGN_UPS:
+        signup.sign_up(db, description=description, applicant=applicant, client="demo", now=now,
+                       acknowledge=False)
 
 
 def _list_the_building(db: Session, system: User, now: datetime) -> None:

@@ -104,7 +104,12 @@ class Actor(Base):
     show_about: Mapped[bool] = mapped_column(default=True, server_default=true())
     show_tags: Mapped[bool] = mapped_column(default=True, server_default=true())
     show_website: Mapped[bool] = mapped_column(default=True, server_default=true())
-    # When and by whom the listing was agreed to: consent is recorded.
+    # Who signed the organisation up on the public form (no account yet): told of the managers' decision.
+    # Personal data: in that person's download, blanked when they are erased.
+    applicant_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    applicant_email: Mapped[str | None] = mapped_column(String(254), index=True)
+    applicant_locale: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
+    # When and by whom the listing was agreed to: consent is recorded (by nobody's account: the applicant's).
     listing_consent_at: Mapped[datetime | None]
     listing_consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     # The published words, lower-cased and without accents (see cohorts.territory.search); rebuilt on every save.

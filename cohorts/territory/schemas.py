@@ -1,7 +1,7 @@
 """The territory's actors as the API reads and writes them."""
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
 from cohorts.territory.enums import ActorKind, ActorSize, ActorStatus
 from cohorts.territory.service import ABOUT_MAX, CITY_MAX, LANGUAGES, NAME_MAX, TAGS_MAX
@@ -82,3 +82,19 @@ class ActorOut(PublishedActorOut):
     shown: Shown
     listing_consent_at: AwareDatetime | None
     updated_at: AwareDatetime
+
+
+class SignUpIn(BaseModel):
+    """An organisation signing itself up, without an account: it waits for a manager's approval."""
+
+    organisation: ActorIn
+    applicant_name: str = Field(min_length=1, max_length=NAME_MAX)
+    applicant_email: EmailStr = Field(max_length=254, description="Told of the managers' decision")
+    consent: bool = Field(description="The applicant may speak for the organisation and agrees to the listing")
+
+
+class SignUpOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    slug: str
+    status: ActorStatus

@@ -20,6 +20,7 @@ from totem.errors import Conflict, Invalid, NotFound
 from totem.i18n import N_, said, translate
 from totem.identity.models import Organisation, User
 from totem.permissions import is_staff, require, rule
+from totem.settings import get_settings
 from totem.text import bounded, website
 
 NAME_MAX, CITY_MAX, ABOUT_MAX = 200, 100, 2000
@@ -90,9 +91,9 @@ def create_actor(db: Session, *, actor: User, description: ActorDescription, now
     """An organisation of the territory, approved at once since a manager adds it."""
     require(actor, "territory.manage")
     created = Actor(created_at=now, status=ActorStatus.APPROVED)
-    checked = check(db, created, description, name_taken=_name_taken(db, created))
-    created.slug = _free_slug(db, checked.name or "")
-    _apply(db, created, checked, by=actor, now=now, fresh=True)
+    checked = check(db, created, description, name_taken=name_taken(db, created))
+    created.slug = free_slug(db, checked.name or "")
+    apply(db, created, checked, by=actor, now=now, fresh=True)
     record(db, actor=actor, action="actor.create", obj=created,
            summary=said(N_("{name} added to the directory"), name=created.display_name), now=now)
     return created
@@ -101,8 +102,8 @@ def create_actor(db: Session, *, actor: User, description: ActorDescription, now
 def update_actor(db: Session, *, actor: User, target: Actor, description: ActorDescription, now: datetime,
                  vocabulary: Vocabulary | None = None) -> Actor:
     require(actor, "territory.manage")
-    checked = check(db, target, description, vocabulary=vocabulary, name_taken=_name_taken(db, target))
-    _apply(db, target, checked, by=actor, now=now, fresh=False)
+    checked = check(db, target, description, vocabulary=vocabulary, name_taken=name_taken(db, target))
+    apply(db, target, checked, by=actor, now=now, fresh=False)
     record(db, actor=actor, action="actor.update", obj=target,
            summary=said(N_("{name} changed in the directory"), name=target.display_name), now=now)
     return target
@@ -114,7 +115,7 @@ def add_actors(db: Session, *, actor: User, descriptions: Sequence[Checked], now
     slugs = set(db.scalars(select(Actor.slug)))
     created = []
     for checked in descriptions:
-        new = Actor(created_at=now, status=ActorStatus.APPROVED, slug=_free_slug(db, checked.name or "", slugs))
+        new = Actor(created_at=now, status=ActorStatus.APPROVED, slug=free_slug(db, checked.name or "", slugs))
         slugs.add(new.slug)
         _write(new, checked, by=actor, now=now)
         created.append((new, checked))
@@ -124,7 +125,7 @@ def add_actors(db: Session, *, actor: User, descriptions: Sequence[Checked], now
     db.flush()
 
 
-def _name_taken(db: Session, target: Actor) -> Callable[[str], bool]:
+def name_taken(db: Session, target: Actor) -> Callable[[str], bool]:
     def taken(name: str) -> bool:
         same_name = select(Actor.id).where(func.lower(Actor.name) == name.lower())
         return db.scalar(same_name.where(Actor.id != target.id) if target.id else same_name) is not None
@@ -159,7 +160,7 @@ def check(db: Session, target: Actor, description: ActorDescription, *, name_tak
         needs=_chosen(known.tags, description.needs, field_name="needs"))
 
 
-def _write(target: Actor, checked: Checked, *, by: User, now: datetime) -> None:
+def _write(target: Actor, checked: Checked, *, by: User | None, now: datetime) -> None:
     description = checked.description
     target.name, target.kind, target.size = checked.name, description.kind, description.size or None
     target.city, target.about, target.looking_for = checked.city, checked.about, checked.looking_for
@@ -168,14 +169,15 @@ def _write(target: Actor, checked: Checked, *, by: User, now: datetime) -> None:
     for part in SHOWN_PARTS:
         setattr(target, f"show_{part}", description.shown.get(part, True))
     if description.listed and not target.listed:
-        target.listing_consent_at, target.listing_consent_by_id = now, by.id
+        target.listing_consent_at, target.listing_consent_by_id = now, by.id if by else None
     target.listed = description.listed
     target.updated_at = now
     target.search_document = _document(target, checked.name or target.display_name, checked.sectors,
                                        [*checked.offers, *checked.needs])
 
 
-def _apply(db: Session, target: Actor, checked: Checked, *, by: User, now: datetime, fresh: bool) -> None:
+def apply(db: Session, target: Actor, checked: Checked, *, by: User | None, now: datetime, fresh: bool) -> None:
+    """Write what `check` passed: the actor, its sectors and tags (replaced, unless `fresh`)."""
     _write(target, checked, by=by, now=now)
     db.add(target)
     db.flush()
@@ -202,7 +204,7 @@ def _chosen(known: dict[str, Word], codes: Sequence[str], *, field_name: str) ->
     return [known[code] for code in wanted]
 
 
-def _free_slug(db: Session, name: str, taken: set[str] | None = None) -> str:
+def free_slug(db: Session, name: str, taken: set[str] | None = None) -> str:
     """The name's words as an address; `-2`, `-3`... after it when taken (`taken`: every slug, else asked)."""
     base = re.sub(r"[^a-z0-9]+", "-", search.fold(name)).strip("-")[:100] or "actor"
     if taken is None:
@@ -257,7 +259,7 @@ def link_the_building(db: Session, *, now: datetime) -> int:
 
 def _link(db: Session, linked: Actor, name: str, sectors: list[Sector], now: datetime) -> None:
     linked.created_at = linked.updated_at = now
-    linked.slug = _free_slug(db, name)
+    linked.slug = free_slug(db, name)
     linked.search_document = _document(linked, name, sectors, [])
     db.add(linked)
     db.flush()
@@ -266,21 +268,30 @@ def _link(db: Session, linked: Actor, name: str, sectors: list[Sector], now: dat
 
 # -- reading ---------------------------------------------------------------------------------------
 
-_LOADED = (joinedload(Actor.organisation), joinedload(Actor.operator), selectinload(Actor.sectors),
+LOADED = (joinedload(Actor.organisation), joinedload(Actor.operator), selectinload(Actor.sectors),
            selectinload(Actor.taggings).joinedload(ActorTagging.tag))
 
 
+def not_found() -> NotFound:
+    return NotFound("No such organisation in the directory.")
+
+
+def page_url(actor: Actor) -> str:
+    """The organisation's page in the public directory (shown once it is approved and listed)."""
+    return f"{get_settings().base_url.rstrip('/')}/directory/{actor.slug}"
+
+
 def get_actor(db: Session, actor_id: int) -> Actor:
-    found = db.scalar(select(Actor).where(Actor.id == actor_id).options(*_LOADED)
+    found = db.scalar(select(Actor).where(Actor.id == actor_id).options(*LOADED)
                       .execution_options(populate_existing=True))
     if found is None:
-        raise NotFound("No such organisation in the directory.")
+        raise not_found()
     return found
 
 
 def territory_actors(db: Session) -> list[Actor]:
     """The organisations of the territory (not the building's own start-ups and operators), by name."""
-    return list(db.scalars(select(Actor).where(Actor.name.is_not(None)).options(*_LOADED)
+    return list(db.scalars(select(Actor).where(Actor.name.is_not(None)).options(*LOADED)
                            .order_by(func.lower(Actor.name), Actor.id)))
 
 
@@ -327,9 +338,9 @@ def published(actor: Actor) -> PublishedActor:
 
 def get_listed_actor(db: Session, slug: str) -> PublishedActor:
     """An actor's public page: only one approved and listed; any other is as unknown as a wrong address."""
-    found = db.scalar(select(Actor).where(Actor.slug == slug[:120], in_directory()).options(*_LOADED))
+    found = db.scalar(select(Actor).where(Actor.slug == slug[:120], in_directory()).options(*LOADED))
     if found is None:
-        raise NotFound("No such organisation in the directory.")
+        raise not_found()
     return published(found)
 
 
@@ -369,7 +380,7 @@ def search_directory(db: Session, filters: DirectoryFilters, *, limit: int = PAG
     name = func.lower(func.coalesce(Actor.name, Organisation.name, func.nullif(Operator.branding_name, ""), Operator.name))
     page = (query.outerjoin(Organisation, Actor.organisation_id == Organisation.id)
             .outerjoin(Operator, Actor.operator_id == Operator.id)
-            .options(*_LOADED).order_by(name, Actor.id).limit(limit).offset(offset))
+            .options(*LOADED).order_by(name, Actor.id).limit(limit).offset(offset))
     return [published(actor) for actor in db.scalars(page).unique()], total
 
 

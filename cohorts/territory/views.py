@@ -1,12 +1,12 @@
 """The public directory of the territory's actors: a searchable list that works without an account or
-JavaScript, and a page per actor showing only what it chose to publish."""
+JavaScript, a page per actor showing only what it chose to publish, and the Métropole's figures."""
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from cohorts.territory import exports, figures, service
+from cohorts.territory import exports, figures, service, signup_views
 from cohorts.territory.labels import KIND_LABELS, SIZE_LABELS
 from totem.i18n import translate
 from totem.identity.models import User
@@ -19,8 +19,12 @@ router = APIRouter(dependencies=[Depends(check_csrf)])
 register(
     NavItem("Directory", "cohorts.directory", order=260, group=BUILDING),
     NavItem("Territory figures", "cohorts.territory_figures", permission="territory.manage", order=261, group=BUILDING),
+    NavItem("Sign-ups to the directory", "cohorts.directory_sign_ups", permission="territory.manage", order=262,
+            group=BUILDING),
 )
 FILTER_MAX = 100  # a filter's text longer than any name or city matches nothing
+# Signing up to the directory, and the managers' decisions: before `/directory/{slug}`, which would take "join".
+router.include_router(signup_views.router)
 
 
 @router.get("/directory", name="cohorts.directory")
@@ -105,3 +109,4 @@ def _rows(counted: figures.TerritoryFigures, locale: str) -> dict[str, list[tupl
         "sectors": [(sector.name(locale), n) for sector, n in counted.by_sector],
         "cities": [(city or unknown, n) for city, n in counted.by_city],
     }
+

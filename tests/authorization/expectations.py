@@ -152,6 +152,11 @@ EXPECTED: dict[str, frozenset[str]] = {
     # --- the territory's directory: public; its organisations are described by the building's staff ------------
     "GET /directory": EVERYONE,
     "GET /directory/{slug}": EVERYONE,
+    "GET /directory/join": EVERYONE,
+    "POST /directory/join": EVERYONE,
+    "GET /directory/join/thanks": EVERYONE,
+    "GET /admin/territory/sign-ups": STAFF,
+    "POST /admin/territory/sign-ups/{actor_id}/{decision}": STAFF,
     "GET /admin/territory": STAFF,
     "GET /admin/territory/figures.csv": STAFF,
     "GET /admin/territory/charts/{chart}.svg": STAFF,
@@ -159,6 +164,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "GET /api/v1/directory/{slug}": EVERYONE,
     "GET /api/v1/territory/vocabulary": EVERYONE,
     "POST /api/v1/actors": STAFF,
+    "POST /api/v1/directory/sign-ups": EVERYONE,
+    "POST /api/v1/actors/{actor_id}/{decision}": STAFF,
     "GET /api/v1/actors/{actor_id}": STAFF,
     "PUT /api/v1/actors/{actor_id}": STAFF,
     "GET /staff/events": STAFF,  # each manager sees their operators' events only
@@ -454,6 +461,8 @@ class Ref:
 PATHS = {
     "GET /admin/reports/occupancy/{chart}.svg": "/admin/reports/occupancy/heatmap.svg",
     "GET /admin/territory/charts/{chart}.svg": "/admin/territory/charts/kinds.svg",
+    "POST /admin/territory/sign-ups/{actor_id}/{decision}": "/admin/territory/sign-ups/{sign_up_id}/approve",
+    "POST /api/v1/actors/{actor_id}/{decision}": "/api/v1/actors/{sign_up_id}/approve",
     "GET /admin/reports/programs/{program_id}/charts/{chart}.svg":
         "/admin/reports/programs/{program_id}/charts/tracks.svg",
     "GET /admin/spaces/credits/account": "/admin/spaces/credits/account?organisation_id={organisation_id}",
@@ -570,6 +579,11 @@ BODIES: dict[str, dict] = {
     "POST /api/v1/events/{event_id}/registrations": {"name": "Camille Durand", "email": "camille@example.fr",
                                                      "consent": True},
     "POST /api/v1/actors": {"kind": "sme", "name": "Matrix SARL", "sectors": ["mer"]},
+    "POST /api/v1/directory/sign-ups": {"organisation": {"kind": "sme", "name": "Matrix API SAS"},
+                                        "applicant_name": "Camille Durand", "applicant_email": "camille@example.fr",
+                                        "consent": True},
+    "POST /directory/join": {"name": "Matrix SAS", "kind": "sme", "applicant_name": "Camille Durand",
+                             "applicant_email": "camille@example.fr", "consent": "yes"},
     "PUT /api/v1/actors/{actor_id}": {"kind": "startup", "offers": ["clients"], "listed": True},
     "POST /api/v1/events": {"title": "Matrix meetup", "space_id": Ref("event_space_id"), "starts_at": LATER,
                             "ends_at": LATER_END, "capacity": 50},

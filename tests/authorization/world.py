@@ -154,6 +154,7 @@ def build_world(db: Session, settings: Settings, now: datetime) -> World:
         # Start-up A's place in the territory's directory, and a listed organisation's public page.
         "actor_id": db.scalar(select(Actor.id).where(Actor.organisation_id == startup.id)),
         "slug": db.scalar(select(Actor.slug).where(Actor.listed, Actor.name.is_not(None)).order_by(Actor.id)),
+        "sign_up_id": db.scalar(select(Actor.id).where(Actor.status == "pending").order_by(Actor.id)),
         "name": "spaces.expire_waitlist_offers", "kind": "spaces",
         "key": feed_key(settings.secret_key, room.id, member_a), "calendar_token": member_a.calendar_token,
     }

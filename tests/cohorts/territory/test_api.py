@@ -77,3 +77,25 @@ def test_the_consents_a_person_recorded_are_in_their_data_download(client, scene
     assert all(row["listing_consent_at"] for row in consents)
     nadia = client.get("/api/v1/me/data", headers=api_token(client, scene.nadia.email, PASSWORD)).json()
     assert nadia["directory_listing_consents"] == []
+
+
+def test_an_organisation_signs_up_through_the_api_and_a_manager_approves_it(client, db, scene, territory):
+    body = {"organisation": {**BODY, "name": "Voiles du Frioul"}, "applicant_name": "Marion Castel",
+            "applicant_email": "marion@voiles.example", "consent": True}
+    refused = client.post("/api/v1/directory/sign-ups", json={**body, "consent": False},
+                          headers={"Accept-Language": "en"})
+    assert refused.status_code == 422 and refused.json()["code"] == "listing_consent_required"
+
+    sent = client.post("/api/v1/directory/sign-ups", json=body)
+    assert sent.status_code == 202 and sent.json() == {"slug": "voiles-du-frioul", "status": "pending"}
+    assert client.get("/api/v1/directory/voiles-du-frioul").status_code == 404
+
+    actor_id = db.scalar(select(Actor.id).where(Actor.slug == "voiles-du-frioul"))
+    member = api_token(client, scene.nadia.email, PASSWORD)
+    assert client.post(f"/api/v1/actors/{actor_id}/approve", headers=member).status_code == 403
+    staff = api_token(client, scene.manager.email, PASSWORD)
+    approved = client.post(f"/api/v1/actors/{actor_id}/approve", headers=staff)
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert client.get("/api/v1/directory/voiles-du-frioul").json()["name"] == "Voiles du Frioul"
+    twice = client.post(f"/api/v1/actors/{actor_id}/decline", headers=staff)
+    assert twice.status_code == 409 and twice.json()["code"] == "sign_up_decided"
