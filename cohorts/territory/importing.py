@@ -39,19 +39,17 @@ def import_actors(db: Session, data: bytes, result: ImportResult, options: Optio
         if target is not None and _same(target, description):
             result.unchanged += 1
             continue
-        savepoint = db.begin_nested()
         try:
-            if target is None:
+            if target is None:  # checked now, written with the others at the end
                 new.append(service.check(db, Actor(), description, vocabulary=vocabulary,
                                          name_taken=lambda name: name.lower() in taken))
             else:
-                service.update_actor(db, actor=options.actor, target=target, description=description,
-                                     now=options.now, vocabulary=vocabulary)
+                with db.begin_nested():
+                    service.update_actor(db, actor=options.actor, target=target, description=description,
+                                         now=options.now, vocabulary=vocabulary)
         except DomainError as error:
-            savepoint.rollback()
             result.refuse(row.line, error.message, **error.params)
             continue
-        savepoint.commit()
         lines.record(result, row.line, description.name, created=target is None, changed=True)
     if new and not result.refused:
         service.add_actors(db, actor=options.actor, descriptions=new, now=options.now)

@@ -92,9 +92,9 @@ def figures_csv(actor: User = Depends(require_user), db: Session = Depends(get_d
 @router.get("/admin/territory/charts/{chart}.svg", name="cohorts.territory_chart")
 def figures_chart(request: Request, chart: str, actor: User = Depends(require_user),
                   db: Session = Depends(get_db)) -> Response:
-    counted = figures.count_actors(db, actor=actor)
     if chart not in CHARTS:
         return Response(status_code=404)
+    counted = figures.count_actors(db, actor=actor)
     rows = _rows(counted, request.state.viewer.locale)[chart]
     if chart == "cities":
         rows = rows[:SHOWN_CITIES]
