@@ -394,6 +394,11 @@ def sectors(db: Session) -> list[Sector]:
     return list(db.scalars(select(Sector).order_by(Sector.name_fr)))
 
 
+def choices(words: Sequence[Sector] | Sequence[ActorTag], locale: str) -> list[tuple[str, str]]:
+    """(code, name) in the reader's language, in its alphabetical order: "Énergie" among the E's, not last."""
+    return sorted(((word.code, word.name(locale)) for word in words), key=lambda choice: search.fold(choice[1]))
+
+
 def tags(db: Session) -> list[ActorTag]:
     return list(db.scalars(select(ActorTag).order_by(ActorTag.name_fr)))
 

@@ -68,8 +68,8 @@ def _form(request: Request, db: Session, viewer: Viewer, values: dict, error: Do
     kinds = translated_labels(request, KIND_LABELS)
     return page(request, "cohorts/territory/join.html", {
         "values": values, "kinds": sorted(kinds.items(), key=lambda option: option[1]),
-        "sectors": [(sector.code, sector.name(viewer.locale)) for sector in service.sectors(db)],
-        "tags": [(tag.code, tag.name(viewer.locale)) for tag in service.tags(db)], "honeypot": HONEYPOT,
+        "sectors": service.choices(service.sectors(db), viewer.locale),
+        "tags": service.choices(service.tags(db), viewer.locale), "honeypot": HONEYPOT,
     }, error)
 
 

@@ -37,10 +37,10 @@ def directory(request: Request, q: str = Query("", max_length=200), kind: str = 
     actors, total = service.search_directory(db, filters, limit=service.PAGE_SIZE,
                                              offset=(page - 1) * service.PAGE_SIZE)
     kinds = translated_labels(request, KIND_LABELS)
-    tags = [(tag.code, tag.name(viewer.locale)) for tag in service.tags(db)]
+    tags = service.choices(service.tags(db), viewer.locale)
     options = {
         "kinds": sorted(kinds.items(), key=lambda option: option[1]),
-        "sectors": [(sector.code, sector.name(viewer.locale)) for sector in service.sectors(db)],
+        "sectors": service.choices(service.sectors(db), viewer.locale),
         "cities": [(city, city) for city in service.listed_cities(db)], "tags": tags,
     }
     asked = {"q": q, "kind": kind, "sector": sector, "city": city, "offers": offers, "needs": needs}
